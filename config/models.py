@@ -1,0 +1,218 @@
+"""Typed models of one account's file under `config/accounts/`.
+
+Models are strict (`extra="forbid"`), so a typo in a key is an error rather than a silently ignored setting, and
+every value that AWS constrains is checked here with the same pattern AWS uses (see smus_constructs.patterns).
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from smus_constructs.blueprint_names import BlueprintName
+from smus_constructs.patterns import (
+    ACCEPTED,
+    ACCOUNT_ID,
+    DURATION,
+    KMS_KEY_ARN,
+    POLICY_ARN,
+    REGION,
+    RESOURCE_NAME,
+    ROLE_ARN,
+    duration_minutes,
+)
+
+MANDATORY_TAGS = ("CostCenter", "DataClassification", "Environment")
+MINIMUM_DOMAIN_TIMEOUT_MINUTES = 90
+S3_URI = re.compile(r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$")
+BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+VPC_ID = re.compile(r"^vpc-[0-9a-f]{8,17}$")
+SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8,17}$")
+PRINCIPAL_ID = re.compile(r"^[\w+=,.@:/-]{1,256}$")
+
+
+def _matching(pattern: re.Pattern[str], accepted: str | None = None) -> AfterValidator:
+    message = accepted or ACCEPTED[pattern]
+
+    def check(value: str) -> str:
+        if not pattern.match(value):
+            raise ValueError(f"expected {message}")
+        return value
+
+    return AfterValidator(check)
+
+
+def _at_least_90m(value: str) -> str:
+    if duration_minutes(value) < MINIMUM_DOMAIN_TIMEOUT_MINUTES:
+        raise ValueError(f"expected a duration of at least {MINIMUM_DOMAIN_TIMEOUT_MINUTES}m, e.g. '90m' or '2h'")
+    return value
+
+
+AccountId = Annotated[str, _matching(ACCOUNT_ID)]
+Region = Annotated[str, _matching(REGION)]
+ResourceName = Annotated[str, _matching(RESOURCE_NAME)]
+RoleArn = Annotated[str, _matching(ROLE_ARN)]
+PolicyArn = Annotated[str, _matching(POLICY_ARN)]
+KmsKeyArn = Annotated[str, _matching(KMS_KEY_ARN)]
+Duration = Annotated[str, _matching(DURATION), AfterValidator(_at_least_90m)]
+S3Uri = Annotated[str, _matching(S3_URI, "an S3 URI such as 's3://bucket/prefix'")]
+BucketName = Annotated[str, _matching(BUCKET, "an S3 bucket name (3-63 lowercase letters, digits, '.', '-')")]
+VpcId = Annotated[str, _matching(VPC_ID, "a VPC ID such as 'vpc-0abc1234def567890'")]
+SubnetId = Annotated[str, _matching(SUBNET_ID, "a subnet ID such as 'subnet-0abc1234def567890'")]
+PrincipalId = Annotated[str, _matching(PRINCIPAL_ID, "a user or group identifier (Identity Center ID or IAM ARN)")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class AccountSettings(Strict):
+    """Who and where: the account the stacks deploy into, and whether it is protected (production)."""
+
+    name: Annotated[str, _matching(re.compile(r"^[a-z][a-z0-9-]{1,30}$"), "a short lowercase name such as 'prod'")]
+    account_id: AccountId
+    region: Region
+    #: Protected accounts get prevent_destroy on the domain and its key, and stricter governance rules.
+    protected: bool = False
+    #: The role the providers assume for plan/apply (created by the bootstrap stack).
+    deploy_role_arn: RoleArn
+
+
+class StateSettings(Strict):
+    """Where this account's Terraform state lives: one object per account and layer."""
+
+    bucket: BucketName
+    region: Region
+    kms_key_arn: KmsKeyArn
+    key_prefix: Annotated[str, _matching(re.compile(r"^[a-z0-9][a-z0-9/_-]{0,100}$"), "a lowercase key prefix")] = (
+        "smus"
+    )
+    #: Optional DynamoDB lock table, only for teams still migrating off it; S3 native locking is always on.
+    dynamodb_table: str | None = None
+
+
+class Timeouts(Strict):
+    create: Duration = "90m"
+    delete: Duration = "90m"
+
+
+class IgnoreChangeEntry(Strict):
+    """An attribute Terraform must not reconcile, on one resource, with the reason a reviewer accepted."""
+
+    resource: Annotated[
+        str,
+        _matching(
+            re.compile(r"^(domain|blueprint:\w+|profile:[\w -]+|project:[\w -]+)$"),
+            "'domain', 'blueprint:<Name>', 'profile:<name>' or 'project:<name>'",
+        ),
+    ]
+    attribute: Annotated[str, _matching(re.compile(r"^[a-z_][a-z0-9_.\[\]]*$"), "a resource attribute name")]
+    reason: Annotated[str, Field(min_length=10)]
+
+
+class SingleSignOnMode(StrEnum):
+    IAM_IDENTITY_CENTER = "IAM_IDENTITY_CENTER"
+    DISABLED = "DISABLED"
+
+
+class DomainSettings(Strict):
+    name: ResourceName
+    description: str | None = None
+    single_sign_on: SingleSignOnMode = SingleSignOnMode.IAM_IDENTITY_CENTER
+    #: Left out: the platform stack creates a customer-managed key. Immutable: a change replaces the domain.
+    kms_key_arn: KmsKeyArn | None = None
+    #: Left out: created with the trust policy AWS documents.
+    execution_role_arn: RoleArn | None = None
+    service_role_arn: RoleArn | None = None
+    #: Applied to every role the stacks create.
+    permissions_boundary_arn: PolicyArn | None = None
+    timeouts: Timeouts = Timeouts()
+
+
+class RegionalParametersSettings(Strict):
+    s3_location: S3Uri | None = None
+    vpc_id: VpcId | None = None
+    subnet_ids: list[SubnetId] = []
+
+
+class BlueprintSettings(Strict):
+    """One enabled blueprint. Its name is the key in `[blueprints.<Name>]`."""
+
+    #: default: the account's region.
+    regions: list[Region] = []
+    regional_parameters: dict[Region, RegionalParametersSettings] = {}
+    global_parameters: dict[str, str] = {}
+
+
+class BlueprintRoleSettings(Strict):
+    """Provisioning and manage-access roles shared by the account's blueprints. Left out: created."""
+
+    provisioning_role_arn: RoleArn | None = None
+    manage_access_role_arn: RoleArn | None = None
+
+
+class ParameterOverrideSettings(Strict):
+    name: Annotated[str, Field(min_length=1)]
+    value: str
+    editable: bool = False
+
+
+class EnvironmentSettings(Strict):
+    blueprint: BlueprintName
+    mode: Literal["ON_CREATE", "ON_DEMAND"] = "ON_CREATE"
+    name: ResourceName | None = None
+    description: str | None = None
+    region: Region | None = None
+    overrides: list[ParameterOverrideSettings] = []
+
+
+class ProjectCreator(Strict):
+    kind: Literal["user", "group", "all_users"]
+    id: PrincipalId | None = None
+
+    @model_validator(mode="after")
+    def _id_matches_kind(self) -> ProjectCreator:
+        if (self.kind == "all_users") != (self.id is None):
+            raise ValueError("'id' is required for kind 'user' or 'group', and must be left out for 'all_users'")
+        return self
+
+
+class ProfileSettings(Strict):
+    name: ResourceName
+    description: str | None = None
+    environments: Annotated[list[EnvironmentSettings], Field(min_length=1)]
+    project_creators: list[ProjectCreator] = []
+
+
+class MemberSettings(Strict):
+    id: PrincipalId
+    kind: Literal["user", "group"] = "user"
+
+
+class ProjectSettings(Strict):
+    name: ResourceName
+    profile: ResourceName
+    description: str | None = None
+    #: Which project class builds it: 'standard' or a product team's subclass registered in stacks/templates.py.
+    template: str = "standard"
+    owners: list[MemberSettings] = []
+    contributors: list[MemberSettings] = []
+    user_parameters: dict[str, dict[str, str]] = {}
+    resource_tags: dict[str, str] = {}
+
+
+class AccountConfig(Strict):
+    """Everything about one account: the unit of one pull request, one review and two stacks."""
+
+    account: AccountSettings
+    state: StateSettings
+    tags: dict[str, str]
+    domain: DomainSettings
+    blueprint_roles: BlueprintRoleSettings = BlueprintRoleSettings()
+    blueprints: dict[BlueprintName, BlueprintSettings]
+    profiles: list[ProfileSettings] = []
+    projects: list[ProjectSettings] = []
+    ignore_changes: list[IgnoreChangeEntry] = []

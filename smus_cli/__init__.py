@@ -1,0 +1,1 @@
+"""The `smus` command and the synth driver that `main.py` and `cdktf.json` share."""

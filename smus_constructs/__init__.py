@@ -1,0 +1,115 @@
+"""Typed CDK Terrain constructs for Amazon SageMaker Unified Studio (DataZone V2).
+
+The four layers a Unified Studio estate is made of, each a construct wired to the one below it by object:
+
+* :class:`UnifiedStudioDomain` - the V2 domain, its roles and its customer-managed key (hashicorp/aws);
+* :class:`UnifiedStudioBlueprint` - one managed blueprint enabled in a domain (hashicorp/aws + an awscc grant);
+* :class:`UnifiedStudioProjectProfile` - blueprints composed into environment configurations (awscc);
+* :class:`UnifiedStudioProject` - a project created from a profile, with its members (awscc).
+
+This package imports only ``cdktn``, ``constructs`` and the two provider bindings, so a product team can
+``pip install`` it and use it without the estate application around it.
+
+The package loads lazily (PEP 562): importing `smus_constructs.blueprint_names` or `smus_constructs.patterns` does not
+start the jsii kernel, so config validation stays fast. The construct classes load on first attribute access.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from smus_constructs.blueprint import BlueprintProps, IBlueprint, RegionalParameters, UnifiedStudioBlueprint
+    from smus_constructs.blueprint_names import BEDROCK_BLUEPRINTS, BlueprintName, parse_blueprint_name
+    from smus_constructs.domain import DomainProps, IDomain, SingleSignOn, UnifiedStudioDomain
+    from smus_constructs.errors import PropValidationError
+    from smus_constructs.grants import (
+        AllUsers,
+        DomainUnitProjects,
+        GrantPrincipal,
+        GroupPrincipal,
+        UserPrincipal,
+    )
+    from smus_constructs.lifecycle import IgnoreChange
+    from smus_constructs.project import MemberDesignation, MemberKind, ProjectMember, ProjectProps, UnifiedStudioProject
+    from smus_constructs.project_profile import (
+        DeploymentMode,
+        EnvironmentConfig,
+        IProjectProfile,
+        ParameterOverride,
+        ProjectProfileProps,
+        UnifiedStudioProjectProfile,
+    )
+
+_EXPORTS = {
+    "AllUsers": "smus_constructs.grants",
+    "BEDROCK_BLUEPRINTS": "smus_constructs.blueprint_names",
+    "BlueprintName": "smus_constructs.blueprint_names",
+    "BlueprintProps": "smus_constructs.blueprint",
+    "DeploymentMode": "smus_constructs.project_profile",
+    "DomainProps": "smus_constructs.domain",
+    "DomainUnitProjects": "smus_constructs.grants",
+    "EnvironmentConfig": "smus_constructs.project_profile",
+    "GrantPrincipal": "smus_constructs.grants",
+    "GroupPrincipal": "smus_constructs.grants",
+    "IBlueprint": "smus_constructs.blueprint",
+    "IDomain": "smus_constructs.domain",
+    "IProjectProfile": "smus_constructs.project_profile",
+    "IgnoreChange": "smus_constructs.lifecycle",
+    "MemberDesignation": "smus_constructs.project",
+    "MemberKind": "smus_constructs.project",
+    "ParameterOverride": "smus_constructs.project_profile",
+    "ProjectMember": "smus_constructs.project",
+    "ProjectProfileProps": "smus_constructs.project_profile",
+    "ProjectProps": "smus_constructs.project",
+    "PropValidationError": "smus_constructs.errors",
+    "RegionalParameters": "smus_constructs.blueprint",
+    "SingleSignOn": "smus_constructs.domain",
+    "UnifiedStudioBlueprint": "smus_constructs.blueprint",
+    "UnifiedStudioDomain": "smus_constructs.domain",
+    "UnifiedStudioProject": "smus_constructs.project",
+    "UnifiedStudioProjectProfile": "smus_constructs.project_profile",
+    "UserPrincipal": "smus_constructs.grants",
+    "parse_blueprint_name": "smus_constructs.blueprint_names",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'smus_constructs' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+__all__ = [
+    "BEDROCK_BLUEPRINTS",
+    "AllUsers",
+    "BlueprintName",
+    "BlueprintProps",
+    "DeploymentMode",
+    "DomainProps",
+    "DomainUnitProjects",
+    "EnvironmentConfig",
+    "GrantPrincipal",
+    "GroupPrincipal",
+    "IBlueprint",
+    "IDomain",
+    "IProjectProfile",
+    "IgnoreChange",
+    "MemberDesignation",
+    "MemberKind",
+    "ParameterOverride",
+    "ProjectMember",
+    "ProjectProfileProps",
+    "ProjectProps",
+    "PropValidationError",
+    "RegionalParameters",
+    "SingleSignOn",
+    "UnifiedStudioBlueprint",
+    "UnifiedStudioDomain",
+    "UnifiedStudioProject",
+    "UnifiedStudioProjectProfile",
+    "UserPrincipal",
+    "parse_blueprint_name",
+]

@@ -1,0 +1,223 @@
+"""One managed blueprint enabled in a domain: `aws_datazone_environment_blueprint_configuration`.
+
+The blueprint ID differs per domain, so it is looked up by name with the managed-blueprint data source rather than
+copied by hand. Enabling a blueprint is not enough for projects to use it: the construct also grants
+`CREATE_ENVIRONMENT_FROM_BLUEPRINT` to projects in the domain's root unit (or the units you name).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from cdktn_provider_aws.data_aws_datazone_environment_blueprint import DataAwsDatazoneEnvironmentBlueprint
+from cdktn_provider_aws.datazone_environment_blueprint_configuration import (
+    DatazoneEnvironmentBlueprintConfiguration,
+)
+from constructs import Construct
+
+from smus_constructs import patterns
+from smus_constructs.blueprint_names import BlueprintName, parse_blueprint_name
+from smus_constructs.domain import IDomain
+from smus_constructs.errors import PropValidationError
+from smus_constructs.grants import DomainUnitProjects, GrantPrincipal, create_environment_from_blueprint_grant
+from smus_constructs.iam import RoleSpec, ServiceRole, datazone_service_trust, managed_policy_arn, policy_document
+from smus_constructs.lifecycle import IgnoreChange, apply_lifecycle
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegionalParameters:
+    """Where a blueprint's environments go in one region. Omitted keys are left to the blueprint's defaults."""
+
+    s3_location: str | None = None
+    vpc_id: str | None = None
+    subnet_ids: Sequence[str] = ()
+
+    def as_map(self) -> dict[str, str]:
+        """The provider's map form: `S3Location`, `VpcId` and comma-joined `Subnets`."""
+        values = {"S3Location": self.s3_location, "VpcId": self.vpc_id, "Subnets": ",".join(self.subnet_ids) or None}
+        return {key: value for key, value in values.items() if value}
+
+
+class IBlueprint(Protocol):
+    """An enabled blueprint as a profile sees it."""
+
+    @property
+    def domain(self) -> IDomain: ...
+    @property
+    def blueprint_name(self) -> BlueprintName: ...
+    @property
+    def blueprint_id(self) -> str: ...
+    @property
+    def enabled_regions(self) -> Sequence[str]: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class BlueprintProps:
+    """Props of :class:`UnifiedStudioBlueprint`."""
+
+    domain: IDomain
+    name: BlueprintName | str
+    provisioning_role_arn: str
+    manage_access_role_arn: str
+    #: default: the domain's own region only.
+    enabled_regions: Sequence[str] = ()
+    regional_parameters: Mapping[str, RegionalParameters] = field(default_factory=dict)
+    global_parameters: Mapping[str, str] = field(default_factory=dict)
+    #: default: projects (contributors) in the domain's root unit and all its children.
+    environment_creators: Sequence[GrantPrincipal] | None = None
+    ignore_changes: Sequence[IgnoreChange] = ()
+
+
+class UnifiedStudioBlueprint(Construct):
+    """A managed blueprint enabled for a domain, with its environment-creation grant."""
+
+    def __init__(self, scope: Construct, id: str, props: BlueprintProps) -> None:
+        super().__init__(scope, id)
+        path = self.node.path
+        try:
+            self._name = parse_blueprint_name(props.name)
+        except ValueError:
+            raise PropValidationError(path, "name", props.name, "a managed blueprint name: " + ", ".join(BlueprintName)) from None
+        patterns.check(patterns.ROLE_ARN, props.provisioning_role_arn, path=path, prop="provisioning_role_arn")
+        patterns.check(patterns.ROLE_ARN, props.manage_access_role_arn, path=path, prop="manage_access_role_arn")
+        regions = list(props.enabled_regions) or [props.domain.region]
+        for region in regions:
+            patterns.check(patterns.REGION, region, path=path, prop="enabled_regions")
+        for region in props.regional_parameters:
+            if region not in regions:
+                raise PropValidationError(path, "regional_parameters", region, f"one of the enabled regions {regions}")
+        self._domain = props.domain
+        self._regions = regions
+
+        self.lookup = DataAwsDatazoneEnvironmentBlueprint(
+            self, "Lookup", domain_id=props.domain.domain_id, name=self._name.value, managed=True
+        )
+        regional = {region: params.as_map() for region, params in sorted(props.regional_parameters.items())}
+        self.resource = DatazoneEnvironmentBlueprintConfiguration(
+            self,
+            "Resource",
+            domain_id=props.domain.domain_id,
+            environment_blueprint_id=self.lookup.id,
+            enabled_regions=regions,
+            provisioning_role_arn=props.provisioning_role_arn,
+            manage_access_role_arn=props.manage_access_role_arn,
+            regional_parameters={region: values for region, values in regional.items() if values} or None,
+            global_parameters=dict(props.global_parameters) or None,
+        )
+        apply_lifecycle(self.resource, ignore_changes=props.ignore_changes)
+
+        creators = props.environment_creators
+        if creators is None:
+            creators = [DomainUnitProjects(domain_unit_id=props.domain.root_domain_unit_id)]
+        self.grants = [
+            create_environment_from_blueprint_grant(
+                self,
+                f"EnvironmentGrant{index}",
+                domain_id=props.domain.domain_id,
+                account_id=props.domain.account_id,
+                blueprint_id=self.lookup.id,
+                principal=principal,
+                depends_on=[self.resource],
+            )
+            for index, principal in enumerate(creators)
+        ]
+
+    @property
+    def domain(self) -> IDomain:
+        return self._domain
+
+    @property
+    def blueprint_name(self) -> BlueprintName:
+        return self._name
+
+    @property
+    def blueprint_id(self) -> str:
+        return self.lookup.id
+
+    @property
+    def enabled_regions(self) -> Sequence[str]:
+        return tuple(self._regions)
+
+
+class BlueprintRoles(Construct):
+    """The provisioning and manage-access roles every blueprint of a domain shares, each given or created.
+
+    Provisioning creates project resources (SageMakerStudioProjectProvisioningRolePolicy); manage-access publishes and
+    grants data (Lake Formation, Glue, Redshift), and may read only secrets tagged for this domain.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        domain: IDomain,
+        name_prefix: str,
+        provisioning_role_arn: str | None = None,
+        manage_access_role_arn: str | None = None,
+        permissions_boundary_arn: str | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        path = self.node.path
+        partition = domain.partition
+        self.provisioning_role: ServiceRole | None = None
+        self.manage_access_role: ServiceRole | None = None
+        if provisioning_role_arn is not None:
+            self.provisioning_role_arn = patterns.check(
+                patterns.ROLE_ARN, provisioning_role_arn, path=path, prop="provisioning_role_arn"
+            )
+        else:
+            self.provisioning_role = ServiceRole(
+                self,
+                "Provisioning",
+                RoleSpec(
+                    name=f"{name_prefix}-provisioning",
+                    description="Unified Studio blueprint provisioning role",
+                    trust=datazone_service_trust(domain.account_id),
+                    managed_policy_arns=[
+                        managed_policy_arn(partition, "service-role/SageMakerStudioProjectProvisioningRolePolicy")
+                    ],
+                    permissions_boundary_arn=permissions_boundary_arn,
+                ),
+                tags=tags,
+            )
+            self.provisioning_role_arn = self.provisioning_role.role_arn
+        if manage_access_role_arn is not None:
+            self.manage_access_role_arn = patterns.check(
+                patterns.ROLE_ARN, manage_access_role_arn, path=path, prop="manage_access_role_arn"
+            )
+        else:
+            self.manage_access_role = ServiceRole(
+                self,
+                "ManageAccess",
+                RoleSpec(
+                    name=f"{name_prefix}-manage-access",
+                    description="Unified Studio blueprint manage-access role",
+                    trust=datazone_service_trust(domain.account_id, source_arn=domain.domain_arn),
+                    managed_policy_arns=[
+                        managed_policy_arn(partition, "service-role/AmazonDataZoneGlueManageAccessRolePolicy"),
+                        managed_policy_arn(partition, "service-role/AmazonDataZoneRedshiftManageAccessRolePolicy"),
+                    ],
+                    inline_policies={
+                        "RedshiftSecretsOfThisDomain": policy_document(
+                            {
+                                "Sid": "RedshiftSecretsOfThisDomain",
+                                "Effect": "Allow",
+                                "Action": "secretsmanager:GetSecretValue",
+                                "Resource": "*",
+                                "Condition": {
+                                    "StringEquals": {
+                                        "secretsmanager:ResourceTag/AmazonDataZoneDomain": domain.domain_id
+                                    }
+                                },
+                            }
+                        )
+                    },
+                    permissions_boundary_arn=permissions_boundary_arn,
+                ),
+                tags=tags,
+            )
+            self.manage_access_role_arn = self.manage_access_role.role_arn

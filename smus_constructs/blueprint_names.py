@@ -1,0 +1,57 @@
+"""The closed set of managed blueprint names a Unified Studio domain offers.
+
+Free strings would let a typo ("Datalake") reach `apply`, where it fails after minutes with an unhelpful API error.
+The list is the managed set from ../shared/FACTS.md; extend it here when AWS adds a blueprint.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class BlueprintName(StrEnum):
+    """A managed environment blueprint, by the name the `aws_datazone_environment_blueprint` data source takes."""
+
+    TOOLING = "Tooling"
+    TOOLING_LITE = "ToolingLite"
+    DATA_LAKE = "DataLake"
+    LAKEHOUSE_CATALOG = "LakehouseCatalog"
+    REDSHIFT_SERVERLESS = "RedshiftServerless"
+    EMR_SERVERLESS = "EmrServerless"
+    EMR_ON_EC2 = "EmrOnEc2"
+    EMR_ON_EKS = "EmrOnEks"
+    ML_EXPERIMENTS = "MLExperiments"
+    MLFLOW_APP = "MLflowApp"
+    WORKFLOWS = "Workflows"
+    QUICKSIGHT = "QuickSight"
+    PARTNER_APPS = "PartnerApps"
+    S3_BUCKET = "S3Bucket"
+    S3_TABLE_CATALOG = "S3TableCatalog"
+    BEDROCK_CHAT_AGENT = "AmazonBedrockChatAgent"
+    BEDROCK_EVALUATION = "AmazonBedrockEvaluation"
+    BEDROCK_FLOW = "AmazonBedrockFlow"
+    BEDROCK_FUNCTION = "AmazonBedrockFunction"
+    BEDROCK_GUARDRAIL = "AmazonBedrockGuardrail"
+    BEDROCK_KNOWLEDGE_BASE = "AmazonBedrockKnowledgeBase"
+    BEDROCK_PROMPT = "AmazonBedrockPrompt"
+
+
+BEDROCK_BLUEPRINTS = frozenset(name for name in BlueprintName if name.value.startswith("AmazonBedrock"))
+
+# Tooling (or ToolingLite) provisions the project's own roles and space; a profile without one cannot create projects.
+TOOLING_BLUEPRINTS = frozenset({BlueprintName.TOOLING, BlueprintName.TOOLING_LITE})
+
+
+def accepted_names() -> str:
+    """The accepted names, comma-separated, for error messages."""
+    return ", ".join(name.value for name in BlueprintName)
+
+
+def parse_blueprint_name(value: str | BlueprintName) -> BlueprintName:
+    """Turn a name into a :class:`BlueprintName`, or raise a ``ValueError`` listing every accepted name."""
+    if isinstance(value, BlueprintName):
+        return value
+    try:
+        return BlueprintName(value)
+    except ValueError:
+        raise ValueError(f"unknown blueprint {value!r}; accepted: {accepted_names()}") from None

@@ -1,0 +1,225 @@
+"""A project profile (`awscc_datazone_project_profile`): the blueprints a new project gets, in a fixed order.
+
+The awscc provider matches `environment_configurations` to the API's computed values by list position, and DataZone
+returns them grouped by deployment order. So the order here is not cosmetic: Tooling first (deployment order 0), then
+the other ON_CREATE entries, then ON_DEMAND, each group by name. An empty `parameter_overrides` list causes a
+perpetual diff, so it is sent as null. (See ../shared/FACTS.md and aws-ia/terraform-aws-sagemaker-unified-studio.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+from cdktn_provider_awscc.datazone_project_profile import (
+    DatazoneProjectProfile,
+    DatazoneProjectProfileEnvironmentConfigurations,
+    DatazoneProjectProfileEnvironmentConfigurationsAwsAccount,
+    DatazoneProjectProfileEnvironmentConfigurationsAwsRegion,
+    DatazoneProjectProfileEnvironmentConfigurationsConfigurationParameters,
+    DatazoneProjectProfileEnvironmentConfigurationsConfigurationParametersParameterOverrides,
+    DatazoneProjectProfileProjectResourceTags,
+)
+from constructs import Construct
+
+from smus_constructs import patterns
+from smus_constructs.blueprint import IBlueprint
+from smus_constructs.blueprint_names import TOOLING_BLUEPRINTS
+from smus_constructs.domain import IDomain
+from smus_constructs.errors import PropValidationError
+from smus_constructs.grants import GrantPrincipal, create_project_from_profile_grant
+from smus_constructs.lifecycle import IgnoreChange, apply_lifecycle
+
+
+class DeploymentMode(StrEnum):
+    """ON_CREATE environments are deployed with the project; ON_DEMAND ones when a member asks."""
+
+    ON_CREATE = "ON_CREATE"
+    ON_DEMAND = "ON_DEMAND"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ParameterOverride:
+    """A blueprint parameter value; `is_editable=False` locks it so project creators cannot change it."""
+
+    name: str
+    value: str
+    is_editable: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnvironmentConfig:
+    """One blueprint inside a profile."""
+
+    blueprint: IBlueprint
+    deployment_mode: DeploymentMode = DeploymentMode.ON_CREATE
+    #: default: the blueprint's name.
+    name: str | None = None
+    description: str | None = None
+    #: default: the domain's region. Must be one of the blueprint's enabled regions.
+    region: str | None = None
+    parameter_overrides: Sequence[ParameterOverride] = ()
+
+    @property
+    def configuration_name(self) -> str:
+        return self.name or self.blueprint.blueprint_name.value
+
+
+class IProjectProfile(Protocol):
+    """A profile as a project sees it."""
+
+    @property
+    def domain(self) -> IDomain: ...
+    @property
+    def project_profile_id(self) -> str: ...
+    @property
+    def profile_name(self) -> str: ...
+    @property
+    def environment_names(self) -> Sequence[str]: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProjectProfileProps:
+    """Props of :class:`UnifiedStudioProjectProfile`."""
+
+    domain: IDomain
+    name: str
+    environments: Sequence[EnvironmentConfig]
+    description: str | None = None
+    #: default: the domain's root unit.
+    domain_unit_id: str | None = None
+    #: Tags every project of this profile carries on its resources; values are locked for project creators.
+    project_resource_tags: Mapping[str, str] = field(default_factory=dict)
+    #: default: True, so a product team may add its own tags beside the locked ones.
+    allow_custom_project_resource_tags: bool = True
+    #: Who may create projects from this profile. default: nobody but domain owners (no grant is made).
+    project_creators: Sequence[GrantPrincipal] = ()
+    enabled: bool = True
+    ignore_changes: Sequence[IgnoreChange] = ()
+
+
+def ordered_environments(environments: Sequence[EnvironmentConfig]) -> list[EnvironmentConfig]:
+    """Tooling first, then the other ON_CREATE entries, then ON_DEMAND; by configuration name inside each group."""
+
+    def rank(env: EnvironmentConfig) -> tuple[int, str]:
+        if env.blueprint.blueprint_name in TOOLING_BLUEPRINTS:
+            return (0, env.configuration_name)
+        return (1 if env.deployment_mode is DeploymentMode.ON_CREATE else 2, env.configuration_name)
+
+    return sorted(environments, key=rank)
+
+
+def deployment_order(env: EnvironmentConfig) -> int | None:
+    """0 for Tooling, 1 for other ON_CREATE entries, none for ON_DEMAND (DataZone deploys those on request)."""
+    if env.blueprint.blueprint_name in TOOLING_BLUEPRINTS:
+        return 0
+    return 1 if env.deployment_mode is DeploymentMode.ON_CREATE else None
+
+
+class UnifiedStudioProjectProfile(Construct):
+    """A project profile composed from blueprint objects enabled in the same domain."""
+
+    def __init__(self, scope: Construct, id: str, props: ProjectProfileProps) -> None:
+        super().__init__(scope, id)
+        path = self.node.path
+        patterns.check(patterns.RESOURCE_NAME, props.name, path=path, prop="name")
+        self._domain = props.domain
+        self._name = props.name
+        self._check_environments(path, props)
+        ordered = ordered_environments(props.environments)
+        self._environment_names = tuple(env.configuration_name for env in ordered)
+
+        self.resource = DatazoneProjectProfile(
+            self,
+            "Resource",
+            domain_identifier=props.domain.domain_id,
+            domain_unit_identifier=props.domain_unit_id or props.domain.root_domain_unit_id,
+            name=props.name,
+            description=props.description,
+            status="ENABLED" if props.enabled else "DISABLED",
+            environment_configurations=[self._configuration(env) for env in ordered],
+            project_resource_tags=[
+                DatazoneProjectProfileProjectResourceTags(key=key, value=value, is_value_editable=False)
+                for key, value in sorted(props.project_resource_tags.items())
+            ]
+            or None,
+            allow_custom_project_resource_tags=props.allow_custom_project_resource_tags,
+        )
+        apply_lifecycle(self.resource, ignore_changes=props.ignore_changes)
+        unit_id = props.domain_unit_id or props.domain.root_domain_unit_id
+        self.grants = [
+            create_project_from_profile_grant(
+                self,
+                f"CreateProjectGrant{index}",
+                domain_id=props.domain.domain_id,
+                domain_unit_id=unit_id,
+                project_profile_id=self.project_profile_id,
+                principal=principal,
+            )
+            for index, principal in enumerate(props.project_creators)
+        ]
+
+    def _check_environments(self, path: str, props: ProjectProfileProps) -> None:
+        names = [env.configuration_name for env in props.environments]
+        if not any(env.blueprint.blueprint_name in TOOLING_BLUEPRINTS for env in props.environments):
+            raise PropValidationError(path, "environments", names, "a list that includes the Tooling (or ToolingLite) blueprint")
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise PropValidationError(path, "environments", duplicates, "unique environment configuration names")
+        for env in props.environments:
+            patterns.check(patterns.RESOURCE_NAME, env.configuration_name, path=path, prop="environments[].name")
+            if env.blueprint.domain is not props.domain:
+                raise PropValidationError(
+                    path, f"environments[{env.configuration_name}].blueprint", env.blueprint.blueprint_name.value,
+                    "a blueprint enabled in this profile's own domain",
+                )
+            region = env.region or props.domain.region
+            if region not in env.blueprint.enabled_regions:
+                raise PropValidationError(
+                    path, f"environments[{env.configuration_name}].region", region,
+                    f"a region the {env.blueprint.blueprint_name.value} blueprint is enabled in: "
+                    f"{list(env.blueprint.enabled_regions)}",
+                )
+
+    def _configuration(self, env: EnvironmentConfig) -> DatazoneProjectProfileEnvironmentConfigurations:
+        overrides = [
+            DatazoneProjectProfileEnvironmentConfigurationsConfigurationParametersParameterOverrides(
+                name=override.name, value=override.value, is_editable=override.is_editable
+            )
+            for override in env.parameter_overrides
+        ]
+        return DatazoneProjectProfileEnvironmentConfigurations(
+            name=env.configuration_name,
+            description=env.description or f"{env.configuration_name} environment",
+            environment_blueprint_id=env.blueprint.blueprint_id,
+            deployment_mode=env.deployment_mode.value,
+            deployment_order=deployment_order(env),
+            aws_account=DatazoneProjectProfileEnvironmentConfigurationsAwsAccount(
+                aws_account_id=self._domain.account_id
+            ),
+            aws_region=DatazoneProjectProfileEnvironmentConfigurationsAwsRegion(
+                region_name=env.region or self._domain.region
+            ),
+            # null, never []: an empty list is a perpetual diff in awscc.
+            configuration_parameters=DatazoneProjectProfileEnvironmentConfigurationsConfigurationParameters(
+                parameter_overrides=overrides or None
+            ),
+        )
+
+    @property
+    def domain(self) -> IDomain:
+        return self._domain
+
+    @property
+    def project_profile_id(self) -> str:
+        return self.resource.project_profile_id
+
+    @property
+    def profile_name(self) -> str:
+        return self._name
+
+    @property
+    def environment_names(self) -> Sequence[str]:
+        return self._environment_names

@@ -1,0 +1,70 @@
+"""What every stack of an account shares: its state object, its providers, and the account's mandatory tags.
+
+One stack per account and layer means one state object per account and layer, so a projects change can never lock
+or corrupt the domain's state, and a plan for dev can never touch prod (the providers refuse other accounts).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from cdktn import S3Backend, S3BackendAssumeRoleConfig, TerraformStack
+from cdktn_provider_aws.provider import AwsProvider, AwsProviderAssumeRole, AwsProviderDefaultTags
+from cdktn_provider_awscc.provider import AwsccProvider, AwsccProviderAssumeRole
+from constructs import Construct
+
+from config.loader import LoadedAccount
+
+
+class Layer(StrEnum):
+    PLATFORM = "platform"
+    PROJECTS = "projects"
+
+
+def stack_name(account_name: str, layer: Layer) -> str:
+    return f"{account_name}-{layer.value}"
+
+
+def state_key(loaded: LoadedAccount, layer: Layer) -> str:
+    """`<prefix>/<account id>/<layer>.tfstate`: distinct per account and layer, and it names the account."""
+    config = loaded.config
+    return f"{config.state.key_prefix}/{config.account.account_id}/{layer.value}.tfstate"
+
+
+class AccountStack(TerraformStack):
+    """A stack bound to one account: S3 state with native locking, aws and awscc providers, default tags."""
+
+    def __init__(self, scope: Construct, loaded: LoadedAccount, layer: Layer) -> None:
+        super().__init__(scope, stack_name(loaded.name, layer))
+        self.loaded = loaded
+        self.layer = layer
+        config = loaded.config
+        account = config.account
+        session_name = f"smus-{loaded.name}-{layer.value}"
+        S3Backend(
+            self,
+            bucket=config.state.bucket,
+            key=state_key(loaded, layer),
+            region=config.state.region,
+            encrypt=True,
+            kms_key_id=config.state.kms_key_arn,
+            use_lockfile=True,
+            dynamodb_table=config.state.dynamodb_table,
+            assume_role=S3BackendAssumeRoleConfig(role_arn=account.deploy_role_arn, session_name=session_name),
+        )
+        self.tags = {**config.tags, "ManagedBy": "smus-estate", "SmusStack": stack_name(loaded.name, layer)}
+        self.aws = AwsProvider(
+            self,
+            "aws",
+            region=account.region,
+            allowed_account_ids=[account.account_id],
+            assume_role=[AwsProviderAssumeRole(role_arn=account.deploy_role_arn, session_name=session_name)],
+            default_tags=[AwsProviderDefaultTags(tags=self.tags)],
+        )
+        # awscc has no allowed_account_ids; the deploy role it assumes lives in (and only works in) this account.
+        self.awscc = AwsccProvider(
+            self,
+            "awscc",
+            region=account.region,
+            assume_role=AwsccProviderAssumeRole(role_arn=account.deploy_role_arn, session_name=session_name),
+        )
