@@ -122,7 +122,12 @@ def _reference_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue
         yield ConfigIssue(path, "account.name", account.name, f"the file's name without '.toml' ({path.stem!r})")
     for tag in MANDATORY_TAGS:
         if not config.tags.get(tag, "").strip():
-            yield ConfigIssue(path, f"tags.{tag}", config.tags.get(tag, MISSING), f"a non-empty value: {', '.join(MANDATORY_TAGS)} are mandatory")
+            yield ConfigIssue(
+                path,
+                f"tags.{tag}",
+                config.tags.get(tag, MISSING),
+                f"a non-empty value: {', '.join(MANDATORY_TAGS)} are mandatory",
+            )
     for field, arn in (
         ("domain.kms_key_arn", config.domain.kms_key_arn),
         ("state.kms_key_arn", config.state.kms_key_arn),
@@ -132,12 +137,17 @@ def _reference_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue
             yield ConfigIssue(path, field, arn, f"an ARN in this account ({account.account_id})")
 
     enabled: dict[str, list[str]] = {}
-    for name, blueprint in config.blueprints.items():
+    for blueprint_name, blueprint in config.blueprints.items():
         regions = blueprint.regions or [account.region]
-        enabled[name.value] = regions
+        enabled[blueprint_name.value] = regions
         for region in blueprint.regional_parameters:
             if region not in regions:
-                yield ConfigIssue(path, f"blueprints.{name.value}.regional_parameters.{region}", region, f"one of the blueprint's regions {regions}")
+                yield ConfigIssue(
+                    path,
+                    f"blueprints.{blueprint_name.value}.regional_parameters.{region}",
+                    region,
+                    f"one of the blueprint's regions {regions}",
+                )
 
     profile_envs: dict[str, list[str]] = {}
     for index, profile in enumerate(config.profiles):
@@ -148,14 +158,31 @@ def _reference_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue
         for env_index, env in enumerate(profile.environments):
             env_where = f"{where}.environments[{env_index}]"
             if env.blueprint.value not in enabled:
-                yield ConfigIssue(path, f"{env_where}.blueprint", env.blueprint.value, f"a blueprint this account enables: {', '.join(sorted(enabled)) or '(none)'}")
+                yield ConfigIssue(
+                    path,
+                    f"{env_where}.blueprint",
+                    env.blueprint.value,
+                    f"a blueprint this account enables: {', '.join(sorted(enabled)) or '(none)'}",
+                )
             elif (env.region or account.region) not in enabled[env.blueprint.value]:
-                yield ConfigIssue(path, f"{env_where}.region", env.region or account.region, f"a region {env.blueprint.value} is enabled in: {enabled[env.blueprint.value]}")
+                yield ConfigIssue(
+                    path,
+                    f"{env_where}.region",
+                    env.region or account.region,
+                    f"a region {env.blueprint.value} is enabled in: {enabled[env.blueprint.value]}",
+                )
             names.append(env.name or env.blueprint.value)
         if not any(env.blueprint in TOOLING_BLUEPRINTS for env in profile.environments):
-            yield ConfigIssue(path, f"{where}.environments", [env.blueprint.value for env in profile.environments], "a list that includes Tooling (or ToolingLite)")
+            yield ConfigIssue(
+                path,
+                f"{where}.environments",
+                [env.blueprint.value for env in profile.environments],
+                "a list that includes Tooling (or ToolingLite)",
+            )
         for duplicate in sorted({n for n in names if names.count(n) > 1}):
-            yield ConfigIssue(path, f"{where}.environments", duplicate, "unique environment names (set 'name' to tell two apart)")
+            yield ConfigIssue(
+                path, f"{where}.environments", duplicate, "unique environment names (set 'name' to tell two apart)"
+            )
         profile_envs[profile.name] = names
 
     seen_projects: set[str] = set()
@@ -165,17 +192,34 @@ def _reference_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue
             yield ConfigIssue(path, f"{where}.name", project.name, "a project name not used earlier in this file")
         seen_projects.add(project.name)
         if project.profile not in profile_envs:
-            yield ConfigIssue(path, f"{where}.profile", project.profile, f"a profile defined in this file: {', '.join(profile_envs) or '(none)'}")
+            yield ConfigIssue(
+                path,
+                f"{where}.profile",
+                project.profile,
+                f"a profile defined in this file: {', '.join(profile_envs) or '(none)'}",
+            )
             continue
         for env_name in project.user_parameters:
             if env_name not in profile_envs[project.profile]:
-                yield ConfigIssue(path, f"{where}.user_parameters.{env_name}", env_name, f"an environment of profile {project.profile!r}: {profile_envs[project.profile]}")
+                yield ConfigIssue(
+                    path,
+                    f"{where}.user_parameters.{env_name}",
+                    env_name,
+                    f"an environment of profile {project.profile!r}: {profile_envs[project.profile]}",
+                )
 
     for index, entry in enumerate(config.ignore_changes):
         kind, _, name = entry.resource.partition(":")
-        known = {"domain": {""}, "blueprint": set(enabled), "profile": set(profile_envs), "project": seen_projects}[kind]
+        known = {"domain": {""}, "blueprint": set(enabled), "profile": set(profile_envs), "project": seen_projects}[
+            kind
+        ]
         if name not in known:
-            yield ConfigIssue(path, f"ignore_changes[{index}].resource", entry.resource, f"a {kind} defined in this file: {sorted(known)}")
+            yield ConfigIssue(
+                path,
+                f"ignore_changes[{index}].resource",
+                entry.resource,
+                f"a {kind} defined in this file: {sorted(known)}",
+            )
 
 
 def _estate_issues(accounts: Sequence[LoadedAccount]) -> Iterable[ConfigIssue]:
@@ -184,5 +228,10 @@ def _estate_issues(accounts: Sequence[LoadedAccount]) -> Iterable[ConfigIssue]:
     for loaded in accounts:
         account_id = loaded.config.account.account_id
         if account_id in by_id:
-            yield ConfigIssue(loaded.path, "account.account_id", account_id, f"an account not already described by {by_id[account_id].path.name}")
+            yield ConfigIssue(
+                loaded.path,
+                "account.account_id",
+                account_id,
+                f"an account not already described by {by_id[account_id].path.name}",
+            )
         by_id[account_id] = loaded

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -13,8 +12,8 @@ from config.errors import ConfigError
 from config.loader import DEFAULT_CONFIG_DIR, load_estate
 
 app = typer.Typer(help="SageMaker Unified Studio estate as code (CDK Terrain).", no_args_is_help=True)
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
 
 ConfigDir = Annotated[Path, typer.Option("--config-dir", help="Folder of <account>.toml files.")]
 Accounts = Annotated[list[str] | None, typer.Option("--account", "-a", help="Only these accounts (repeatable).")]
@@ -61,4 +60,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -79,7 +79,9 @@ class UnifiedStudioBlueprint(Construct):
         try:
             self._name = parse_blueprint_name(props.name)
         except ValueError:
-            raise PropValidationError(path, "name", props.name, "a managed blueprint name: " + ", ".join(BlueprintName)) from None
+            raise PropValidationError(
+                path, "name", props.name, "a managed blueprint name: " + ", ".join(BlueprintName)
+            ) from None
         patterns.check(patterns.ROLE_ARN, props.provisioning_role_arn, path=path, prop="provisioning_role_arn")
         patterns.check(patterns.ROLE_ARN, props.manage_access_role_arn, path=path, prop="manage_access_role_arn")
         regions = list(props.enabled_regions) or [props.domain.region]

@@ -108,7 +108,9 @@ class UnifiedStudioDomain(Construct):
             if role_arn is not None:
                 patterns.check(patterns.ROLE_ARN, role_arn, path=path, prop=prop)
         if props.permissions_boundary_arn is not None:
-            patterns.check(patterns.POLICY_ARN, props.permissions_boundary_arn, path=path, prop="permissions_boundary_arn")
+            patterns.check(
+                patterns.POLICY_ARN, props.permissions_boundary_arn, path=path, prop="permissions_boundary_arn"
+            )
         for prop, timeout in (("create_timeout", props.create_timeout), ("delete_timeout", props.delete_timeout)):
             patterns.check(patterns.DURATION, timeout, path=path, prop=prop)
             if patterns.duration_minutes(timeout) < MINIMUM_TIMEOUT_MINUTES:
@@ -121,6 +123,7 @@ class UnifiedStudioDomain(Construct):
         tags = dict(props.tags)
 
         self.execution_role: ServiceRole | None = None
+        self.execution_role_arn = props.execution_role_arn or ""
         if props.execution_role_arn is None:
             self.execution_role = ServiceRole(
                 self,
@@ -136,9 +139,10 @@ class UnifiedStudioDomain(Construct):
                 ),
                 tags=tags,
             )
-        self.execution_role_arn = props.execution_role_arn or self._created(self.execution_role).role_arn
+            self.execution_role_arn = self.execution_role.role_arn
 
         self.service_role: ServiceRole | None = None
+        self.service_role_arn = props.service_role_arn or ""
         if props.service_role_arn is None:
             self.service_role = ServiceRole(
                 self,
@@ -154,9 +158,10 @@ class UnifiedStudioDomain(Construct):
                 ),
                 tags=tags,
             )
-        self.service_role_arn = props.service_role_arn or self._created(self.service_role).role_arn
+            self.service_role_arn = self.service_role.role_arn
 
         self.key: DomainKey | None = None
+        self.kms_key_arn = props.kms_key_arn or ""
         if props.kms_key_arn is None:
             self.key = DomainKey(
                 self,
@@ -174,7 +179,7 @@ class UnifiedStudioDomain(Construct):
                     prevent_destroy=True,
                     prevent_destroy_reason="the domain key is immutable on the domain; losing it loses the domain",
                 )
-        self.kms_key_arn = props.kms_key_arn or self._created(self.key).key_arn
+            self.kms_key_arn = self.key.key_arn
 
         single_sign_on = None
         if props.single_sign_on is SingleSignOn.IAM_IDENTITY_CENTER:
@@ -198,11 +203,6 @@ class UnifiedStudioDomain(Construct):
             prevent_destroy_reason="protected account: replacing or destroying the domain deletes every project in it",
             ignore_changes=props.ignore_changes,
         )
-
-    @staticmethod
-    def _created(construct: ServiceRole | DomainKey | None) -> ServiceRole | DomainKey:
-        assert construct is not None  # created just above whenever the ARN prop was left out
-        return construct
 
     @property
     def domain_id(self) -> str:
@@ -242,7 +242,9 @@ class UnifiedStudioDomain(Construct):
         """A domain that something else manages, by ARN (`arn:aws:datazone:<region>:<account>:domain/dzd_...`)."""
         match = patterns.DOMAIN_ARN.match(domain_arn) if isinstance(domain_arn, str) else None
         if match is None:
-            raise PropValidationError(f"{scope.node.path}/{id}", "domain_arn", domain_arn, patterns.ACCEPTED[patterns.DOMAIN_ARN])
+            raise PropValidationError(
+                f"{scope.node.path}/{id}", "domain_arn", domain_arn, patterns.ACCEPTED[patterns.DOMAIN_ARN]
+            )
         region, account_id, domain_id = match.groups()
         return ImportedDomain(scope, id, domain_id=domain_id, account_id=account_id, region=region)
 

@@ -63,9 +63,7 @@ def principal_struct(principal: GrantPrincipal) -> DatazonePolicyGrantPrincipal:
         case UserPrincipal(user_identifier=user):
             return DatazonePolicyGrantPrincipal(user=DatazonePolicyGrantPrincipalUser(user_identifier=user))
         case AllUsers():
-            return DatazonePolicyGrantPrincipal(
-                user=DatazonePolicyGrantPrincipalUser(all_users_grant_filter="{}")
-            )
+            return DatazonePolicyGrantPrincipal(user=DatazonePolicyGrantPrincipalUser(all_users_grant_filter="{}"))
         case GroupPrincipal(group_identifier=group):
             return DatazonePolicyGrantPrincipal(group=DatazonePolicyGrantPrincipalGroup(group_identifier=group))
         case DomainUnitProjects():

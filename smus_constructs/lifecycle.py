@@ -23,7 +23,9 @@ class IgnoreChange:
         if not self.attribute.strip():
             raise ValueError("IgnoreChange.attribute must name a resource attribute")
         if not self.reason.strip():
-            raise ValueError(f"IgnoreChange for {self.attribute!r} needs a reason: say who changes it outside Terraform")
+            raise ValueError(
+                f"IgnoreChange for {self.attribute!r} needs a reason: say who changes it outside Terraform"
+            )
 
 
 def apply_lifecycle(

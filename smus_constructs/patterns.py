@@ -43,7 +43,7 @@ def is_token(value: object) -> bool:
 
 
 def check(pattern: re.Pattern[str], value: str, *, path: str, prop: str) -> str:
-    """Return ``value`` if it matches ``pattern`` (or is a token); otherwise raise naming construct, prop, accepted form."""
+    """Return ``value`` if it matches ``pattern`` (or is a token); otherwise raise naming prop and accepted form."""
     if is_token(value):
         return value
     if not isinstance(value, str) or not pattern.match(value):

@@ -107,7 +107,9 @@ class UnifiedStudioProject(Construct):
         unknown = sorted(set(props.user_parameters) - set(props.profile.environment_names))
         if unknown:
             raise PropValidationError(
-                path, "user_parameters", unknown,
+                path,
+                "user_parameters",
+                unknown,
                 f"environment names of profile {props.profile.profile_name!r}: {list(props.profile.environment_names)}",
             )
         self.validate(props)

@@ -164,7 +164,9 @@ class UnifiedStudioProjectProfile(Construct):
     def _check_environments(self, path: str, props: ProjectProfileProps) -> None:
         names = [env.configuration_name for env in props.environments]
         if not any(env.blueprint.blueprint_name in TOOLING_BLUEPRINTS for env in props.environments):
-            raise PropValidationError(path, "environments", names, "a list that includes the Tooling (or ToolingLite) blueprint")
+            raise PropValidationError(
+                path, "environments", names, "a list that includes the Tooling (or ToolingLite) blueprint"
+            )
         duplicates = sorted({name for name in names if names.count(name) > 1})
         if duplicates:
             raise PropValidationError(path, "environments", duplicates, "unique environment configuration names")
@@ -172,13 +174,17 @@ class UnifiedStudioProjectProfile(Construct):
             patterns.check(patterns.RESOURCE_NAME, env.configuration_name, path=path, prop="environments[].name")
             if env.blueprint.domain is not props.domain:
                 raise PropValidationError(
-                    path, f"environments[{env.configuration_name}].blueprint", env.blueprint.blueprint_name.value,
+                    path,
+                    f"environments[{env.configuration_name}].blueprint",
+                    env.blueprint.blueprint_name.value,
                     "a blueprint enabled in this profile's own domain",
                 )
             region = env.region or props.domain.region
             if region not in env.blueprint.enabled_regions:
                 raise PropValidationError(
-                    path, f"environments[{env.configuration_name}].region", region,
+                    path,
+                    f"environments[{env.configuration_name}].region",
+                    region,
                     f"a region the {env.blueprint.blueprint_name.value} blueprint is enabled in: "
                     f"{list(env.blueprint.enabled_regions)}",
                 )
@@ -202,10 +208,12 @@ class UnifiedStudioProjectProfile(Construct):
             aws_region=DatazoneProjectProfileEnvironmentConfigurationsAwsRegion(
                 region_name=env.region or self._domain.region
             ),
-            # null, never []: an empty list is a perpetual diff in awscc.
+            # null, never []: an empty overrides list is a perpetual diff in awscc, so no overrides means no block.
             configuration_parameters=DatazoneProjectProfileEnvironmentConfigurationsConfigurationParameters(
-                parameter_overrides=overrides or None
-            ),
+                parameter_overrides=overrides
+            )
+            if overrides
+            else None,
         )
 
     @property

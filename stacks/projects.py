@@ -36,7 +36,11 @@ def creator_principal(creator: ProjectCreator) -> GrantPrincipal:
     if creator.kind == "all_users":
         return AllUsers()
     assert creator.id is not None  # the model requires it for users and groups
-    return UserPrincipal(user_identifier=creator.id) if creator.kind == "user" else GroupPrincipal(group_identifier=creator.id)
+    return (
+        UserPrincipal(user_identifier=creator.id)
+        if creator.kind == "user"
+        else GroupPrincipal(group_identifier=creator.id)
+    )
 
 
 def member(settings: MemberSettings, designation: MemberDesignation) -> ProjectMember:
@@ -82,7 +86,14 @@ class ProjectsStack(AccountStack):
             project_class = PROJECT_TEMPLATES.get(project.template)
             if project_class is None:
                 raise ConfigError(
-                    [ConfigIssue(loaded.path, f"projects[{index}].template", project.template, f"one of {sorted(PROJECT_TEMPLATES)}")]
+                    [
+                        ConfigIssue(
+                            loaded.path,
+                            f"projects[{index}].template",
+                            project.template,
+                            f"one of {sorted(PROJECT_TEMPLATES)}",
+                        )
+                    ]
                 )
             self.projects[project.name] = project_class(
                 self,

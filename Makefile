@@ -1,0 +1,60 @@
+# Two commands set up a fresh machine and do the work (see README):
+#   make synth   - install what is needed, then synthesise the example estate into cdktf.out/ (no AWS credentials)
+#   make test    - install what is needed, then run the test suite
+# Each installs only what is missing: Python packages with pipenv (into .venv/), the Node 22 CDK Terrain CLI with npm.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+PIPENV := $(PYTHON) -m pipenv
+export PIPENV_VENV_IN_PROJECT := 1
+export PIPENV_NOSPIN := 1
+export PIPENV_YES := 1
+export PIPENV_IGNORE_VIRTUALENVS := 1
+export CHECKPOINT_DISABLE := 1
+# Some machines point TF_CLI_CONFIG_FILE at a file that does not exist, which makes terraform print an error on
+# every call the CDK Terrain CLI makes. Drop the variable only in that case.
+ifneq ($(TF_CLI_CONFIG_FILE),)
+ifeq ($(wildcard $(TF_CLI_CONFIG_FILE)),)
+unexport TF_CLI_CONFIG_FILE
+endif
+endif
+
+PY_STAMP := .venv/.synced
+NODE_STAMP := node_modules/.installed
+
+.PHONY: synth test lint typecheck check bench install clean
+
+synth: $(PY_STAMP) $(NODE_STAMP)
+	npx --no-install cdktn synth
+
+# pytest exits 5 when it collected no tests: for this project that means the suite went missing, so say so and fail.
+test: $(PY_STAMP) $(NODE_STAMP)
+	@$(PIPENV) run pytest; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests; failing on purpose" >&2; fi; \
+	exit $$status
+
+lint: $(PY_STAMP)
+	$(PIPENV) run ruff check .
+	$(PIPENV) run ruff format --check .
+
+typecheck: $(PY_STAMP)
+	$(PIPENV) run mypy
+
+check: lint typecheck test
+
+bench: $(PY_STAMP) $(NODE_STAMP)
+	$(PIPENV) run python bench/synth_bench.py
+
+install: $(PY_STAMP) $(NODE_STAMP)
+
+$(PY_STAMP): Pipfile.lock pyproject.toml
+	@$(PYTHON) -m pipenv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check pipenv
+	$(PIPENV) sync --dev
+	@touch $@
+
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+clean:
+	rm -rf cdktf.out .cdktf.out.* .pytest_cache .mypy_cache .ruff_cache
