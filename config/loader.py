@@ -208,6 +208,8 @@ def _reference_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue
                     f"an environment of profile {project.profile!r}: {profile_envs[project.profile]}",
                 )
 
+    yield from _adoption_issues(path, config)
+
     for index, entry in enumerate(config.ignore_changes):
         kind, _, name = entry.resource.partition(":")
         known = {"domain": {""}, "blueprint": set(enabled), "profile": set(profile_envs), "project": seen_projects}[
@@ -220,6 +222,24 @@ def _reference_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue
                 entry.resource,
                 f"a {kind} defined in this file: {sorted(known)}",
             )
+
+
+def _adoption_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]:
+    """Adopting a blueprint, profile or project needs the domain's ID too: import IDs must be known at plan time."""
+    if config.domain.existing_id is not None:
+        return
+    accepted = "to be left out unless domain.existing_id adopts the domain too"
+    for name, blueprint in config.blueprints.items():
+        if blueprint.existing_blueprint_id is not None:
+            yield ConfigIssue(
+                path, f"blueprints.{name.value}.existing_blueprint_id", blueprint.existing_blueprint_id, accepted
+            )
+    for index, profile in enumerate(config.profiles):
+        if profile.existing_id is not None:
+            yield ConfigIssue(path, f"profiles[{index}].existing_id", profile.existing_id, accepted)
+    for index, project in enumerate(config.projects):
+        if project.existing_id is not None:
+            yield ConfigIssue(path, f"projects[{index}].existing_id", project.existing_id, accepted)
 
 
 def _estate_issues(accounts: Sequence[LoadedAccount]) -> Iterable[ConfigIssue]:

@@ -16,6 +16,8 @@ from smus_constructs.blueprint_names import BlueprintName
 from smus_constructs.patterns import (
     ACCEPTED,
     ACCOUNT_ID,
+    BLUEPRINT_ID,
+    DOMAIN_ID,
     DURATION,
     KMS_KEY_ARN,
     POLICY_ARN,
@@ -62,6 +64,8 @@ S3Uri = Annotated[str, _matching(S3_URI, "an S3 URI such as 's3://bucket/prefix'
 BucketName = Annotated[str, _matching(BUCKET, "an S3 bucket name (3-63 lowercase letters, digits, '.', '-')")]
 VpcId = Annotated[str, _matching(VPC_ID, "a VPC ID such as 'vpc-0abc1234def567890'")]
 SubnetId = Annotated[str, _matching(SUBNET_ID, "a subnet ID such as 'subnet-0abc1234def567890'")]
+DomainId = Annotated[str, _matching(DOMAIN_ID)]
+DataZoneId = Annotated[str, _matching(BLUEPRINT_ID, "a DataZone ID of 1-36 letters, digits, '_' or '-'")]
 PrincipalId = Annotated[str, _matching(PRINCIPAL_ID, "a user or group identifier (Identity Center ID or IAM ARN)")]
 
 
@@ -130,6 +134,8 @@ class DomainSettings(Strict):
     #: Applied to every role the stacks create.
     permissions_boundary_arn: PolicyArn | None = None
     timeouts: Timeouts = Timeouts()
+    #: An existing domain to adopt: synth emits an `import` block instead of creating one (docs/migration-runbook.md).
+    existing_id: DomainId | None = None
 
 
 class RegionalParametersSettings(Strict):
@@ -145,6 +151,8 @@ class BlueprintSettings(Strict):
     regions: list[Region] = []
     regional_parameters: dict[Region, RegionalParametersSettings] = {}
     global_parameters: dict[str, str] = {}
+    #: The blueprint ID of an existing configuration to adopt (needs domain.existing_id).
+    existing_blueprint_id: DataZoneId | None = None
 
 
 class BlueprintRoleSettings(Strict):
@@ -185,6 +193,8 @@ class ProfileSettings(Strict):
     description: str | None = None
     environments: Annotated[list[EnvironmentSettings], Field(min_length=1)]
     project_creators: list[ProjectCreator] = []
+    #: An existing profile to adopt (needs domain.existing_id).
+    existing_id: DataZoneId | None = None
 
 
 class MemberSettings(Strict):
@@ -202,6 +212,8 @@ class ProjectSettings(Strict):
     contributors: list[MemberSettings] = []
     user_parameters: dict[str, dict[str, str]] = {}
     resource_tags: dict[str, str] = {}
+    #: An existing project to adopt (needs domain.existing_id). Its profile must stay the one it was created from.
+    existing_id: DataZoneId | None = None
 
 
 class AccountConfig(Strict):

@@ -68,6 +68,16 @@ class BlueprintProps:
     #: default: projects (contributors) in the domain's root unit and all its children.
     environment_creators: Sequence[GrantPrincipal] | None = None
     ignore_changes: Sequence[IgnoreChange] = ()
+    #: default: none (the configuration is created). The blueprint ID of an existing configuration to adopt;
+    #: needs a domain whose ID is known (adopted or imported).
+    existing_blueprint_id: str | None = None
+
+
+def adoption_domain_id(domain: IDomain, path: str, prop: str, value: str) -> str:
+    """The literal domain ID an import block needs, or a clear error when the domain is created by this plan."""
+    if domain.known_domain_id is None:
+        raise PropValidationError(path, prop, value, "to be left out unless the domain is adopted or imported too")
+    return domain.known_domain_id
 
 
 class UnifiedStudioBlueprint(Construct):
@@ -109,6 +119,11 @@ class UnifiedStudioBlueprint(Construct):
             global_parameters=dict(props.global_parameters) or None,
         )
         apply_lifecycle(self.resource, ignore_changes=props.ignore_changes)
+        if props.existing_blueprint_id is not None:
+            patterns.check(patterns.BLUEPRINT_ID, props.existing_blueprint_id, path=path, prop="existing_blueprint_id")
+            domain_id = adoption_domain_id(props.domain, path, "existing_blueprint_id", props.existing_blueprint_id)
+            # hashicorp/aws imports a blueprint configuration as "<domain id>/<blueprint id>".
+            self.resource.import_from(f"{domain_id}/{props.existing_blueprint_id}")
 
         creators = props.environment_creators
         if creators is None:

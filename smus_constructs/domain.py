@@ -56,6 +56,13 @@ class IDomain(Protocol):
     def region(self) -> str: ...
     @property
     def partition(self) -> str: ...
+    @property
+    def known_domain_id(self) -> str | None:
+        """The domain ID as a literal when it exists before this plan (adopted or imported), else None.
+
+        Terraform `import` blocks need IDs known at plan time, so children can only be adopted when this is set.
+        """
+        ...
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,6 +91,8 @@ class DomainProps:
     prevent_destroy: bool = False
     #: default: none. Each entry names its reason, which is written into the synthesised JSON.
     ignore_changes: Sequence[IgnoreChange] = ()
+    #: default: none (the domain is created). An existing domain's ID: synth emits an `import` block to adopt it.
+    existing_domain_id: str | None = None
 
 
 class UnifiedStudioDomain(Construct):
@@ -111,6 +120,8 @@ class UnifiedStudioDomain(Construct):
             patterns.check(
                 patterns.POLICY_ARN, props.permissions_boundary_arn, path=path, prop="permissions_boundary_arn"
             )
+        if props.existing_domain_id is not None:
+            patterns.check(patterns.DOMAIN_ID, props.existing_domain_id, path=path, prop="existing_domain_id")
         for prop, timeout in (("create_timeout", props.create_timeout), ("delete_timeout", props.delete_timeout)):
             patterns.check(patterns.DURATION, timeout, path=path, prop=prop)
             if patterns.duration_minutes(timeout) < MINIMUM_TIMEOUT_MINUTES:
@@ -203,10 +214,17 @@ class UnifiedStudioDomain(Construct):
             prevent_destroy_reason="protected account: replacing or destroying the domain deletes every project in it",
             ignore_changes=props.ignore_changes,
         )
+        if props.existing_domain_id is not None:
+            # aws_datazone_domain imports by domain ID.
+            self.resource.import_from(props.existing_domain_id)
 
     @property
     def domain_id(self) -> str:
         return self.resource.id
+
+    @property
+    def known_domain_id(self) -> str | None:
+        return self.props.existing_domain_id
 
     @property
     def domain_arn(self) -> str:
@@ -263,6 +281,10 @@ class ImportedDomain(Construct):
 
     @property
     def domain_id(self) -> str:
+        return self._domain_id
+
+    @property
+    def known_domain_id(self) -> str | None:
         return self._domain_id
 
     @property

@@ -20,6 +20,7 @@ BLUEPRINT_ID = re.compile(r"^[a-zA-Z0-9_-]{1,36}$")
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role(/[\w+=,.@-]+)*/[\w+=,.@-]{1,64}$")
 POLICY_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}|aws):policy(/[\w+=,.@-]+)*/[\w+=,.@-]{1,128}$")
 KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[0-9a-fA-F-]{36}$")
+RESOURCE_ID_ACCEPTED = "a DataZone ID of 1-36 letters, digits, '_' or '-'"
 # Terraform duration strings as the aws provider's timeouts block takes them.
 DURATION = re.compile(r"^(\d+h)?(\d+m)?(\d+s)?$")
 
@@ -42,12 +43,12 @@ def is_token(value: object) -> bool:
     return isinstance(value, str) and "${TfToken[" in value
 
 
-def check(pattern: re.Pattern[str], value: str, *, path: str, prop: str) -> str:
+def check(pattern: re.Pattern[str], value: str, *, path: str, prop: str, accepted: str | None = None) -> str:
     """Return ``value`` if it matches ``pattern`` (or is a token); otherwise raise naming prop and accepted form."""
     if is_token(value):
         return value
     if not isinstance(value, str) or not pattern.match(value):
-        raise PropValidationError(path, prop, value, ACCEPTED[pattern])
+        raise PropValidationError(path, prop, value, accepted or ACCEPTED[pattern])
     return value
 
 

@@ -34,6 +34,7 @@ from cdktn_provider_awscc.datazone_project_membership import DatazoneProjectMemb
 from constructs import Construct
 
 from smus_constructs import patterns
+from smus_constructs.blueprint import adoption_domain_id
 from smus_constructs.errors import PropValidationError
 from smus_constructs.lifecycle import IgnoreChange, apply_lifecycle
 from smus_constructs.project_profile import IProjectProfile
@@ -73,6 +74,8 @@ class ProjectProps:
     #: default: the profile's domain root unit.
     domain_unit_id: str | None = None
     ignore_changes: Sequence[IgnoreChange] = ()
+    #: default: none (the project is created). An existing project's ID to adopt (its domain must be known too).
+    existing_project_id: str | None = None
 
 
 def resolve_members(members: Sequence[ProjectMember]) -> tuple[list[ProjectMember], list[str]]:
@@ -141,6 +144,17 @@ class UnifiedStudioProject(Construct):
             or None,
         )
         apply_lifecycle(self.resource, ignore_changes=props.ignore_changes)
+        if props.existing_project_id is not None:
+            patterns.check(
+                patterns.BLUEPRINT_ID,
+                props.existing_project_id,
+                path=path,
+                prop="existing_project_id",
+                accepted=patterns.RESOURCE_ID_ACCEPTED,
+            )
+            domain_id = adoption_domain_id(props.profile.domain, path, "existing_project_id", props.existing_project_id)
+            # awscc imports by the CloudFormation primary identifier, joined with "|": DomainId|Id.
+            self.resource.import_from(f"{domain_id}|{props.existing_project_id}")
 
         members, notes = resolve_members(props.members)
         for note in notes:

@@ -25,7 +25,7 @@ from cdktn_provider_awscc.datazone_project_profile import (
 from constructs import Construct
 
 from smus_constructs import patterns
-from smus_constructs.blueprint import IBlueprint
+from smus_constructs.blueprint import IBlueprint, adoption_domain_id
 from smus_constructs.blueprint_names import TOOLING_BLUEPRINTS
 from smus_constructs.domain import IDomain
 from smus_constructs.errors import PropValidationError
@@ -98,6 +98,8 @@ class ProjectProfileProps:
     project_creators: Sequence[GrantPrincipal] = ()
     enabled: bool = True
     ignore_changes: Sequence[IgnoreChange] = ()
+    #: default: none (the profile is created). An existing profile's ID to adopt (its domain must be known too).
+    existing_profile_id: str | None = None
 
 
 def ordered_environments(environments: Sequence[EnvironmentConfig]) -> list[EnvironmentConfig]:
@@ -148,6 +150,17 @@ class UnifiedStudioProjectProfile(Construct):
             allow_custom_project_resource_tags=props.allow_custom_project_resource_tags,
         )
         apply_lifecycle(self.resource, ignore_changes=props.ignore_changes)
+        if props.existing_profile_id is not None:
+            patterns.check(
+                patterns.BLUEPRINT_ID,
+                props.existing_profile_id,
+                path=path,
+                prop="existing_profile_id",
+                accepted=patterns.RESOURCE_ID_ACCEPTED,
+            )
+            domain_id = adoption_domain_id(props.domain, path, "existing_profile_id", props.existing_profile_id)
+            # awscc imports by the CloudFormation primary identifier, joined with "|": DomainIdentifier|Identifier.
+            self.resource.import_from(f"{domain_id}|{props.existing_profile_id}")
         unit_id = props.domain_unit_id or props.domain.root_domain_unit_id
         self.grants = [
             create_project_from_profile_grant(

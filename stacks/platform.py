@@ -37,6 +37,7 @@ class PlatformStack(AccountStack):
                 delete_timeout=domain.timeouts.delete,
                 prevent_destroy=account.protected,
                 ignore_changes=ignore_changes_for(config, "domain"),
+                existing_domain_id=domain.existing_id,
             ),
         )
         self.blueprint_roles = BlueprintRoles(
@@ -67,5 +68,6 @@ class PlatformStack(AccountStack):
                     provisioning_role_arn=self.blueprint_roles.provisioning_role_arn,
                     manage_access_role_arn=self.blueprint_roles.manage_access_role_arn,
                     ignore_changes=ignore_changes_for(config, f"blueprint:{name.value}"),
+                    existing_blueprint_id=settings.existing_blueprint_id,
                 ),
             )

@@ -79,6 +79,7 @@ class ProjectsStack(AccountStack):
                     project_resource_tags=config.tags,
                     project_creators=[creator_principal(creator) for creator in profile.project_creators],
                     ignore_changes=ignore_changes_for(config, f"profile:{profile.name}"),
+                    existing_profile_id=profile.existing_id,
                 ),
             )
         self.projects: dict[str, UnifiedStudioProject] = {}
@@ -107,5 +108,6 @@ class ProjectsStack(AccountStack):
                     user_parameters=project.user_parameters,
                     resource_tags=project.resource_tags,
                     ignore_changes=ignore_changes_for(config, f"project:{project.name}"),
+                    existing_project_id=project.existing_id,
                 ),
             )

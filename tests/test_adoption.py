@@ -1,0 +1,108 @@
+"""Adopting existing resources: config IDs become Terraform `import` blocks with the right address and ID."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from config.errors import ConfigError
+from config.loader import DEFAULT_CONFIG_DIR, load_estate
+from smus_cli.synth import synthesise
+from smus_constructs.errors import PropValidationError
+from smus_constructs.project import ProjectProps, UnifiedStudioProject
+from smus_constructs.project_profile import EnvironmentConfig, ProjectProfileProps, UnifiedStudioProjectProfile
+from tests.helpers import full_synth, make_blueprint, make_domain, new_stack
+
+
+def imports_of(doc: dict[str, Any]) -> dict[str, str]:
+    """`to` address -> import ID, for every import block of a stack."""
+    return {block["to"]: block["id"] for block in doc.get("import", [])}
+
+
+def test_each_layer_emits_an_import_block_with_the_providers_id_format() -> None:
+    stack = new_stack()
+    domain = make_domain(stack, existing_domain_id="dzd_abc123")
+    tooling = make_blueprint(stack, domain, "Tooling", existing_blueprint_id="bp1tooling")
+    profile = UnifiedStudioProjectProfile(
+        stack,
+        "Profile",
+        ProjectProfileProps(
+            domain=domain, name="P", environments=[EnvironmentConfig(blueprint=tooling)], existing_profile_id="prof42"
+        ),
+    )
+    UnifiedStudioProject(stack, "Project", ProjectProps(profile=profile, name="x", existing_project_id="prj7"))
+    found = {to.split(".")[0]: block_id for to, block_id in imports_of(full_synth(stack)).items()}
+    assert found == {
+        "aws_datazone_domain": "dzd_abc123",
+        "aws_datazone_environment_blueprint_configuration": "dzd_abc123/bp1tooling",
+        "awscc_datazone_project_profile": "dzd_abc123|prof42",
+        "awscc_datazone_project": "dzd_abc123|prj7",
+    }
+
+
+def test_import_addresses_point_at_the_resources() -> None:
+    stack = new_stack()
+    make_domain(stack, existing_domain_id="dzd_abc123")
+    doc = full_synth(stack)
+    (address,) = imports_of(doc)
+    rtype, name = address.split(".")
+    assert name in doc["resource"][rtype]
+
+
+def test_a_created_domain_emits_no_import_block() -> None:
+    stack = new_stack()
+    make_domain(stack)
+    assert imports_of(full_synth(stack)) == {}
+
+
+def test_adopting_a_child_of_a_domain_created_here_is_refused() -> None:
+    stack = new_stack()
+    domain = make_domain(stack)
+    with pytest.raises(PropValidationError, match=r"existing_blueprint_id = 'bp1'.*unless the domain is adopted"):
+        make_blueprint(stack, domain, "Tooling", existing_blueprint_id="bp1")
+
+
+def test_a_malformed_existing_domain_id_is_refused() -> None:
+    with pytest.raises(PropValidationError, match=r"existing_domain_id = 'abc123'.*\^dzd"):
+        make_domain(new_stack(), existing_domain_id="abc123")
+
+
+def adopted_config(tmp_path: Path) -> Path:
+    config_dir = tmp_path / "accounts"
+    shutil.copytree(DEFAULT_CONFIG_DIR, config_dir)
+    dev = config_dir / "dev.toml"
+    text = dev.read_text()
+    text = text.replace(
+        'single_sign_on = "IAM_IDENTITY_CENTER"', 'single_sign_on = "IAM_IDENTITY_CENTER"\nexisting_id = "dzd_5f8a2b"'
+    )
+    text = text.replace("[blueprints.DataLake]", '[blueprints.DataLake]\nexisting_blueprint_id = "c9x3lake"')
+    text = text.replace('name = "customer-360"', 'name = "customer-360"\nexisting_id = "b7prj360"')
+    dev.write_text(text)
+    return config_dir
+
+
+def test_config_with_existing_ids_synthesises_import_blocks(tmp_path: Path) -> None:
+    import json
+
+    outdir = tmp_path / "out"
+    synthesise(adopted_config(tmp_path), outdir, accounts=["dev"])
+    platform = json.loads((outdir / "stacks/dev-platform/cdk.tf.json").read_text())
+    projects = json.loads((outdir / "stacks/dev-projects/cdk.tf.json").read_text())
+    assert sorted(imports_of(platform).values()) == ["dzd_5f8a2b", "dzd_5f8a2b/c9x3lake"]
+    assert list(imports_of(projects).values()) == ["dzd_5f8a2b|b7prj360"]
+    (project_address,) = imports_of(projects)
+    assert project_address.startswith("awscc_datazone_project.Project-customer-360")
+
+
+def test_config_refuses_adopting_children_without_the_domain(tmp_path: Path) -> None:
+    config_dir = adopted_config(tmp_path)
+    dev = config_dir / "dev.toml"
+    dev.write_text(dev.read_text().replace('existing_id = "dzd_5f8a2b"\n', ""))
+    with pytest.raises(ConfigError) as caught:
+        load_estate(config_dir)
+    fields = [issue.field for issue in caught.value.issues]
+    assert fields == ["blueprints.DataLake.existing_blueprint_id", "projects[0].existing_id"]
+    assert "unless domain.existing_id adopts the domain too" in str(caught.value)
