@@ -1,7 +1,8 @@
 # Two commands set up a fresh machine and do the work (see README):
 #   make synth   - install what is needed, then synthesise the example estate into cdktf.out/ (no AWS credentials)
 #   make test    - install what is needed, then run the test suite
-# Each installs only what is missing: Python packages with pipenv (into .venv/), the Node 22 CDK Terrain CLI with npm.
+# Each installs only what is missing: Python packages with pipenv (into .venv/), the Node 22 CDK Terrain CLI with npm,
+# and checkov into its own venv (.venv-checkov/: it pins libraries the app's environment must not share).
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -21,14 +22,15 @@ endif
 
 PY_STAMP := .venv/.synced
 NODE_STAMP := node_modules/.installed
+CHECKOV_STAMP := .venv-checkov/.installed
 
-.PHONY: synth test lint typecheck check bench install clean
+.PHONY: synth test lint typecheck check bench install clean checkov checkov-install
 
 synth: $(PY_STAMP) $(NODE_STAMP)
 	npx --no-install cdktn synth
 
 # pytest exits 5 when it collected no tests: for this project that means the suite went missing, so say so and fail.
-test: $(PY_STAMP) $(NODE_STAMP)
+test: $(PY_STAMP) $(NODE_STAMP) $(CHECKOV_STAMP)
 	@$(PIPENV) run pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests; failing on purpose" >&2; fi; \
 	exit $$status
@@ -45,11 +47,24 @@ check: lint typecheck test
 bench: $(PY_STAMP) $(NODE_STAMP)
 	$(PIPENV) run python bench/synth_bench.py
 
-install: $(PY_STAMP) $(NODE_STAMP)
+install: $(PY_STAMP) $(NODE_STAMP) $(CHECKOV_STAMP)
+
+checkov-install: $(CHECKOV_STAMP)
+
+# checkov over the synthesised estate; fails on any finding not accepted, with a reason, in config/checkov-skips.toml.
+checkov: synth $(CHECKOV_STAMP)
+	$(PIPENV) run python -m smus_cli.checkov_gate cdktf.out
 
 $(PY_STAMP): Pipfile.lock pyproject.toml
 	@$(PYTHON) -m pipenv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check pipenv
 	$(PIPENV) sync --dev
+	$(PIPENV) run python -m smus_cli.warmup
+	@touch $@
+
+$(CHECKOV_STAMP): tools/checkov-requirements.txt
+	rm -rf .venv-checkov
+	$(PYTHON) -m venv .venv-checkov
+	.venv-checkov/bin/pip install --quiet --disable-pip-version-check -r tools/checkov-requirements.txt
 	@touch $@
 
 $(NODE_STAMP): package-lock.json

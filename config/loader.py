@@ -15,8 +15,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from config.errors import MISSING, ConfigError, ConfigIssue
-from config.models import MANDATORY_TAGS, AccountConfig
-from smus_constructs.blueprint_names import TOOLING_BLUEPRINTS
+from config.models import MANDATORY_TAGS, AccountConfig, MemberSettings, PrincipalSettings
+from smus_constructs.blueprint_names import BEDROCK_BLUEPRINTS, TOOLING_BLUEPRINTS
+from smus_constructs.policy_types import BLUEPRINT_POLICIES
 
 DEFAULT_CONFIG_DIR = Path(__file__).resolve().parent / "accounts"
 
@@ -209,6 +210,8 @@ def _reference_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue
                 )
 
     yield from _adoption_issues(path, config)
+    yield from _access_issues(path, config)
+    yield from _bedrock_issues(path, config)
 
     for index, entry in enumerate(config.ignore_changes):
         kind, _, name = entry.resource.partition(":")
@@ -221,6 +224,134 @@ def _reference_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue
                 f"ignore_changes[{index}].resource",
                 entry.resource,
                 f"a {kind} defined in this file: {sorted(known)}",
+            )
+
+
+def _principals(config: AccountConfig) -> Iterable[tuple[str, PrincipalSettings]]:
+    """Every principal in the file, with the field path that names it."""
+    for index, profile in enumerate(config.profiles):
+        for k, principal in enumerate(profile.project_creators):
+            yield f"profiles[{index}].project_creators[{k}]", principal
+    for index, unit in enumerate(config.domain_units):
+        for k, principal in enumerate(unit.project_member_pool):
+            yield f"domain_units[{index}].project_member_pool[{k}]", principal
+    for index, grant in enumerate(config.grants):
+        yield f"grants[{index}].principal", grant.principal
+
+
+def _members(config: AccountConfig) -> Iterable[tuple[str, MemberSettings]]:
+    for index, unit in enumerate(config.domain_units):
+        for k, owner in enumerate(unit.owners):
+            yield f"domain_units[{index}].owners[{k}]", owner
+    for index, project in enumerate(config.projects):
+        for role in ("owners", "contributors"):
+            for k, member in enumerate(getattr(project, role)):
+                yield f"projects[{index}].{role}[{k}]", member
+
+
+def _access_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]:
+    """Units exist before anything is placed in them; principals fit the domain's sign-on mode and protection."""
+    declared = [unit.path for unit in config.domain_units]
+    known_units = {"/root", *declared}
+    units_text = ", ".join(sorted(known_units))
+    for index, unit in enumerate(config.domain_units):
+        parent = unit.path.rsplit("/", 1)[0]
+        if unit.path == "/root":
+            yield ConfigIssue(
+                path, f"domain_units[{index}].path", unit.path, "a path below /root (the root unit always exists)"
+            )
+        elif parent != "/root" and parent not in known_units:
+            yield ConfigIssue(
+                path, f"domain_units[{index}].path", unit.path, f"a unit whose parent {parent!r} is declared too"
+            )
+        if declared.count(unit.path) > 1 and declared.index(unit.path) != index:
+            yield ConfigIssue(
+                path, f"domain_units[{index}].path", unit.path, "a unit path not declared earlier in this file"
+            )
+
+    def unit_issue(field: str, unit: str | None) -> Iterable[ConfigIssue]:
+        if unit is not None and unit not in known_units:
+            yield ConfigIssue(path, field, unit, f"a declared domain unit: {units_text}")
+
+    for name, blueprint in config.blueprints.items():
+        for k, unit_path in enumerate(blueprint.authorized_units):
+            yield from unit_issue(f"blueprints.{name.value}.authorized_units[{k}]", unit_path)
+    for index, profile in enumerate(config.profiles):
+        yield from unit_issue(f"profiles[{index}].unit", profile.unit)
+    for index, project in enumerate(config.projects):
+        yield from unit_issue(f"projects[{index}].unit", project.unit)
+    for index, grant in enumerate(config.grants):
+        yield from unit_issue(f"grants[{index}].unit", grant.unit)
+        if grant.policy in BLUEPRINT_POLICIES:
+            if grant.blueprint is None or grant.blueprint not in config.blueprints:
+                shown = grant.blueprint.value if grant.blueprint else MISSING
+                enabled = ", ".join(sorted(b.value for b in config.blueprints))
+                yield ConfigIssue(
+                    path, f"grants[{index}].blueprint", shown, f"a blueprint this account enables: {enabled}"
+                )
+        elif grant.blueprint is not None:
+            yield ConfigIssue(
+                path,
+                f"grants[{index}].blueprint",
+                grant.blueprint.value,
+                f"to be left out: {grant.policy.value} applies to a unit",
+            )
+
+    project_names = {project.name for project in config.projects}
+    identity_center = config.domain.single_sign_on.value == "IAM_IDENTITY_CENTER"
+    for field, principal in _principals(config):
+        yield from unit_issue(f"{field}.unit", principal.unit)
+        if principal.kind == "project" and principal.project not in project_names:
+            yield ConfigIssue(
+                path,
+                f"{field}.project",
+                principal.project,
+                f"a project in this file: {', '.join(sorted(project_names))}",
+            )
+        if principal.kind == "all_users" and config.account.protected and len((principal.reason or "").strip()) < 10:
+            yield ConfigIssue(
+                path,
+                f"{field}.reason",
+                principal.reason or MISSING,
+                "a reason of 10+ characters: an all-users grant in a protected account must say why",
+            )
+        if not identity_center and principal.kind in ("user", "group"):
+            yield from _iam_mode_issue(path, field, principal.kind, principal.id)
+    if not identity_center:
+        for field, member in _members(config):
+            yield from _iam_mode_issue(path, field, member.kind, member.id)
+
+
+def _iam_mode_issue(path: Path, field: str, kind: str, identifier: str | None) -> Iterable[ConfigIssue]:
+    """With single sign-on disabled only IAM users and roles exist in the domain."""
+    if kind == "group":
+        yield ConfigIssue(
+            path, f"{field}.kind", kind, "'user': groups need IAM Identity Center (domain.single_sign_on)"
+        )
+    elif identifier is not None and not identifier.startswith("arn:"):
+        yield ConfigIssue(
+            path, f"{field}.id", identifier, "an IAM user or role ARN: this domain has single sign-on disabled"
+        )
+
+
+def _bedrock_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]:
+    """Bedrock blueprints need a model allow-list, so no project role ever gets `bedrock:InvokeModel` on `*`."""
+    bedrock = sorted(name.value for name in config.blueprints if name in BEDROCK_BLUEPRINTS)
+    if bedrock and not config.bedrock.approved_model_ids:
+        yield ConfigIssue(
+            path,
+            "bedrock.approved_model_ids",
+            [],
+            f"one or more approved model IDs, because Bedrock blueprints are enabled: {', '.join(bedrock)}",
+        )
+    for index, project in enumerate(config.projects):
+        arn = project.execution_role_arn
+        if arn is not None and f":{config.account.account_id}:" not in arn:
+            yield ConfigIssue(
+                path,
+                f"projects[{index}].execution_role_arn",
+                arn,
+                f"a role in this account ({config.account.account_id})",
             )
 
 

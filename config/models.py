@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from config.bootstrap_models import BootstrapSettings
+from config.operations_models import OperationsSettings
 from smus_constructs.blueprint_names import BlueprintName
 from smus_constructs.patterns import (
     ACCEPTED,
@@ -19,13 +21,17 @@ from smus_constructs.patterns import (
     BLUEPRINT_ID,
     DOMAIN_ID,
     DURATION,
+    GROUP_IDENTIFIER,
     KMS_KEY_ARN,
     POLICY_ARN,
     REGION,
     RESOURCE_NAME,
     ROLE_ARN,
+    UNIT_PATH,
+    USER_IDENTIFIER,
     duration_minutes,
 )
+from smus_constructs.policy_types import GrantPolicy
 
 MANDATORY_TAGS = ("CostCenter", "DataClassification", "Environment")
 MINIMUM_DOMAIN_TIMEOUT_MINUTES = 90
@@ -33,7 +39,6 @@ S3_URI = re.compile(r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$")
 BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 VPC_ID = re.compile(r"^vpc-[0-9a-f]{8,17}$")
 SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8,17}$")
-PRINCIPAL_ID = re.compile(r"^[\w+=,.@:/-]{1,256}$")
 
 
 def _matching(pattern: re.Pattern[str], accepted: str | None = None) -> AfterValidator:
@@ -66,7 +71,7 @@ VpcId = Annotated[str, _matching(VPC_ID, "a VPC ID such as 'vpc-0abc1234def56789
 SubnetId = Annotated[str, _matching(SUBNET_ID, "a subnet ID such as 'subnet-0abc1234def567890'")]
 DomainId = Annotated[str, _matching(DOMAIN_ID)]
 DataZoneId = Annotated[str, _matching(BLUEPRINT_ID, "a DataZone ID of 1-36 letters, digits, '_' or '-'")]
-PrincipalId = Annotated[str, _matching(PRINCIPAL_ID, "a user or group identifier (Identity Center ID or IAM ARN)")]
+UnitPath = Annotated[str, _matching(UNIT_PATH)]
 
 
 class Strict(BaseModel):
@@ -126,6 +131,8 @@ class DomainSettings(Strict):
     name: ResourceName
     description: str | None = None
     single_sign_on: SingleSignOnMode = SingleSignOnMode.IAM_IDENTITY_CENTER
+    #: MANUAL (default): users are added deliberately. AUTOMATIC: every Identity Center user may sign in.
+    user_assignment: Literal["MANUAL", "AUTOMATIC"] = "MANUAL"
     #: Left out: the platform stack creates a customer-managed key. Immutable: a change replaces the domain.
     kms_key_arn: KmsKeyArn | None = None
     #: Left out: created with the trust policy AWS documents.
@@ -151,6 +158,9 @@ class BlueprintSettings(Strict):
     regions: list[Region] = []
     regional_parameters: dict[Region, RegionalParametersSettings] = {}
     global_parameters: dict[str, str] = {}
+    #: Projects in these units (and their children) may create environments from this blueprint.
+    #: default: the root unit, i.e. every project in the domain.
+    authorized_units: list[UnitPath] = []
     #: The blueprint ID of an existing configuration to adopt (needs domain.existing_id).
     existing_blueprint_id: DataZoneId | None = None
 
@@ -177,29 +187,74 @@ class EnvironmentSettings(Strict):
     overrides: list[ParameterOverrideSettings] = []
 
 
-class ProjectCreator(Strict):
-    kind: Literal["user", "group", "all_users"]
-    id: PrincipalId | None = None
+def _check_identifier(kind: str, identifier: str | None) -> None:
+    """User and group identifiers have the shapes DataZone accepts (AWS::DataZone::UserProfile / GroupProfile)."""
+    if identifier is None:
+        raise ValueError(f"'id' is required for kind {kind!r}")
+    pattern = USER_IDENTIFIER if kind == "user" else GROUP_IDENTIFIER
+    if not pattern.match(identifier):
+        raise ValueError(f"id {identifier!r} is not {ACCEPTED[pattern]}")
+
+
+class PrincipalSettings(Strict):
+    """Who a grant is for.
+
+    `user` / `group` take `id`; `unit_projects` (projects in a unit) and `unit_owners` take `unit`; `project` takes
+    `project` (a project name in this file); `all_users` takes nothing but, in a protected account, a `reason`.
+    """
+
+    kind: Literal["user", "group", "all_users", "unit_projects", "unit_owners", "project"]
+    id: str | None = None
+    unit: UnitPath | None = None
+    project: ResourceName | None = None
+    designation: Literal["OWNER", "CONTRIBUTOR"] = "CONTRIBUTOR"
+    include_child_units: bool = True
+    reason: str | None = None
 
     @model_validator(mode="after")
-    def _id_matches_kind(self) -> ProjectCreator:
-        if (self.kind == "all_users") != (self.id is None):
-            raise ValueError("'id' is required for kind 'user' or 'group', and must be left out for 'all_users'")
+    def _fields_match_kind(self) -> PrincipalSettings:
+        needs = {"user": "id", "group": "id", "unit_projects": "unit", "unit_owners": "unit", "project": "project"}
+        wanted = needs.get(self.kind)
+        for name in ("id", "unit", "project"):
+            if name != wanted and getattr(self, name) is not None:
+                raise ValueError(
+                    f"kind {self.kind!r} takes {f'{wanted!r}' if wanted else 'no identifier'}, not {name!r}"
+                )
+        if wanted is not None and getattr(self, wanted) is None:
+            raise ValueError(f"kind {self.kind!r} needs {wanted!r}")
+        if self.kind in ("user", "group"):
+            _check_identifier(self.kind, self.id)
         return self
+
+
+#: Kept for readability in profiles: a project creator is any principal.
+ProjectCreator = PrincipalSettings
 
 
 class ProfileSettings(Strict):
     name: ResourceName
     description: str | None = None
     environments: Annotated[list[EnvironmentSettings], Field(min_length=1)]
-    project_creators: list[ProjectCreator] = []
+    project_creators: list[PrincipalSettings] = []
+    #: The domain unit the profile belongs to, where project creation is granted. default: /root.
+    unit: UnitPath = "/root"
+    #: 'create': each project of this profile gets its own execution role (Bedrock scoped to approved models).
+    #: default 'none': DataZone's Tooling environment creates the project's roles.
+    project_execution_role: Literal["none", "create"] = "none"
     #: An existing profile to adopt (needs domain.existing_id).
     existing_id: DataZoneId | None = None
 
 
 class MemberSettings(Strict):
-    id: PrincipalId
+    """A user or group: a project member, or a domain unit owner."""
+
+    id: str
     kind: Literal["user", "group"] = "user"
+
+    @model_validator(mode="after")
+    def _id_shape(self) -> MemberSettings:
+        _check_identifier(self.kind, self.id)
+        return self
 
 
 class ProjectSettings(Strict):
@@ -212,8 +267,49 @@ class ProjectSettings(Strict):
     contributors: list[MemberSettings] = []
     user_parameters: dict[str, dict[str, str]] = {}
     resource_tags: dict[str, str] = {}
+    #: The domain unit the project belongs to. default: the root unit.
+    unit: UnitPath = "/root"
+    #: Bring your own execution role (wins over the profile's 'create'). Immutable: a change replaces the project.
+    execution_role_arn: RoleArn | None = None
     #: An existing project to adopt (needs domain.existing_id). Its profile must stay the one it was created from.
     existing_id: DataZoneId | None = None
+
+
+class BedrockSettings(Strict):
+    """The Bedrock models projects may invoke in this account, approved by model risk. Never a wildcard."""
+
+    approved_model_ids: list[
+        Annotated[
+            str,
+            _matching(
+                re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+(:[a-z0-9-]+)*$"),
+                "a Bedrock model or inference profile ID such as 'anthropic.claude-3-5-sonnet-20240620-v1:0'",
+            ),
+        ]
+    ] = []
+
+
+class DomainUnitSettings(Strict):
+    """A domain unit under the root unit, created parent first, with its owners."""
+
+    path: UnitPath
+    description: str | None = None
+    owners: list[MemberSettings] = []
+    #: Shortcut for ADD_TO_PROJECT_MEMBER_POOL: who may be added as a member of projects in this unit.
+    project_member_pool: list[PrincipalSettings] = []
+
+
+class GrantSettings(Strict):
+    """An explicit policy grant, for what the shortcuts (project_creators, member pools) don't cover."""
+
+    policy: GrantPolicy
+    principal: PrincipalSettings
+    #: The unit the grant applies to (unit policies). default: the root unit.
+    unit: UnitPath = "/root"
+    #: The enabled blueprint the grant applies to (CREATE_ENVIRONMENT_FROM_BLUEPRINT, DELEGATE_CREATE_...).
+    blueprint: BlueprintName | None = None
+    include_child_units: bool = True
+    reason: Annotated[str, Field(min_length=10)]
 
 
 class AccountConfig(Strict):
@@ -221,6 +317,8 @@ class AccountConfig(Strict):
 
     account: AccountSettings
     state: StateSettings
+    #: What the once-per-account bootstrap stack creates: CI's GitHub trust, service-linked roles, state retention.
+    bootstrap: BootstrapSettings
     tags: dict[str, str]
     domain: DomainSettings
     blueprint_roles: BlueprintRoleSettings = BlueprintRoleSettings()
@@ -228,3 +326,8 @@ class AccountConfig(Strict):
     profiles: list[ProfileSettings] = []
     projects: list[ProjectSettings] = []
     ignore_changes: list[IgnoreChangeEntry] = []
+    domain_units: list[DomainUnitSettings] = []
+    bedrock: BedrockSettings = BedrockSettings()
+    grants: list[GrantSettings] = []
+    #: The `<account>-ops` stack: alert endpoints, the project quota, the drift metrics. default: every default.
+    operations: OperationsSettings = OperationsSettings()

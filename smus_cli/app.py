@@ -55,6 +55,75 @@ def synth(
     out.print(f"synthesised {len(names)} stacks: {', '.join(names)}")
 
 
+@app.command()
+def guard(
+    plan: Annotated[Path, typer.Argument(help="`terraform show -json PLANFILE` output.")],
+    allow_list: Annotated[
+        Path | None, typer.Option("--allow-list", help="Reviewed exceptions. default: config/guard-allowlist.toml")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the machine-readable report instead.")] = False,
+) -> None:
+    """Fail (exit 1) when the plan deletes, replaces or forgets a protected resource; exit 2 on unreadable input."""
+    from smus_cli.guard import run_guard
+
+    raise typer.Exit(run_guard(plan, allow_list, as_json=as_json, out=out, err=err))
+
+
+@app.command("diff-envs")
+def diff_envs(
+    a: Annotated[str, typer.Argument(help="An account name, e.g. staging.")],
+    b: Annotated[str, typer.Argument(help="Another account name, e.g. prod.")],
+    config_dir: ConfigDir = DEFAULT_CONFIG_DIR,
+    intended: Annotated[
+        Path | None,
+        typer.Option("--intended", help="Declared differences. default: config/intended-differences.toml"),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the machine-readable report instead.")] = False,
+) -> None:
+    """Structural differences between two accounts; exit 1 when one is not declared as intended (promotion gate)."""
+    from smus_cli.diff_envs import run_diff
+
+    raise typer.Exit(run_diff(a, b, config_dir, intended, as_json=as_json, out=out, err=err))
+
+
+@app.command()
+def inventory(
+    account_name: Annotated[str, typer.Option("--account-name", help="The account's short name, e.g. research.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the account file.")],
+    from_dir: Annotated[
+        Path | None, typer.Option("--from-dir", help="Folder of saved `aws datazone` JSON responses.")
+    ] = None,
+    live: Annotated[bool, typer.Option("--live", help="Read the DataZone API (needs the 'live' extra).")] = False,
+    region: Annotated[str | None, typer.Option(help="AWS region (--live).")] = None,
+    profile: Annotated[str | None, typer.Option(help="AWS CLI profile (--live).")] = None,
+    domain_id: Annotated[
+        str | None, typer.Option("--domain-id", help="Domain to read (--live). default: the account's only V2 domain")
+    ] = None,
+    save_responses: Annotated[
+        Path | None, typer.Option("--save-responses", help="Keep what --live read, as --from-dir files.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing output file.")] = False,
+) -> None:
+    """Write an account file from an existing domain, carrying its IDs and flagging every immutable value."""
+    from smus_cli.inventory import run_inventory
+
+    raise typer.Exit(
+        run_inventory(
+            from_dir=from_dir,
+            live=live,
+            region=region,
+            profile=profile,
+            domain_id=domain_id,
+            save_dir=save_responses,
+            account_name=account_name,
+            output=output,
+            force=force,
+            out=out,
+            err=err,
+        )
+    )
+
+
 def main() -> None:
     app(prog_name="smus")
 

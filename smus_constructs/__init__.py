@@ -20,18 +20,23 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from smus_constructs.access import DomainPrincipals, DomainUnitSpec, DomainUnitTree, UnifiedStudioDomainUnit
     from smus_constructs.blueprint import BlueprintProps, IBlueprint, RegionalParameters, UnifiedStudioBlueprint
     from smus_constructs.blueprint_names import BEDROCK_BLUEPRINTS, BlueprintName, parse_blueprint_name
     from smus_constructs.domain import DomainProps, IDomain, SingleSignOn, UnifiedStudioDomain
     from smus_constructs.errors import PropValidationError
     from smus_constructs.grants import (
         AllUsers,
+        DomainUnitOwners,
         DomainUnitProjects,
         GrantPrincipal,
         GroupPrincipal,
+        PolicyGrant,
+        ProjectPrincipal,
         UserPrincipal,
     )
     from smus_constructs.lifecycle import IgnoreChange
+    from smus_constructs.policy_types import GrantPolicy
     from smus_constructs.project import MemberDesignation, MemberKind, ProjectMember, ProjectProps, UnifiedStudioProject
     from smus_constructs.project_profile import (
         DeploymentMode,
@@ -43,6 +48,14 @@ if TYPE_CHECKING:
     )
 
 _EXPORTS = {
+    "DomainPrincipals": "smus_constructs.access",
+    "DomainUnitSpec": "smus_constructs.access",
+    "DomainUnitTree": "smus_constructs.access",
+    "UnifiedStudioDomainUnit": "smus_constructs.access",
+    "DomainUnitOwners": "smus_constructs.grants",
+    "PolicyGrant": "smus_constructs.grants",
+    "ProjectPrincipal": "smus_constructs.grants",
+    "GrantPolicy": "smus_constructs.policy_types",
     "AllUsers": "smus_constructs.grants",
     "BEDROCK_BLUEPRINTS": "smus_constructs.blueprint_names",
     "BlueprintName": "smus_constructs.blueprint_names",
@@ -88,9 +101,14 @@ __all__ = [
     "BlueprintName",
     "BlueprintProps",
     "DeploymentMode",
+    "DomainPrincipals",
     "DomainProps",
+    "DomainUnitOwners",
     "DomainUnitProjects",
+    "DomainUnitSpec",
+    "DomainUnitTree",
     "EnvironmentConfig",
+    "GrantPolicy",
     "GrantPrincipal",
     "GroupPrincipal",
     "IBlueprint",
@@ -100,7 +118,9 @@ __all__ = [
     "MemberDesignation",
     "MemberKind",
     "ParameterOverride",
+    "PolicyGrant",
     "ProjectMember",
+    "ProjectPrincipal",
     "ProjectProfileProps",
     "ProjectProps",
     "PropValidationError",
@@ -108,6 +128,7 @@ __all__ = [
     "SingleSignOn",
     "UnifiedStudioBlueprint",
     "UnifiedStudioDomain",
+    "UnifiedStudioDomainUnit",
     "UnifiedStudioProject",
     "UnifiedStudioProjectProfile",
     "UserPrincipal",

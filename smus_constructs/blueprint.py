@@ -21,7 +21,7 @@ from smus_constructs import patterns
 from smus_constructs.blueprint_names import BlueprintName, parse_blueprint_name
 from smus_constructs.domain import IDomain
 from smus_constructs.errors import PropValidationError
-from smus_constructs.grants import DomainUnitProjects, GrantPrincipal, create_environment_from_blueprint_grant
+from smus_constructs.grants import DomainUnitProjects, GrantPolicy, GrantPrincipal, PolicyGrant, principal_key
 from smus_constructs.iam import RoleSpec, ServiceRole, datazone_service_trust, managed_policy_arn, policy_document
 from smus_constructs.lifecycle import IgnoreChange, apply_lifecycle
 
@@ -129,12 +129,12 @@ class UnifiedStudioBlueprint(Construct):
         if creators is None:
             creators = [DomainUnitProjects(domain_unit_id=props.domain.root_domain_unit_id)]
         self.grants = [
-            create_environment_from_blueprint_grant(
+            PolicyGrant(
                 self,
-                f"EnvironmentGrant{index}",
+                f"EnvironmentGrant-{principal_key(principal, index)}",
                 domain_id=props.domain.domain_id,
-                account_id=props.domain.account_id,
-                blueprint_id=self.lookup.id,
+                policy=GrantPolicy.CREATE_ENVIRONMENT_FROM_BLUEPRINT,
+                entity_id=f"{props.domain.account_id}:{self.lookup.id}",
                 principal=principal,
                 depends_on=[self.resource],
             )

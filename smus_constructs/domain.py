@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import Literal, Protocol
 
 from cdktn_provider_aws.data_aws_datazone_domain import DataAwsDatazoneDomain
 from cdktn_provider_aws.datazone_domain import DatazoneDomain, DatazoneDomainSingleSignOn, DatazoneDomainTimeouts
@@ -73,8 +73,10 @@ class DomainProps:
     account_id: str
     region: str
     description: str | None = None
-    #: default: IAM Identity Center with manual user assignment (people are added deliberately, not by default).
+    #: default: IAM Identity Center.
     single_sign_on: SingleSignOn = SingleSignOn.IAM_IDENTITY_CENTER
+    #: default: MANUAL - people are added deliberately; AUTOMATIC lets every Identity Center user in.
+    user_assignment: Literal["MANUAL", "AUTOMATIC"] = "MANUAL"
     #: default: a customer-managed key is created. Immutable on the domain: a change replaces the domain.
     kms_key_arn: str | None = None
     #: default: a role trusted as AWS documents is created with SageMakerStudioDomainExecutionRolePolicy.
@@ -194,7 +196,8 @@ class UnifiedStudioDomain(Construct):
 
         single_sign_on = None
         if props.single_sign_on is SingleSignOn.IAM_IDENTITY_CENTER:
-            single_sign_on = [DatazoneDomainSingleSignOn(type="IAM_IDENTITY_CENTER", user_assignment="MANUAL")]
+            # The DataZone API (and the aws provider) name Identity Center "IAM_IDC".
+            single_sign_on = [DatazoneDomainSingleSignOn(type="IAM_IDC", user_assignment=props.user_assignment)]
         self.resource = DatazoneDomain(
             self,
             "Resource",

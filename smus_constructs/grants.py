@@ -1,13 +1,16 @@
-"""DataZone policy grants (`awscc_datazone_policy_grant`) with typed principals.
+"""DataZone policy grants (`awscc_datazone_policy_grant`) with typed principals and typed policies.
 
-A grant says who may do what to which entity. Principals are small frozen dataclasses so that a typo in a designation
-or a missing domain unit is a type error, not an API error at apply.
+A grant says who (principal) may do what (policy type) on which entity (a domain unit or a blueprint configuration).
+Principals and policies are small frozen types so that a typo in a designation or a policy is caught before synth,
+not returned by the API at apply.
+
 Known provider bug: hashicorp/terraform-provider-awscc#2859 (a policy grant can error on apply although the grant was
-created); re-running apply converges. Pin the provider and watch that issue before upgrading.
+created); re-running apply converges. Pin the provider and check that issue before upgrading.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -15,8 +18,19 @@ from cdktn import ITerraformDependable
 from cdktn_provider_awscc.datazone_policy_grant import (
     DatazonePolicyGrant,
     DatazonePolicyGrantDetail,
+    DatazonePolicyGrantDetailAddToProjectMemberPool,
+    DatazonePolicyGrantDetailCreateAssetType,
+    DatazonePolicyGrantDetailCreateDomainUnit,
+    DatazonePolicyGrantDetailCreateEnvironmentProfile,
+    DatazonePolicyGrantDetailCreateFormType,
+    DatazonePolicyGrantDetailCreateGlossary,
+    DatazonePolicyGrantDetailCreateProject,
     DatazonePolicyGrantDetailCreateProjectFromProjectProfile,
+    DatazonePolicyGrantDetailOverrideDomainUnitOwners,
+    DatazonePolicyGrantDetailOverrideProjectOwners,
     DatazonePolicyGrantPrincipal,
+    DatazonePolicyGrantPrincipalDomainUnit,
+    DatazonePolicyGrantPrincipalDomainUnitDomainUnitGrantFilter,
     DatazonePolicyGrantPrincipalGroup,
     DatazonePolicyGrantPrincipalProject,
     DatazonePolicyGrantPrincipalProjectProjectGrantFilter,
@@ -24,6 +38,21 @@ from cdktn_provider_awscc.datazone_policy_grant import (
     DatazonePolicyGrantPrincipalUser,
 )
 from constructs import Construct
+
+from smus_constructs.policy_types import GrantPolicy
+
+Designation = Literal["OWNER", "CONTRIBUTOR"]
+__all__ = [
+    "AllUsers",
+    "DomainUnitOwners",
+    "DomainUnitProjects",
+    "GrantPolicy",
+    "GrantPrincipal",
+    "GroupPrincipal",
+    "PolicyGrant",
+    "ProjectPrincipal",
+    "UserPrincipal",
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,11 +79,72 @@ class DomainUnitProjects:
     """Projects in a domain unit (optionally its children too), acting with the given designation."""
 
     domain_unit_id: str
-    designation: Literal["OWNER", "CONTRIBUTOR"] = "CONTRIBUTOR"
+    designation: Designation = "CONTRIBUTOR"
     include_child_domain_units: bool = True
 
 
-GrantPrincipal = UserPrincipal | GroupPrincipal | AllUsers | DomainUnitProjects
+@dataclass(frozen=True, kw_only=True)
+class ProjectPrincipal:
+    """One project, acting with the given designation (its owners, or its owners and contributors)."""
+
+    project_id: str
+    designation: Designation = "CONTRIBUTOR"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DomainUnitOwners:
+    """The owners of a domain unit; with ``all_domain_units`` the owners of every unit."""
+
+    domain_unit_id: str
+    all_domain_units: bool = False
+
+
+GrantPrincipal = UserPrincipal | GroupPrincipal | AllUsers | DomainUnitProjects | ProjectPrincipal | DomainUnitOwners
+
+
+# Policies whose detail is only `include_child_domain_units`, each with the detail it builds.
+_UNIT_DETAILS: dict[GrantPolicy, Callable[[bool], DatazonePolicyGrantDetail]] = {
+    GrantPolicy.CREATE_DOMAIN_UNIT: lambda c: DatazonePolicyGrantDetail(
+        create_domain_unit=DatazonePolicyGrantDetailCreateDomainUnit(include_child_domain_units=c)
+    ),
+    GrantPolicy.OVERRIDE_DOMAIN_UNIT_OWNERS: lambda c: DatazonePolicyGrantDetail(
+        override_domain_unit_owners=DatazonePolicyGrantDetailOverrideDomainUnitOwners(include_child_domain_units=c)
+    ),
+    GrantPolicy.ADD_TO_PROJECT_MEMBER_POOL: lambda c: DatazonePolicyGrantDetail(
+        add_to_project_member_pool=DatazonePolicyGrantDetailAddToProjectMemberPool(include_child_domain_units=c)
+    ),
+    GrantPolicy.OVERRIDE_PROJECT_OWNERS: lambda c: DatazonePolicyGrantDetail(
+        override_project_owners=DatazonePolicyGrantDetailOverrideProjectOwners(include_child_domain_units=c)
+    ),
+    GrantPolicy.CREATE_GLOSSARY: lambda c: DatazonePolicyGrantDetail(
+        create_glossary=DatazonePolicyGrantDetailCreateGlossary(include_child_domain_units=c)
+    ),
+    GrantPolicy.CREATE_FORM_TYPE: lambda c: DatazonePolicyGrantDetail(
+        create_form_type=DatazonePolicyGrantDetailCreateFormType(include_child_domain_units=c)
+    ),
+    GrantPolicy.CREATE_ASSET_TYPE: lambda c: DatazonePolicyGrantDetail(
+        create_asset_type=DatazonePolicyGrantDetailCreateAssetType(include_child_domain_units=c)
+    ),
+    GrantPolicy.CREATE_PROJECT: lambda c: DatazonePolicyGrantDetail(
+        create_project=DatazonePolicyGrantDetailCreateProject(include_child_domain_units=c)
+    ),
+}
+
+
+def principal_key(principal: GrantPrincipal, index: int) -> str:
+    """A construct ID part that stays put when config lists are reordered (so grants are not replaced needlessly)."""
+    match principal:
+        case UserPrincipal(user_identifier=user):
+            return "User-" + _safe(user)
+        case GroupPrincipal(group_identifier=group):
+            return "Group-" + _safe(group)
+        case AllUsers():
+            return "AllUsers"
+    return f"{type(principal).__name__}{index}"
+
+
+def _safe(value: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in value)
 
 
 def principal_struct(principal: GrantPrincipal) -> DatazonePolicyGrantPrincipal:
@@ -66,6 +156,12 @@ def principal_struct(principal: GrantPrincipal) -> DatazonePolicyGrantPrincipal:
             return DatazonePolicyGrantPrincipal(user=DatazonePolicyGrantPrincipalUser(all_users_grant_filter="{}"))
         case GroupPrincipal(group_identifier=group):
             return DatazonePolicyGrantPrincipal(group=DatazonePolicyGrantPrincipalGroup(group_identifier=group))
+        case ProjectPrincipal():
+            return DatazonePolicyGrantPrincipal(
+                project=DatazonePolicyGrantPrincipalProject(
+                    project_designation=principal.designation, project_identifier=principal.project_id
+                )
+            )
         case DomainUnitProjects():
             return DatazonePolicyGrantPrincipal(
                 project=DatazonePolicyGrantPrincipalProject(
@@ -78,56 +174,78 @@ def principal_struct(principal: GrantPrincipal) -> DatazonePolicyGrantPrincipal:
                     ),
                 )
             )
+        case DomainUnitOwners():
+            return DatazonePolicyGrantPrincipal(
+                domain_unit=DatazonePolicyGrantPrincipalDomainUnit(
+                    domain_unit_designation="OWNER",
+                    domain_unit_identifier=principal.domain_unit_id,
+                    domain_unit_grant_filter=DatazonePolicyGrantPrincipalDomainUnitDomainUnitGrantFilter(
+                        all_domain_units_grant_filter="{}"
+                    )
+                    if principal.all_domain_units
+                    else None,
+                )
+            )
     raise TypeError(f"unsupported grant principal {principal!r}")
 
 
-def create_environment_from_blueprint_grant(
-    scope: Construct,
-    id: str,
+def detail_struct(
+    policy: GrantPolicy,
     *,
-    domain_id: str,
-    account_id: str,
-    blueprint_id: str,
-    principal: GrantPrincipal,
-    depends_on: list[ITerraformDependable] | None = None,
-) -> DatazonePolicyGrant:
-    """Let ``principal`` create environments from an enabled blueprint (entity: the blueprint configuration)."""
-    return DatazonePolicyGrant(
-        scope,
-        id,
-        domain_identifier=domain_id,
-        entity_type="ENVIRONMENT_BLUEPRINT_CONFIGURATION",
-        entity_identifier=f"{account_id}:{blueprint_id}",
-        policy_type="CREATE_ENVIRONMENT_FROM_BLUEPRINT",
-        detail=DatazonePolicyGrantDetail(create_environment_from_blueprint="{}"),
-        principal=principal_struct(principal),
-        depends_on=depends_on,
-    )
-
-
-def create_project_from_profile_grant(
-    scope: Construct,
-    id: str,
-    *,
-    domain_id: str,
-    domain_unit_id: str,
-    project_profile_id: str,
-    principal: GrantPrincipal,
     include_child_domain_units: bool = True,
-) -> DatazonePolicyGrant:
-    """Let ``principal`` create projects from one profile in a domain unit (entity: the domain unit)."""
-    return DatazonePolicyGrant(
-        scope,
-        id,
-        domain_identifier=domain_id,
-        entity_type="DOMAIN_UNIT",
-        entity_identifier=domain_unit_id,
-        policy_type="CREATE_PROJECT_FROM_PROJECT_PROFILE",
-        detail=DatazonePolicyGrantDetail(
+    project_profile_ids: Sequence[str] = (),
+    domain_unit_id: str | None = None,
+) -> DatazonePolicyGrantDetail:
+    """The awscc detail struct for a policy; blueprint policies take an empty JSON object."""
+    if policy in _UNIT_DETAILS:
+        return _UNIT_DETAILS[policy](include_child_domain_units)
+    if policy is GrantPolicy.CREATE_PROJECT_FROM_PROJECT_PROFILE:
+        return DatazonePolicyGrantDetail(
             create_project_from_project_profile=DatazonePolicyGrantDetailCreateProjectFromProjectProfile(
-                project_profiles=[project_profile_id],
-                include_child_domain_units=include_child_domain_units,
+                project_profiles=list(project_profile_ids), include_child_domain_units=include_child_domain_units
             )
-        ),
-        principal=principal_struct(principal),
-    )
+        )
+    if policy is GrantPolicy.CREATE_ENVIRONMENT_PROFILE:
+        return DatazonePolicyGrantDetail(
+            create_environment_profile=DatazonePolicyGrantDetailCreateEnvironmentProfile(domain_unit_id=domain_unit_id)
+        )
+    if policy is GrantPolicy.CREATE_ENVIRONMENT_FROM_BLUEPRINT:
+        return DatazonePolicyGrantDetail(create_environment_from_blueprint="{}")
+    return DatazonePolicyGrantDetail(delegate_create_environment_profile="{}")
+
+
+class PolicyGrant(Construct):
+    """One policy grant. ``entity_id`` is a domain unit ID, or `<account>:<blueprint id>` for blueprint policies."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        domain_id: str,
+        policy: GrantPolicy,
+        entity_id: str,
+        principal: GrantPrincipal,
+        include_child_domain_units: bool = True,
+        project_profile_ids: Sequence[str] = (),
+        depends_on: Sequence[ITerraformDependable] = (),
+    ) -> None:
+        super().__init__(scope, id)
+        self.policy = policy
+        self.principal = principal
+        self.resource = DatazonePolicyGrant(
+            self,
+            "Resource",
+            domain_identifier=domain_id,
+            entity_type=policy.entity_type,
+            entity_identifier=entity_id,
+            policy_type=policy.value,
+            detail=detail_struct(
+                policy,
+                include_child_domain_units=include_child_domain_units,
+                project_profile_ids=project_profile_ids,
+                domain_unit_id=entity_id if policy is GrantPolicy.CREATE_ENVIRONMENT_PROFILE else None,
+            ),
+            principal=principal_struct(principal),
+            depends_on=list(depends_on) or None,
+        )

@@ -21,6 +21,15 @@ ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role(/[\w+=,.@-]+)*/[\w+=,.@
 POLICY_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}|aws):policy(/[\w+=,.@-]+)*/[\w+=,.@-]{1,128}$")
 KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[0-9a-fA-F-]{36}$")
 RESOURCE_ID_ACCEPTED = "a DataZone ID of 1-36 letters, digits, '_' or '-'"
+# AWS::DataZone::UserProfile UserIdentifier: an Identity Center user ID, a user name, or an IAM ARN.
+USER_IDENTIFIER = re.compile(
+    r"(^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$"
+    r"|^[a-zA-Z_0-9+=,.@-]+$|^arn:aws[a-z-]*:iam::\d{12}:.+$)"
+)
+# An Identity Center group ID, or a group display name.
+GROUP_IDENTIFIER = re.compile(r"^[\w+=,.@ -]{1,256}$")
+# A domain unit, by path from the root unit.
+UNIT_PATH = re.compile(r"^/root(/[\w -]{1,64})*$")
 # Terraform duration strings as the aws provider's timeouts block takes them.
 DURATION = re.compile(r"^(\d+h)?(\d+m)?(\d+s)?$")
 
@@ -35,6 +44,9 @@ ACCEPTED = {
     POLICY_ARN: "an IAM policy ARN, e.g. 'arn:aws:iam::aws:policy/ReadOnlyAccess'",
     KMS_KEY_ARN: "a KMS key ARN, e.g. 'arn:aws:kms:eu-west-1:123456789012:key/<36-character key id>'",
     DURATION: "a duration such as '90m', '2h' or '1h30m'",
+    USER_IDENTIFIER: "an Identity Center user ID or user name, or an IAM user/role ARN",
+    GROUP_IDENTIFIER: "an Identity Center group ID or group name",
+    UNIT_PATH: "a domain unit path such as '/root' or '/root/risk/fraud'",
 }
 
 

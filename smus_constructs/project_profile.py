@@ -29,7 +29,7 @@ from smus_constructs.blueprint import IBlueprint, adoption_domain_id
 from smus_constructs.blueprint_names import TOOLING_BLUEPRINTS
 from smus_constructs.domain import IDomain
 from smus_constructs.errors import PropValidationError
-from smus_constructs.grants import GrantPrincipal, create_project_from_profile_grant
+from smus_constructs.grants import GrantPolicy, GrantPrincipal, PolicyGrant, principal_key
 from smus_constructs.lifecycle import IgnoreChange, apply_lifecycle
 
 
@@ -163,13 +163,14 @@ class UnifiedStudioProjectProfile(Construct):
             self.resource.import_from(f"{domain_id}|{props.existing_profile_id}")
         unit_id = props.domain_unit_id or props.domain.root_domain_unit_id
         self.grants = [
-            create_project_from_profile_grant(
+            PolicyGrant(
                 self,
-                f"CreateProjectGrant{index}",
+                f"CreateProjectGrant-{principal_key(principal, index)}",
                 domain_id=props.domain.domain_id,
-                domain_unit_id=unit_id,
-                project_profile_id=self.project_profile_id,
+                policy=GrantPolicy.CREATE_PROJECT_FROM_PROJECT_PROFILE,
+                entity_id=unit_id,
                 principal=principal,
+                project_profile_ids=[self.project_profile_id],
             )
             for index, principal in enumerate(props.project_creators)
         ]

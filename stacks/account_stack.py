@@ -25,6 +25,11 @@ def stack_name(account_name: str, layer: Layer) -> str:
     return f"{account_name}-{layer.value}"
 
 
+def default_tags(loaded: LoadedAccount, stack: str) -> dict[str, str]:
+    """The account's tags plus `ManagedBy` and `SmusStack`; the deploy role manages only keys tagged with its stacks."""
+    return {**loaded.config.tags, "ManagedBy": "smus-estate", "SmusStack": stack}
+
+
 def state_key(loaded: LoadedAccount, layer: Layer) -> str:
     """`<prefix>/<account id>/<layer>.tfstate`: distinct per account and layer, and it names the account."""
     config = loaded.config
@@ -52,7 +57,7 @@ class AccountStack(TerraformStack):
             dynamodb_table=config.state.dynamodb_table,
             assume_role=S3BackendAssumeRoleConfig(role_arn=account.deploy_role_arn, session_name=session_name),
         )
-        self.tags = {**config.tags, "ManagedBy": "smus-estate", "SmusStack": stack_name(loaded.name, layer)}
+        self.tags = default_tags(loaded, stack_name(loaded.name, layer))
         self.aws = AwsProvider(
             self,
             "aws",

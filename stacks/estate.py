@@ -1,19 +1,22 @@
-"""Build every account's stacks into one app: platform first, then projects wired to it by object."""
+"""Build every account's stacks into one app: bootstrap (once, local state), platform, then projects wired to it."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from cdktn import TerraformStack
 from constructs import Construct
 
 from config.loader import LoadedAccount
+from stacks.bootstrap import BootstrapStack
 from stacks.platform import PlatformStack
 from stacks.projects import ProjectsStack
 
 
 @dataclass(frozen=True)
 class AccountStacks:
+    bootstrap: BootstrapStack
     platform: PlatformStack
     projects: ProjectsStack
 
@@ -22,14 +25,21 @@ class AccountStacks:
 class EstateStacks:
     accounts: dict[str, AccountStacks]
 
-    def all(self) -> list[PlatformStack | ProjectsStack]:
-        return [stack for pair in self.accounts.values() for stack in (pair.platform, pair.projects)]
+    def all(self) -> list[TerraformStack]:
+        return [
+            stack for stacks in self.accounts.values() for stack in (stacks.bootstrap, stacks.platform, stacks.projects)
+        ]
+
+    def deployed_by_ci(self) -> list[PlatformStack | ProjectsStack]:
+        """The stacks CI plans and applies with the deploy role; bootstrap stacks are applied by an administrator."""
+        return [stack for stacks in self.accounts.values() for stack in (stacks.platform, stacks.projects)]
 
 
 def build_estate(app: Construct, accounts: Sequence[LoadedAccount]) -> EstateStacks:
     built: dict[str, AccountStacks] = {}
     for loaded in accounts:
+        bootstrap = BootstrapStack(app, loaded)
         platform = PlatformStack(app, loaded)
         projects = ProjectsStack(app, loaded, platform)
-        built[loaded.name] = AccountStacks(platform=platform, projects=projects)
+        built[loaded.name] = AccountStacks(bootstrap=bootstrap, platform=platform, projects=projects)
     return EstateStacks(accounts=built)

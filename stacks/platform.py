@@ -5,11 +5,14 @@ from __future__ import annotations
 from constructs import Construct
 
 from config.loader import LoadedAccount
+from smus_constructs.access import DomainPrincipals, DomainUnitSpec, DomainUnitTree
 from smus_constructs.blueprint import BlueprintProps, BlueprintRoles, RegionalParameters, UnifiedStudioBlueprint
 from smus_constructs.blueprint_names import BlueprintName
 from smus_constructs.domain import DomainProps, SingleSignOn, UnifiedStudioDomain
+from smus_constructs.grants import DomainUnitProjects
 from stacks.account_stack import AccountStack, Layer
 from stacks.lifecycle_config import ignore_changes_for
+from stacks.principals import member_principal, referenced_users_and_groups
 
 
 class PlatformStack(AccountStack):
@@ -29,6 +32,7 @@ class PlatformStack(AccountStack):
                 account_id=account.account_id,
                 region=account.region,
                 single_sign_on=SingleSignOn(domain.single_sign_on.value),
+                user_assignment=domain.user_assignment,
                 kms_key_arn=domain.kms_key_arn,
                 execution_role_arn=domain.execution_role_arn,
                 service_role_arn=domain.service_role_arn,
@@ -39,6 +43,26 @@ class PlatformStack(AccountStack):
                 ignore_changes=ignore_changes_for(config, "domain"),
                 existing_domain_id=domain.existing_id,
             ),
+        )
+        self.principals = DomainPrincipals(
+            self,
+            "Principals",
+            domain=self.domain,
+            principals=referenced_users_and_groups(config),
+            identity_center=domain.single_sign_on.value == "IAM_IDENTITY_CENTER",
+        )
+        self.units = DomainUnitTree(
+            self,
+            "Units",
+            domain=self.domain,
+            units=[
+                DomainUnitSpec(
+                    path=unit.path,
+                    description=unit.description,
+                    owners=[member_principal(owner) for owner in unit.owners],
+                )
+                for unit in config.domain_units
+            ],
         )
         self.blueprint_roles = BlueprintRoles(
             self,
@@ -67,6 +91,11 @@ class PlatformStack(AccountStack):
                     global_parameters=settings.global_parameters,
                     provisioning_role_arn=self.blueprint_roles.provisioning_role_arn,
                     manage_access_role_arn=self.blueprint_roles.manage_access_role_arn,
+                    environment_creators=[
+                        DomainUnitProjects(domain_unit_id=self.units.unit_id(unit))
+                        for unit in settings.authorized_units
+                    ]
+                    or None,
                     ignore_changes=ignore_changes_for(config, f"blueprint:{name.value}"),
                     existing_blueprint_id=settings.existing_blueprint_id,
                 ),

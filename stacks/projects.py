@@ -12,8 +12,11 @@ from constructs import Construct
 
 from config.errors import ConfigError, ConfigIssue
 from config.loader import LoadedAccount
-from config.models import MemberSettings, ProjectCreator
-from smus_constructs.grants import AllUsers, GrantPrincipal, GroupPrincipal, UserPrincipal
+from config.models import MemberSettings
+from smus_constructs.blueprint_names import BEDROCK_BLUEPRINTS
+from smus_constructs.grants import PolicyGrant, principal_key
+from smus_constructs.patterns import partition_of
+from smus_constructs.policy_types import BLUEPRINT_POLICIES, GrantPolicy
 from smus_constructs.project import MemberDesignation, MemberKind, ProjectMember, ProjectProps, UnifiedStudioProject
 from smus_constructs.project_profile import (
     DeploymentMode,
@@ -22,25 +25,16 @@ from smus_constructs.project_profile import (
     ProjectProfileProps,
     UnifiedStudioProjectProfile,
 )
+from smus_constructs.project_role import ProjectExecutionRole
 from stacks.account_stack import AccountStack, Layer
 from stacks.lifecycle_config import ignore_changes_for
 from stacks.platform import PlatformStack
+from stacks.principals import grant_principal
 from stacks.templates import PROJECT_TEMPLATES
 
 
 def construct_id(kind: str, name: str) -> str:
     return f"{kind}-" + re.sub(r"[^A-Za-z0-9_-]", "_", name)
-
-
-def creator_principal(creator: ProjectCreator) -> GrantPrincipal:
-    if creator.kind == "all_users":
-        return AllUsers()
-    assert creator.id is not None  # the model requires it for users and groups
-    return (
-        UserPrincipal(user_identifier=creator.id)
-        if creator.kind == "user"
-        else GroupPrincipal(group_identifier=creator.id)
-    )
 
 
 def member(settings: MemberSettings, designation: MemberDesignation) -> ProjectMember:
@@ -53,6 +47,7 @@ class ProjectsStack(AccountStack):
     def __init__(self, scope: Construct, loaded: LoadedAccount, platform: PlatformStack) -> None:
         super().__init__(scope, loaded, Layer.PROJECTS)
         config = loaded.config
+        units = platform.units
         self.profiles: dict[str, UnifiedStudioProjectProfile] = {}
         for profile in config.profiles:
             self.profiles[profile.name] = UnifiedStudioProjectProfile(
@@ -77,11 +72,13 @@ class ProjectsStack(AccountStack):
                         for env in profile.environments
                     ],
                     project_resource_tags=config.tags,
-                    project_creators=[creator_principal(creator) for creator in profile.project_creators],
+                    domain_unit_id=units.unit_id(profile.unit),
+                    project_creators=[grant_principal(creator, units) for creator in profile.project_creators],
                     ignore_changes=ignore_changes_for(config, f"profile:{profile.name}"),
                     existing_profile_id=profile.existing_id,
                 ),
             )
+        self.execution_roles: dict[str, ProjectExecutionRole] = {}
         self.projects: dict[str, UnifiedStudioProject] = {}
         for index, project in enumerate(config.projects):
             project_class = PROJECT_TEMPLATES.get(project.template)
@@ -96,6 +93,9 @@ class ProjectsStack(AccountStack):
                         )
                     ]
                 )
+            execution_role_arn = project.execution_role_arn or self._created_execution_role(
+                loaded, project.name, project.profile
+            )
             self.projects[project.name] = project_class(
                 self,
                 construct_id("Project", project.name),
@@ -109,5 +109,60 @@ class ProjectsStack(AccountStack):
                     resource_tags=project.resource_tags,
                     ignore_changes=ignore_changes_for(config, f"project:{project.name}"),
                     existing_project_id=project.existing_id,
+                    domain_unit_id=units.unit_id(project.unit) if project.unit != "/root" else None,
+                    execution_role_arn=execution_role_arn,
                 ),
             )
+        project_ids = {name: project.project_id for name, project in self.projects.items()}
+        self.grants: list[PolicyGrant] = []
+        for unit in config.domain_units:
+            for index, principal in enumerate(unit.project_member_pool):
+                resolved = grant_principal(principal, units, project_ids)
+                self.grants.append(
+                    PolicyGrant(
+                        self,
+                        construct_id("MemberPool", f"{unit.path}-{principal_key(resolved, index)}"),
+                        domain_id=platform.domain.domain_id,
+                        policy=GrantPolicy.ADD_TO_PROJECT_MEMBER_POOL,
+                        entity_id=units.unit_id(unit.path),
+                        principal=resolved,
+                        include_child_domain_units=principal.include_child_units,
+                    )
+                )
+        for index, grant in enumerate(config.grants):
+            if grant.blueprint is not None and grant.policy in BLUEPRINT_POLICIES:
+                entity_id = f"{config.account.account_id}:{platform.blueprints[grant.blueprint].blueprint_id}"
+            else:
+                entity_id = units.unit_id(grant.unit)
+            self.grants.append(
+                PolicyGrant(
+                    self,
+                    f"Grant{index}-{grant.policy.value}",
+                    domain_id=platform.domain.domain_id,
+                    policy=grant.policy,
+                    entity_id=entity_id,
+                    principal=grant_principal(grant.principal, units, project_ids),
+                    include_child_domain_units=grant.include_child_units,
+                )
+            )
+
+    def _created_execution_role(self, loaded: LoadedAccount, project_name: str, profile_name: str) -> str | None:
+        """The project's own role when its profile asks for one; Bedrock scoped when the profile has Bedrock."""
+        config = loaded.config
+        profile = next(p for p in config.profiles if p.name == profile_name)
+        if profile.project_execution_role != "create":
+            return None
+        uses_bedrock = any(env.blueprint in BEDROCK_BLUEPRINTS for env in profile.environments)
+        role = ProjectExecutionRole(
+            self,
+            construct_id("ExecutionRole", project_name),
+            name_prefix=config.domain.name,
+            project_name=project_name,
+            partition=partition_of(config.account.region),
+            region=config.account.region,
+            account_id=config.account.account_id,
+            bedrock_model_ids=config.bedrock.approved_model_ids if uses_bedrock else (),
+            permissions_boundary_arn=config.domain.permissions_boundary_arn,
+        )
+        self.execution_roles[project_name] = role
+        return role.role_arn

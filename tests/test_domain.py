@@ -32,7 +32,7 @@ def test_domain_is_v2_with_service_role_key_and_90m_timeouts() -> None:
     assert domain["service_role"].startswith("${aws_iam_role."), domain["service_role"]
     assert domain["kms_key_identifier"].startswith("${aws_kms_key."), domain["kms_key_identifier"]
     assert domain["timeouts"] == {"create": "90m", "delete": "90m"}
-    assert domain["single_sign_on"] == [{"type": "IAM_IDENTITY_CENTER", "user_assignment": "MANUAL"}]
+    assert domain["single_sign_on"] == [{"type": "IAM_IDC", "user_assignment": "MANUAL"}]
 
 
 def test_timeouts_are_settable_but_never_below_90_minutes() -> None:

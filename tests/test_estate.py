@@ -15,8 +15,24 @@ def resources(doc: StackDoc) -> dict[str, dict[str, Any]]:
     return doc.get("resource", {})  # type: ignore[no-any-return]
 
 
+LAYERS = ("platform", "projects")
+
+
+def ci_stacks(example_stacks: dict[str, StackDoc]) -> dict[str, StackDoc]:
+    """The stacks CI deploys with the deploy role (S3 state); bootstrap stacks are applied once by an administrator."""
+    return {name: doc for name, doc in example_stacks.items() if not name.endswith("-bootstrap")}
+
+
 def test_one_stack_per_account_and_layer(example_stacks: dict[str, StackDoc]) -> None:
-    assert sorted(example_stacks) == sorted(f"{a}-{layer}" for a in ACCOUNTS for layer in ("platform", "projects"))
+    expected = [f"{a}-{layer}" for a in ACCOUNTS for layer in (*LAYERS, "bootstrap")]
+    assert sorted(example_stacks) == sorted(expected)
+
+
+def test_bootstrap_stacks_keep_local_state(example_stacks: dict[str, StackDoc]) -> None:
+    for account in ACCOUNTS:
+        backend = example_stacks[f"{account}-bootstrap"]["terraform"]["backend"]
+        # From cdktf.out/stacks/<stack>/ to <project root>/bootstrap/: outside the folder every synth replaces.
+        assert backend == {"local": {"path": f"../../../bootstrap/{account}.tfstate"}}, (account, backend)
 
 
 def test_every_domain_is_v2_with_service_role_key_and_90m_or_more(example_stacks: dict[str, StackDoc]) -> None:
@@ -62,7 +78,7 @@ def test_every_ignore_changes_entry_has_a_recorded_reason(example_stacks: dict[s
 
 def test_state_objects_are_distinct_name_the_account_and_lock(example_stacks: dict[str, StackDoc]) -> None:
     keys = []
-    for stack, doc in example_stacks.items():
+    for stack, doc in ci_stacks(example_stacks).items():
         backend = doc["terraform"]["backend"]["s3"]
         account = stack.split("-")[0]
         assert ACCOUNTS[account] in backend["key"], (stack, backend["key"])
@@ -78,6 +94,11 @@ def test_providers_are_pinned_to_the_account_with_mandatory_default_tags(example
         account_id = ACCOUNTS[stack.split("-")[0]]
         (aws,) = doc["provider"]["aws"]
         assert aws["allowed_account_ids"] == [account_id], stack
+        if stack.endswith("-bootstrap"):
+            # Applied by an administrator with their own credentials: the deploy role does not exist before it.
+            assert "assume_role" not in aws and "awscc" not in doc["provider"], stack
+            assert {"CostCenter", "DataClassification", "Environment"} <= set(aws["default_tags"][0]["tags"]), stack
+            continue
         assert aws["assume_role"][0]["role_arn"] == f"arn:aws:iam::{account_id}:role/smus-deploy", stack
         tags = aws["default_tags"][0]["tags"]
         assert {"CostCenter", "DataClassification", "Environment"} <= set(tags), stack

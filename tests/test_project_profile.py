@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -150,10 +151,11 @@ def test_project_creators_get_a_create_project_grant_on_the_unit() -> None:
         for g in doc["resource"]["awscc_datazone_policy_grant"].values()
         if g["policy_type"] == "CREATE_PROJECT_FROM_PROJECT_PROFILE"
     ]
-    assert [g["principal"] for g in grants] == [
-        {"group": {"group_identifier": "analytics-leads"}},
-        {"user": {"all_users_grant_filter": "{}"}},
-    ]
+    principals = {json.dumps(g["principal"], sort_keys=True) for g in grants}
+    assert principals == {
+        json.dumps({"group": {"group_identifier": "analytics-leads"}}),
+        json.dumps({"user": {"all_users_grant_filter": "{}"}}),
+    }
     detail = grants[0]["detail"]["create_project_from_project_profile"]
     assert detail["include_child_domain_units"] is True
     assert detail["project_profiles"][0].endswith(".project_profile_id}")

@@ -1,0 +1,288 @@
+"""Replacement guard: fail a plan that would delete, replace or forget a resource whose loss cannot be undone.
+
+Why a separate gate when the domain already carries `prevent_destroy`: `prevent_destroy` only covers protected
+accounts and only resources that are still in the configuration. A resource removed from the config (its
+lifecycle block goes with it), a changed immutable attribute in a non-protected account, or a `removed` block that
+forgets a resource all slip past it. Replacing a domain deletes every project in it (../shared/FACTS.md), so the
+pipeline reads the saved plan and stops before `apply`.
+
+Exit codes: 0 pass, 1 a protected resource would be destroyed/replaced/forgotten, 2 the input could not be read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from config.loader import DEFAULT_CONFIG_DIR
+from smus_cli.plan_model import ChangeKind, Plan, ResourceChange
+from smus_cli.reviewed_files import load_reviewed_file
+
+EXIT_PASS = 0
+EXIT_DESTRUCTIVE = 1
+EXIT_BAD_INPUT = 2
+
+DEFAULT_ALLOW_LIST = DEFAULT_CONFIG_DIR.parent / "guard-allowlist.toml"
+
+#: Resource types whose deletion loses something that a re-create does not bring back.
+PROTECTED_TYPES: dict[str, str] = {
+    "aws_datazone_domain": "replacing a domain deletes every project, asset and membership in it",
+    "aws_datazone_environment_blueprint_configuration": "projects' environments depend on the enabled blueprint",
+    "awscc_datazone_environment_blueprint_configuration": "projects' environments depend on the enabled blueprint",
+    "awscc_datazone_project_profile": "projects created from the profile keep pointing at the old one",
+    "awscc_datazone_project": "a project's environments, data and memberships go with it",
+    "aws_kms_key": "data encrypted with the key is unreadable once the key is deleted",
+    "aws_s3_bucket": "the state bucket holds every stack's state; this project manages no other bucket",
+}
+
+#: Destructive changes that are how these resources normally change, so they never fail the guard.
+EXPECTED_TYPES: dict[str, str] = {
+    "awscc_datazone_project_membership": "memberships cannot be updated in place; a change is a replacement",
+}
+
+
+class AllowEntry(BaseModel):
+    """A reviewed exception: this address may undergo this kind of destructive change until the expiry date."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    #: The full resource address as `terraform show -json` prints it, e.g. `aws_datazone_domain.Domain_Resource_0A1B`.
+    address: Annotated[str, Field(min_length=1)]
+    action: Literal["delete", "replace", "forget"]
+    #: Why this is safe, and the change record that approved it. Kept in the guard's output for the audit trail.
+    reason: Annotated[str, Field(min_length=10)]
+    #: Last day (inclusive) the entry counts. A TOML date: `expires = 2026-03-31`.
+    expires: date
+
+
+class AllowList(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    allow: list[AllowEntry] = []
+
+
+def load_allow_list(path: Path | None) -> AllowList:
+    """The allow-list at ``path``; with no path, the default file if present (an estate may have none)."""
+    if path is None:
+        if not DEFAULT_ALLOW_LIST.is_file():
+            return AllowList()
+        path = DEFAULT_ALLOW_LIST
+    return load_reviewed_file(path, AllowList)
+
+
+class Verdict(StrEnum):
+    BLOCKED = "blocked"
+    ALLOWED = "allowed"
+    EXPECTED = "expected"
+    UNPROTECTED = "not protected"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One destructive change in the plan and what the guard made of it."""
+
+    change: ResourceChange
+    verdict: Verdict
+    note: str
+
+
+@dataclass(frozen=True)
+class GuardReport:
+    plan: Plan
+    today: date
+    findings: list[Finding]
+    moved: list[ResourceChange]
+    #: Resources the plan adopts with `import` blocks: the migration's evidence that nothing is created anew.
+    imported: list[ResourceChange] = field(default_factory=list)
+    expired_entries: list[AllowEntry] = field(default_factory=list)
+    unused_entries: list[AllowEntry] = field(default_factory=list)
+
+    @property
+    def blocked(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.verdict is Verdict.BLOCKED]
+
+    @property
+    def passed(self) -> bool:
+        return not self.blocked
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_PASS if self.passed else EXIT_DESTRUCTIVE
+
+
+def evaluate(plan: Plan, allow_list: AllowList, today: date | None = None) -> GuardReport:
+    """Classify every destructive change in ``plan``; the plan passes when none is blocked."""
+    today = today or datetime.now(UTC).date()
+    live = [entry for entry in allow_list.allow if entry.expires >= today]
+    expired = [entry for entry in allow_list.allow if entry.expires < today]
+    used: set[AllowEntry] = set()
+    findings = []
+    for change in plan.resource_changes:
+        if change.mode != "managed" or change.kind is ChangeKind.NONE:
+            continue
+        findings.append(_judge(change, live, expired, used))
+    return GuardReport(
+        plan=plan,
+        today=today,
+        findings=findings,
+        moved=[change for change in plan.resource_changes if change.previous_address is not None],
+        imported=[change for change in plan.resource_changes if change.importing_id is not None],
+        expired_entries=expired,
+        unused_entries=[entry for entry in live if entry not in used],
+    )
+
+
+def _judge(
+    change: ResourceChange, live: Sequence[AllowEntry], expired: Sequence[AllowEntry], used: set[AllowEntry]
+) -> Finding:
+    if change.type in EXPECTED_TYPES:
+        return Finding(change, Verdict.EXPECTED, EXPECTED_TYPES[change.type])
+    if change.type not in PROTECTED_TYPES:
+        return Finding(change, Verdict.UNPROTECTED, "type not in the protected list")
+    for entry in live:
+        if entry.address == change.address and entry.action == change.kind.value:
+            used.add(entry)
+            return Finding(change, Verdict.ALLOWED, f"allow-list (until {entry.expires}): {entry.reason}")
+    note = PROTECTED_TYPES[change.type]
+    lapsed = [e for e in expired if e.address == change.address and e.action == change.kind.value]
+    if lapsed:
+        note += f"; allow-list entry expired on {lapsed[0].expires}"
+    return Finding(change, Verdict.BLOCKED, note)
+
+
+_STYLE = {
+    Verdict.BLOCKED: "bold red",
+    Verdict.ALLOWED: "yellow",
+    Verdict.EXPECTED: "green",
+    Verdict.UNPROTECTED: "dim",
+}
+
+
+def render(report: GuardReport, console: Console) -> None:
+    """The human view: one row per destructive change, then the allow-list housekeeping, then the verdict."""
+    plan = report.plan
+    console.print(
+        f"plan {escape(plan.source)} (format {plan.format_version}, terraform {plan.terraform_version}): "
+        f"{len(plan.resource_changes)} resource changes, {len(report.findings)} destructive, "
+        f"{len(report.moved)} moved, {len(report.imported)} imported"
+    )
+    if report.findings:
+        # The long "why" sits under the table, not in a column: CI logs are often 80 columns wide.
+        table = Table(show_lines=False)
+        table.add_column("verdict", no_wrap=True)
+        table.add_column("address", overflow="fold")
+        table.add_column("action", overflow="fold")
+        table.add_column("action_reason", overflow="fold")
+        table.add_column("replace_paths", overflow="fold")
+        for finding in report.findings:
+            change = finding.change
+            table.add_row(
+                f"[{_STYLE[finding.verdict]}]{finding.verdict.value}[/]",
+                escape(change.address),
+                change.label,
+                change.action_reason or "-",
+                escape(", ".join(change.replace_path_strings()) or "-"),
+            )
+        console.print(table)
+        for finding in report.findings:
+            if finding.verdict is not Verdict.UNPROTECTED:
+                console.print(f"  [{_STYLE[finding.verdict]}]{finding.verdict.value}[/] {escape(_sentence(finding))}")
+    for entry in report.expired_entries:
+        console.print(
+            f"[yellow]expired allow-list entry[/] (ignored): {escape(entry.address)} {entry.action}, "
+            f"expired {entry.expires}"
+        )
+    for entry in report.unused_entries:
+        console.print(
+            f"[dim]unused allow-list entry: {escape(entry.address)} {entry.action} (until {entry.expires})[/]"
+        )
+    if report.passed:
+        console.print("[bold green]PASS[/]: no protected resource is deleted, replaced or forgotten")
+    else:
+        console.print(
+            f"[bold red]FAIL[/]: {len(report.blocked)} protected resource(s) would be deleted, replaced or "
+            "forgotten. Do not apply. Fix the config, or add a reviewed allow-list entry."
+        )
+
+
+def _sentence(finding: Finding) -> str:
+    """One finding as a line that survives any terminal width: CI logs fold tables."""
+    change = finding.change
+    why = f" ({change.action_reason})" if change.action_reason else ""
+    paths = change.replace_path_strings()
+    forced = f", forced by {', '.join(paths)}" if paths else ""
+    return f"{change.address}: {change.label}{why}{forced}. {finding.note}"
+
+
+def as_json_report(report: GuardReport) -> dict[str, Any]:
+    """The machine view: the same facts as :func:`render`, stable keys, for CI annotations and evidence files."""
+    return {
+        "plan": report.plan.source,
+        "format_version": report.plan.format_version,
+        "terraform_version": report.plan.terraform_version,
+        "evaluated_on": report.today.isoformat(),
+        "passed": report.passed,
+        "exit_code": report.exit_code,
+        "findings": [_finding_json(finding) for finding in report.findings],
+        "moved": [{"from": change.previous_address, "to": change.address} for change in report.moved],
+        "imported": [{"address": change.address, "id": change.importing_id} for change in report.imported],
+        "expired_allow_entries": _entries_json(report.expired_entries),
+        "unused_allow_entries": _entries_json(report.unused_entries),
+    }
+
+
+def _finding_json(finding: Finding) -> dict[str, Any]:
+    change = finding.change
+    return {
+        "verdict": finding.verdict.value,
+        "address": change.address,
+        "type": change.type,
+        "kind": change.kind.value,
+        "actions": list(change.actions),
+        "action_reason": change.action_reason,
+        "replace_paths": change.replace_path_strings(),
+        "note": finding.note,
+    }
+
+
+def _entries_json(entries: Iterable[AllowEntry]) -> list[dict[str, str]]:
+    return [
+        {"address": e.address, "action": e.action, "reason": e.reason, "expires": e.expires.isoformat()}
+        for e in entries
+    ]
+
+
+def run_guard(plan_path: Path, allow_list_path: Path | None, *, as_json: bool, out: Console, err: Console) -> int:
+    """The `smus guard` command: read, evaluate, print; returns the exit code. Bad input never passes."""
+    from config.errors import ConfigError
+    from smus_cli.plan_model import PlanFormatError, load_plan
+
+    try:
+        plan = load_plan(plan_path)
+        allow_list = load_allow_list(allow_list_path)
+    except (PlanFormatError, ConfigError) as error:
+        err.print(f"[bold red]error:[/] {escape(str(error))}")
+        if as_json:
+            _print_json(out, {"passed": False, "exit_code": EXIT_BAD_INPUT, "error": str(error)})
+        return EXIT_BAD_INPUT
+    report = evaluate(plan, allow_list)
+    if as_json:
+        _print_json(out, as_json_report(report))
+    else:
+        render(report, out)
+    return report.exit_code
+
+
+def _print_json(console: Console, document: dict[str, Any]) -> None:
+    """Plain JSON (no colour, no wrapping) so `--json > report.json` is a valid evidence file."""
+    console.print(json.dumps(document, indent=2), markup=False, highlight=False, soft_wrap=True)

@@ -1,0 +1,147 @@
+"""Names the ops layer and the drift workflow must agree on, and the out-of-pipeline event pattern, as plain data.
+
+The alarms (smus_constructs.observability) read metrics that `.github/workflows/drift.yml` publishes with
+`aws cloudwatch put-metric-data`. A renamed metric on one side only would leave an alarm watching nothing - and a
+heartbeat alarm watching nothing looks exactly like a healthy one until the day it matters - so both sides take the
+names from here, and tests/test_workflows.py fails when the workflow spells one differently.
+
+Kept free of cdktn so the config loader and the workflow tests can import it without starting the jsii kernel.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from enum import StrEnum
+from typing import Any
+
+DEFAULT_NAMESPACE = "SMUS/Drift"
+#: CloudWatch namespaces: 1-255 of these characters, and never AWS's own `AWS/` prefix.
+METRIC_NAMESPACE = re.compile(r"^(?!AWS/)[A-Za-z0-9 ._/#:-]{1,255}$")
+ACCEPTED_NAMESPACE = "a CloudWatch namespace such as 'SMUS/Drift' (1-255 of letters, digits, ' ._/#:-'; not 'AWS/...')"
+#: Every metric carries this one dimension, valued with the account's short name (`[account] name`).
+ACCOUNT_DIMENSION = "Account"
+
+
+class OpsMetric(StrEnum):
+    """The metrics the drift job publishes, one data point per run and account."""
+
+    #: 1 when `terraform plan -detailed-exitcode` exited 2 (a diff) for any stack of the account, else 0.
+    DRIFT_DETECTED = "DriftDetected"
+    #: The number of stacks whose init or plan failed (plan exit 1): drift is unknown for them.
+    DRIFT_CHECK_ERRORS = "DriftCheckErrors"
+    #: 1 when a run finished every stack and counted the projects: the heartbeat. Missing means the job stopped.
+    DRIFT_CHECK_COMPLETED = "DriftCheckCompleted"
+    #: Projects in the account's domain (`aws datazone list-projects`), for the quota alarm.
+    PROJECT_COUNT = "ProjectCount"
+
+
+#: CloudTrail management events that change what the pipeline owns. A change made by anyone but the pipeline role is
+#: either an emergency fix that must be written back into config or a change the next apply will silently undo.
+OUT_OF_PIPELINE_EVENT_NAMES: tuple[str, ...] = (
+    "CreateProject",
+    "UpdateProject",
+    "DeleteProject",
+    "CreateProjectProfile",
+    "UpdateProjectProfile",
+    "DeleteProjectProfile",
+    "PutEnvironmentBlueprintConfiguration",
+    "DeleteEnvironmentBlueprintConfiguration",
+    "UpdateDomain",
+    "DeleteDomain",
+    # Tags are the one thing no AWS Config rule can check on a DataZone resource (Config records no DataZone type).
+    "UntagResource",
+)
+DATAZONE_EVENT_SOURCE = "datazone.amazonaws.com"
+CLOUDTRAIL_DETAIL_TYPE = "AWS API Call via CloudTrail"
+#: Where CloudTrail puts the IAM role behind an assumed-role session. `userIdentity.arn` is the *session* ARN
+#: (`arn:aws:sts::<account>:assumed-role/<name>/<session>`): it drops the role's path and varies with the session
+#: name, so it cannot be compared with a role ARN. `sessionIssuer.arn` is the role's own IAM ARN, path included,
+#: and stays the same across the provider's re-assumption of the deploy role (role chaining keeps the issuer).
+PIPELINE_ROLE_FIELD: tuple[str, ...] = ("userIdentity", "sessionContext", "sessionIssuer", "arn")
+
+
+def _nest(path: Sequence[str], leaf: object) -> dict[str, Any]:
+    node: Any = leaf
+    for key in reversed(path):
+        node = {key: node}
+    result: dict[str, Any] = node
+    return result
+
+
+def out_of_pipeline_event_pattern(
+    pipeline_role_arn: str, event_names: Sequence[str] = OUT_OF_PIPELINE_EVENT_NAMES
+) -> dict[str, Any]:
+    """EventBridge pattern: the listed DataZone calls, unless the pipeline role's session made them.
+
+    Two alternatives under `$or`, because an `anything-but` only matches a field that is present: the first catches
+    any other role's session, the second a caller with no session issuer at all (an IAM user, the root user, an
+    Identity Center user in the portal) - which `anything-but` alone would silently let through.
+    """
+    field = PIPELINE_ROLE_FIELD
+    return {
+        "source": ["aws.datazone"],
+        "detail-type": [CLOUDTRAIL_DETAIL_TYPE],
+        "detail": {
+            "eventSource": [DATAZONE_EVENT_SOURCE],
+            "eventName": list(event_names),
+            "$or": [
+                _nest(field, [{"anything-but": [pipeline_role_arn]}]),
+                _nest(field, [{"exists": False}]),
+            ],
+        },
+    }
+
+
+# What the deploy role needs to apply the ops stack, by Terraform type, in the shape of
+# smus_constructs.pipeline_identity.DATAZONE_ACTIONS_BY_TYPE (the identity issue owns that policy; see docs/operations.md).
+# The alert key needs nothing new: it is an aws_kms_key tagged with the ops stack's SmusStack value.
+OPS_ACTIONS_BY_TYPE: Mapping[str, Sequence[str]] = {
+    "aws_sns_topic": [
+        "sns:CreateTopic",
+        "sns:DeleteTopic",
+        "sns:GetTopicAttributes",
+        "sns:ListTagsForResource",
+        "sns:SetTopicAttributes",
+        "sns:TagResource",
+        "sns:UntagResource",
+    ],
+    "aws_sns_topic_policy": ["sns:GetTopicAttributes", "sns:SetTopicAttributes"],
+    "aws_sns_topic_subscription": [
+        "sns:GetSubscriptionAttributes",
+        "sns:SetSubscriptionAttributes",
+        "sns:Subscribe",
+        "sns:Unsubscribe",
+    ],
+    "aws_cloudwatch_metric_alarm": [
+        "cloudwatch:DeleteAlarms",
+        "cloudwatch:DescribeAlarms",
+        "cloudwatch:ListTagsForResource",
+        "cloudwatch:PutMetricAlarm",
+        "cloudwatch:TagResource",
+        "cloudwatch:UntagResource",
+    ],
+    "aws_cloudwatch_event_rule": [
+        "events:DeleteRule",
+        "events:DescribeRule",
+        "events:ListTagsForResource",
+        "events:PutRule",
+        "events:TagResource",
+        "events:UntagResource",
+    ],
+    "aws_cloudwatch_event_target": ["events:ListTargetsByRule", "events:PutTargets", "events:RemoveTargets"],
+    "aws_config_config_rule": [
+        "config:DeleteConfigRule",
+        "config:DescribeConfigRules",
+        "config:ListTagsForResource",
+        "config:PutConfigRule",
+        "config:TagResource",
+        "config:UntagResource",
+    ],
+}
+#: What the scheduled drift job calls besides a plan: the project count and the metrics (namespace-conditioned).
+DRIFT_JOB_ACTIONS: tuple[str, ...] = (
+    "cloudwatch:PutMetricData",
+    "datazone:ListDomains",
+    "datazone:ListProjects",
+)

@@ -1,0 +1,497 @@
+"""The identity CI deploys with: a role GitHub Actions assumes through OIDC, allowed only what the estate manages.
+
+No long-lived keys. GitHub mints a short-lived OIDC token per job; the role trusts it only when the audience is STS and
+the subject names this repository and one of the configured branches or GitHub environments, compared exactly
+(`StringEquals`, never a wildcard). See ../shared/FACTS.md, "State and pipelines".
+
+The providers and the S3 backend of every account stack assume the deploy role again (`assume_role` in their config),
+from a session that already *is* the deploy role. AWS treats that as role chaining and, since 2022, refuses a role
+re-assuming itself unless its trust says so; so the trust has a second statement for exactly that principal. A chained
+session lasts at most an hour and the SDK refreshes it from the web-identity session, which therefore must outlive the
+longest apply (awscc waits up to 120 minutes per DataZone resource): hence a four-hour maximum session.
+
+Permissions are pure data (:func:`deploy_permissions`), so tests and governance rules read the same document AWS gets.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from cdktn_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider
+from cdktn_provider_aws.iam_role import IamRole
+from cdktn_provider_aws.iam_role_policy import IamRolePolicy
+from constructs import Construct
+
+from smus_constructs import patterns
+from smus_constructs.errors import PropValidationError
+from smus_constructs.iam import DATAZONE_PRINCIPAL, SERVICE_ROLE_PATH, PolicyDocument, Statement, policy_document
+from smus_constructs.pipeline_rules import (
+    ACCEPTED_OIDC_PROVIDER_ARN,
+    ACCEPTED_REPOSITORY,
+    ACCEPTED_SUBJECT,
+    GITHUB_OIDC_HOST,
+    GITHUB_OIDC_URL,
+    GITHUB_REPOSITORY,
+    GITHUB_SUBJECT,
+    IAM_PATH,
+    IAM_ROLE_NAME,
+    OIDC_PROVIDER_ARN,
+    STS_AUDIENCE,
+    role_arn,
+)
+
+#: Four hours: longer than the slowest apply (two awscc waits of up to 120 minutes would not fit in less).
+MAX_SESSION_SECONDS = 4 * 3600
+
+
+def check_subject(subject: str, *, path: str, prop: str = "subjects") -> str:
+    if not isinstance(subject, str) or not GITHUB_SUBJECT.match(subject):
+        raise PropValidationError(path, prop, subject, ACCEPTED_SUBJECT)
+    return subject
+
+
+def github_deploy_trust(
+    *, oidc_provider_arn: str, repository: str, subjects: Sequence[str], self_role_arn: str, account_id: str
+) -> PolicyDocument:
+    """Trust of the deploy role: GitHub jobs of this repository and these subjects; and the role itself (see module)."""
+    partition = self_role_arn.split(":")[1]
+    return policy_document(
+        {
+            "Sid": "GithubActionsOfThisRepository",
+            "Effect": "Allow",
+            "Principal": {"Federated": oidc_provider_arn},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {
+                "StringEquals": {
+                    f"{GITHUB_OIDC_HOST}:aud": STS_AUDIENCE,
+                    f"{GITHUB_OIDC_HOST}:sub": sorted(f"repo:{repository}:{subject}" for subject in subjects),
+                }
+            },
+        },
+        {
+            # The account is the principal and the role is named in the condition: a trust policy may not name a
+            # role that does not exist yet, and this one is being created by the same request.
+            "Sid": "ProvidersReassumeThisRole",
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"ArnEquals": {"aws:PrincipalArn": self_role_arn}},
+        },
+    )
+
+
+# What the platform and projects stacks manage, by Terraform type: the DataZone actions its provider calls (the aws
+# provider's resource code, or the CloudFormation handler behind an awscc resource). A test fails when the example
+# estate synthesises a DataZone type that is missing here, so a new construct cannot ship without its permissions.
+DATAZONE_ACTIONS_BY_TYPE: Mapping[str, Sequence[str]] = {
+    "aws_datazone_domain": [
+        "datazone:CreateDomain",
+        "datazone:DeleteDomain",
+        "datazone:GetDomain",
+        "datazone:ListTagsForResource",
+        "datazone:TagResource",
+        "datazone:UntagResource",
+        "datazone:UpdateDomain",
+    ],
+    "data.aws_datazone_domain": ["datazone:GetDomain", "datazone:ListDomains"],
+    "aws_datazone_environment_blueprint_configuration": [
+        "datazone:DeleteEnvironmentBlueprintConfiguration",
+        "datazone:GetEnvironmentBlueprintConfiguration",
+        "datazone:PutEnvironmentBlueprintConfiguration",
+    ],
+    "data.aws_datazone_environment_blueprint": [
+        "datazone:GetEnvironmentBlueprint",
+        "datazone:ListEnvironmentBlueprints",
+    ],
+    "awscc_datazone_domain_unit": [
+        "datazone:CreateDomainUnit",
+        "datazone:DeleteDomainUnit",
+        "datazone:GetDomainUnit",
+        "datazone:ListDomainUnitsForParent",
+        "datazone:UpdateDomainUnit",
+    ],
+    "awscc_datazone_owner": ["datazone:AddEntityOwner", "datazone:ListEntityOwners", "datazone:RemoveEntityOwner"],
+    "awscc_datazone_user_profile": [
+        "datazone:CreateUserProfile",
+        "datazone:GetUserProfile",
+        "datazone:SearchUserProfiles",
+        "datazone:UpdateUserProfile",
+    ],
+    "awscc_datazone_group_profile": [
+        "datazone:CreateGroupProfile",
+        "datazone:GetGroupProfile",
+        "datazone:SearchGroupProfiles",
+        "datazone:UpdateGroupProfile",
+    ],
+    "awscc_datazone_policy_grant": [
+        "datazone:AddPolicyGrant",
+        "datazone:ListPolicyGrants",
+        "datazone:RemovePolicyGrant",
+    ],
+    "awscc_datazone_project_profile": [
+        "datazone:CreateProjectProfile",
+        "datazone:DeleteProjectProfile",
+        "datazone:GetProjectProfile",
+        "datazone:ListProjectProfiles",
+        "datazone:UpdateProjectProfile",
+    ],
+    "awscc_datazone_project": [
+        "datazone:CreateProject",
+        "datazone:DeleteProject",
+        "datazone:GetProject",
+        "datazone:ListProjects",
+        "datazone:UpdateProject",
+    ],
+    "awscc_datazone_project_membership": [
+        "datazone:CreateProjectMembership",
+        "datazone:DeleteProjectMembership",
+        "datazone:ListProjectMemberships",
+    ],
+}
+# Actions with no resource type: they can only be granted on "*", so they are held to the account's region.
+DATAZONE_ACCOUNT_ACTIONS = ["datazone:CreateDomain", "datazone:ListDomains"]
+DATAZONE_DOMAIN_ACTIONS = sorted(
+    {action for actions in DATAZONE_ACTIONS_BY_TYPE.values() for action in actions} - set(DATAZONE_ACCOUNT_ACTIONS)
+)
+# Cloud Control API, which every awscc resource goes through; it has no resource-level permissions.
+CLOUD_CONTROL_ACTIONS = [
+    "cloudformation:CancelResourceRequest",
+    "cloudformation:CreateResource",
+    "cloudformation:DeleteResource",
+    "cloudformation:GetResource",
+    "cloudformation:GetResourceRequestStatus",
+    "cloudformation:ListResourceRequests",
+    "cloudformation:ListResources",
+    "cloudformation:UpdateResource",
+]
+# aws_iam_role, aws_iam_role_policy and aws_iam_role_policy_attachment on the estate's own roles; creating a role and
+# attaching a managed policy are granted separately, with conditions.
+ROLE_MANAGEMENT_ACTIONS = [
+    "iam:DeleteRole",
+    "iam:DeleteRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:GetRole",
+    "iam:GetRolePolicy",
+    "iam:ListAttachedRolePolicies",
+    "iam:ListInstanceProfilesForRole",
+    "iam:ListRolePolicies",
+    "iam:ListRoleTags",
+    "iam:PutRolePolicy",
+    "iam:TagRole",
+    "iam:UntagRole",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:UpdateRole",
+    "iam:UpdateRoleDescription",
+]
+# aws_kms_key and aws_kms_alias on keys the estate's stacks created (recognised by their SmusStack tag).
+# Withheld on purpose: kms:PutKeyPolicy and kms:ScheduleKeyDeletion. Tagging a key on creation needs kms:TagResource
+# on every key of the account (AWS cannot scope it to new keys), so the role could put the estate's tag on a key it
+# does not own; without these two actions that tag gains it no way to the key's material and no way to destroy it.
+# A domain key's policy is written when the key is created; changing or deleting one is an administrator's act.
+KEY_MANAGEMENT_ACTIONS = [
+    "kms:CreateAlias",
+    "kms:DeleteAlias",
+    "kms:DescribeKey",
+    "kms:EnableKeyRotation",
+    "kms:GetKeyPolicy",
+    "kms:GetKeyRotationStatus",
+    "kms:ListResourceTags",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:UpdateAlias",
+    "kms:UpdateKeyDescription",
+]
+STATE_KEY_USE_ACTIONS = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeployScope:
+    """Everything the deploy role may touch, by name. Built from config by the bootstrap stack."""
+
+    partition: str
+    account_id: str
+    region: str
+    #: The role's own ARN: it may re-assume itself (see module docstring) and nothing else.
+    self_role_arn: str
+    state_bucket: str
+    #: Key prefix of this account's state objects, ending in '/', e.g. 'smus/111111111111/'.
+    state_prefix: str
+    state_key_arn: str
+    #: default: no DynamoDB lock table (S3 native locking only).
+    lock_table_name: str | None = None
+    #: Created roles are `/service-role/<prefix>-*` (the domain name is the prefix).
+    role_name_prefix: str
+    #: Roles created elsewhere that the stacks hand to DataZone (given execution, service, blueprint roles).
+    given_role_arns: Sequence[str] = ()
+    #: The only managed policies the stacks may attach to the roles they create.
+    attachable_policy_arns: Sequence[str] = ()
+    #: default: created roles need no permissions boundary. Set: every created role must carry it.
+    permissions_boundary_arn: str | None = None
+    #: Values of the `SmusStack` default tag of the stacks this role deploys; keys are managed only when so tagged.
+    managed_stack_tags: Sequence[str] = ()
+
+
+def deploy_permissions(scope: DeployScope) -> PolicyDocument:
+    """The deploy role's only policy: state, DataZone, the estate's own roles and keys; nothing account-wide.
+
+    Every statement names its resources; the few AWS actions that only accept "*" carry a condition that holds them to
+    the account's region or to the estate's tag.
+    """
+    p, account, region = scope.partition, scope.account_id, scope.region
+    in_region = {"StringEquals": {"aws:RequestedRegion": region}}
+    roles = f"arn:{p}:iam::{account}:role{SERVICE_ROLE_PATH}{scope.role_name_prefix}-*"
+    keys = f"arn:{p}:kms:{region}:{account}:key/*"
+    tagged = sorted(scope.managed_stack_tags)
+    statements: list[Statement] = [
+        {
+            "Sid": "StateBucket",
+            "Effect": "Allow",
+            "Action": ["s3:GetBucketLocation", "s3:ListBucket"],
+            "Resource": f"arn:{p}:s3:::{scope.state_bucket}",
+        },
+        {
+            "Sid": "StateObjectsOfThisAccount",
+            "Effect": "Allow",
+            "Action": ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
+            "Resource": f"arn:{p}:s3:::{scope.state_bucket}/{scope.state_prefix}*",
+        },
+        {
+            "Sid": "StateKeyThroughS3",
+            "Effect": "Allow",
+            "Action": STATE_KEY_USE_ACTIONS,
+            "Resource": scope.state_key_arn,
+            "Condition": {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
+        },
+    ]
+    if scope.lock_table_name is not None:
+        statements += [
+            {
+                "Sid": "LockTable",
+                "Effect": "Allow",
+                "Action": ["dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem"],
+                "Resource": f"arn:{p}:dynamodb:{region}:{account}:table/{scope.lock_table_name}",
+            },
+            {
+                "Sid": "StateKeyThroughDynamoDB",
+                "Effect": "Allow",
+                "Action": [*STATE_KEY_USE_ACTIONS, "kms:DescribeKey"],
+                "Resource": scope.state_key_arn,
+                "Condition": {"StringEquals": {"kms:ViaService": f"dynamodb.{region}.amazonaws.com"}},
+            },
+        ]
+    statements += [
+        {
+            "Sid": "DataZoneDomainsOfThisAccount",
+            "Effect": "Allow",
+            "Action": DATAZONE_DOMAIN_ACTIONS,
+            "Resource": f"arn:{p}:datazone:{region}:{account}:domain/*",
+        },
+        {
+            "Sid": "DataZoneActionsWithoutResourceType",
+            "Effect": "Allow",
+            "Action": DATAZONE_ACCOUNT_ACTIONS,
+            "Resource": "*",
+            "Condition": in_region,
+        },
+        {
+            "Sid": "CloudControlForAwsccResources",
+            "Effect": "Allow",
+            "Action": CLOUD_CONTROL_ACTIONS,
+            "Resource": "*",
+            "Condition": in_region,
+        },
+        {
+            "Sid": "EstateRoles",
+            "Effect": "Allow",
+            "Action": ROLE_MANAGEMENT_ACTIONS,
+            "Resource": roles,
+        },
+    ]
+    create_role: Statement = {
+        "Sid": "CreateEstateRoles",
+        "Effect": "Allow",
+        "Action": ["iam:CreateRole", "iam:PutRolePermissionsBoundary"],
+        "Resource": roles,
+    }
+    if scope.permissions_boundary_arn is not None:
+        create_role["Condition"] = {"StringEquals": {"iam:PermissionsBoundary": scope.permissions_boundary_arn}}
+    statements.append(create_role)
+    statements += [
+        {
+            "Sid": "AttachOnlyTheEstatesManagedPolicies",
+            "Effect": "Allow",
+            "Action": "iam:AttachRolePolicy",
+            "Resource": roles,
+            "Condition": {"ArnEquals": {"iam:PolicyARN": sorted(scope.attachable_policy_arns)}},
+        },
+        {
+            "Sid": "PassRolesToDataZoneOnly",
+            "Effect": "Allow",
+            "Action": "iam:PassRole",
+            "Resource": [roles, *sorted(set(scope.given_role_arns))],
+            "Condition": {"StringEquals": {"iam:PassedToService": DATAZONE_PRINCIPAL}},
+        },
+        {
+            "Sid": "CreateKeysTaggedForTheEstate",
+            "Effect": "Allow",
+            "Action": ["kms:CreateKey", "kms:TagResource"],
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:RequestTag/SmusStack": tagged}},
+        },
+        {
+            "Sid": "ManageKeysTaggedForTheEstate",
+            "Effect": "Allow",
+            "Action": KEY_MANAGEMENT_ACTIONS,
+            "Resource": keys,
+            "Condition": {"StringEquals": {"aws:ResourceTag/SmusStack": tagged}},
+        },
+        {
+            "Sid": "EstateKeyAliases",
+            "Effect": "Allow",
+            "Action": ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"],
+            "Resource": f"arn:{p}:kms:{region}:{account}:alias/smus/*",
+        },
+        {
+            "Sid": "ListKeyAliases",
+            "Effect": "Allow",
+            "Action": "kms:ListAliases",
+            "Resource": "*",
+            "Condition": in_region,
+        },
+        {
+            # CreateDomain with a customer-managed key: DataZone uses the key with the caller's credentials.
+            "Sid": "DomainKeysThroughDataZone",
+            "Effect": "Allow",
+            "Action": ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"],
+            "Resource": keys,
+            "Condition": {"StringEquals": {"kms:ViaService": f"datazone.{region}.amazonaws.com"}},
+        },
+        {
+            "Sid": "ReassumeThisRole",
+            "Effect": "Allow",
+            "Action": "sts:AssumeRole",
+            "Resource": scope.self_role_arn,
+        },
+        {
+            # A role the deploy role creates could trust the deploy role by name; same-account trust needs no
+            # identity permission, so only an explicit deny stops it becoming a way around this policy.
+            "Sid": "NeverAssumeTheRolesItManages",
+            "Effect": "Deny",
+            "Action": "sts:AssumeRole",
+            "Resource": roles,
+        },
+    ]
+    if scope.permissions_boundary_arn is not None:
+        statements.append(
+            {
+                "Sid": "NeverRemoveTheBoundary",
+                "Effect": "Deny",
+                "Action": "iam:DeleteRolePermissionsBoundary",
+                "Resource": roles,
+            }
+        )
+    return policy_document(*statements)
+
+
+class GithubOidcProvider(Construct):
+    """The account's IAM OIDC provider for GitHub Actions (`aws_iam_openid_connect_provider`, child ``Resource``).
+
+    Opt-in: an account has at most one provider per URL and many organisations created it already; then pass its ARN
+    (``pipeline_rules.github_oidc_provider_arn``) to :class:`GithubDeployRole` instead. No thumbprint is given: IAM
+    trusts GitHub's certificate authority itself for this provider.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, tags: Mapping[str, str] | None = None) -> None:
+        super().__init__(scope, id)
+        self.resource = IamOpenidConnectProvider(
+            self,
+            "Resource",
+            url=GITHUB_OIDC_URL,
+            client_id_list=[STS_AUDIENCE],
+            tags=dict(tags) if tags else None,
+        )
+
+    @property
+    def provider_arn(self) -> str:
+        return self.resource.arn
+
+
+@dataclass(frozen=True, kw_only=True)
+class GithubDeployRoleProps:
+    """Props of :class:`GithubDeployRole`."""
+
+    account_id: str
+    region: str
+    role_name: str
+    #: GitHub repository as 'owner/name'.
+    repository: str
+    #: Branches, tags or GitHub environments allowed to deploy, e.g. ['environment:prod'].
+    subjects: Sequence[str]
+    #: The account's GitHub OIDC provider, created (:class:`GithubOidcProvider`) or existing.
+    oidc_provider_arn: str
+    #: default: '/'.
+    path: str = "/"
+    description: str = "CI deploy role, assumed by GitHub Actions through OIDC"
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+class GithubDeployRole(Construct):
+    """The CI deploy role (child ``Resource``); its permissions are added as inline policies."""
+
+    def __init__(self, scope: Construct, id: str, props: GithubDeployRoleProps) -> None:
+        super().__init__(scope, id)
+        path = self.node.path
+        patterns.check(patterns.ACCOUNT_ID, props.account_id, path=path, prop="account_id")
+        patterns.check(patterns.REGION, props.region, path=path, prop="region")
+        if not IAM_ROLE_NAME.match(props.role_name):
+            raise PropValidationError(path, "role_name", props.role_name, "1-64 of letters, digits and '+=,.@_-'")
+        if not IAM_PATH.match(props.path):
+            raise PropValidationError(path, "path", props.path, "'/' or a path such as '/ci/'")
+        if not isinstance(props.repository, str) or not GITHUB_REPOSITORY.match(props.repository):
+            raise PropValidationError(path, "repository", props.repository, ACCEPTED_REPOSITORY)
+        if isinstance(props.subjects, str) or not props.subjects:
+            raise PropValidationError(path, "subjects", props.subjects, f"a non-empty list of {ACCEPTED_SUBJECT}")
+        for subject in props.subjects:
+            check_subject(subject, path=path)
+        if not patterns.is_token(props.oidc_provider_arn) and not OIDC_PROVIDER_ARN.match(props.oidc_provider_arn):
+            raise PropValidationError(path, "oidc_provider_arn", props.oidc_provider_arn, ACCEPTED_OIDC_PROVIDER_ARN)
+
+        partition = patterns.partition_of(props.region)
+        self.role_arn_in_config = role_arn(partition, props.account_id, props.path, props.role_name)
+        self.trust = github_deploy_trust(
+            oidc_provider_arn=props.oidc_provider_arn,
+            repository=props.repository,
+            subjects=props.subjects,
+            self_role_arn=self.role_arn_in_config,
+            account_id=props.account_id,
+        )
+        self.resource = IamRole(
+            self,
+            "Resource",
+            name=props.role_name,
+            path=props.path,
+            description=props.description,
+            assume_role_policy=json.dumps(self.trust, sort_keys=True),
+            max_session_duration=MAX_SESSION_SECONDS,
+            tags=dict(props.tags) or None,
+        )
+
+    def add_inline_policy(self, name: str, document: PolicyDocument) -> IamRolePolicy:
+        """Attach ``document`` as the inline policy ``name`` (child ``Policy-<name>``)."""
+        return IamRolePolicy(
+            self,
+            f"Policy-{name}",
+            name=name,
+            role=self.resource.id,
+            policy=json.dumps(document, sort_keys=True),
+        )
+
+    @property
+    def role_arn(self) -> str:
+        return self.resource.arn
+
+    @property
+    def role_name(self) -> str:
+        return self.resource.name

@@ -1,0 +1,53 @@
+"""Value rules for the pipeline's identity and state, kept free of cdktn so the config loader can use them cheaply.
+
+GitHub's OIDC `sub` claim is ``repo:<owner>/<name>:<context>``; the two deploy contexts GitHub documents are a GitHub
+environment (``environment:<name>``) and a push to a branch or tag (``ref:refs/heads/<branch>``,
+``ref:refs/tags/<tag>``). ``pull_request`` is refused on purpose: any pull request, from any branch, would get the
+deploy role. Wildcards are refused too: the trust compares subjects exactly.
+"""
+
+from __future__ import annotations
+
+import re
+
+GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
+GITHUB_OIDC_URL = f"https://{GITHUB_OIDC_HOST}"
+STS_AUDIENCE = "sts.amazonaws.com"
+
+GITHUB_REPOSITORY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
+GITHUB_SUBJECT = re.compile(r"^(environment:[A-Za-z0-9_.-]{1,255}|ref:refs/(heads|tags)/[A-Za-z0-9_./-]{1,255})$")
+OIDC_PROVIDER_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:oidc-provider/token\.actions\.githubusercontent\.com$")
+ROLE_ARN_PARTS = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):role(/(?:[\w+=,.@-]+/)*)([\w+=,.@-]{1,64})$")
+IAM_PATH = re.compile(r"^/([\w+=,.@-]+/)*$")
+IAM_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
+BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
+
+ACCEPTED_SUBJECT = (
+    "'environment:<name>', 'ref:refs/heads/<branch>' or 'ref:refs/tags/<tag>' with no wildcard, "
+    "e.g. 'environment:prod' (pull_request is refused: any pull request would get the deploy role)"
+)
+ACCEPTED_REPOSITORY = "a GitHub repository as 'owner/name', e.g. 'acme/smus-estate'"
+ACCEPTED_OIDC_PROVIDER_ARN = (
+    "the ARN of the account's GitHub OIDC provider, "
+    "e.g. 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com'"
+)
+ACCEPTED_BUCKET = "an S3 bucket name (3-63 lowercase letters, digits, '.', '-')"
+
+
+def github_oidc_provider_arn(partition: str, account_id: str) -> str:
+    """The ARN IAM gives the GitHub provider in an account: there is at most one per URL, so it is predictable."""
+    return f"arn:{partition}:iam::{account_id}:oidc-provider/{GITHUB_OIDC_HOST}"
+
+
+def role_arn(partition: str, account_id: str, path: str, name: str) -> str:
+    return f"arn:{partition}:iam::{account_id}:role{path}{name}"
+
+
+def split_role_arn(arn: str) -> tuple[str, str, str, str]:
+    """``arn:aws:iam::<account>:role/<path>/<name>`` -> (partition, account, path, name); path is ``/`` or ``/a/b/``."""
+    match = ROLE_ARN_PARTS.match(arn)
+    if match is None:
+        raise ValueError(f"{arn!r} is not an IAM role ARN such as 'arn:aws:iam::123456789012:role/smus-deploy'")
+    partition, account_id, path, name = match.groups()
+    return partition, account_id, path, name

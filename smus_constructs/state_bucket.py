@@ -1,0 +1,332 @@
+"""The bucket every stack of an account keeps its Terraform state in, with its own key.
+
+State holds every resource ID of the estate and is the one thing Terraform cannot rebuild, so the bucket is versioned,
+encrypted with a customer-managed key only the deploy role may use (and only through S3), never public, owned by the
+bucket owner alone (no ACLs), and its policy refuses plain HTTP, TLS below 1.2, principals of other accounts and
+uploads encrypted with any other key. Old versions are kept long enough to roll a bad apply back, then expire.
+Both the bucket and its key carry `prevent_destroy`: losing either loses the estate's state.
+
+`aws:SourceAccount` would not do for "this account only": it is set only when an AWS service acts on a principal's
+behalf. `aws:PrincipalAccount` is set for every signed request (see ../shared/FACTS.md, "State and pipelines").
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from cdktn_provider_aws.dynamodb_table import (
+    DynamodbTable,
+    DynamodbTableAttribute,
+    DynamodbTablePointInTimeRecovery,
+    DynamodbTableServerSideEncryption,
+)
+from cdktn_provider_aws.kms_alias import KmsAlias
+from cdktn_provider_aws.kms_key import KmsKey
+from cdktn_provider_aws.s3_bucket import S3Bucket
+from cdktn_provider_aws.s3_bucket_lifecycle_configuration import (
+    S3BucketLifecycleConfiguration,
+    S3BucketLifecycleConfigurationRule,
+    S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload,
+    S3BucketLifecycleConfigurationRuleExpiration,
+    S3BucketLifecycleConfigurationRuleFilter,
+    S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration,
+)
+from cdktn_provider_aws.s3_bucket_logging import S3BucketLoggingA
+from cdktn_provider_aws.s3_bucket_ownership_controls import S3BucketOwnershipControls, S3BucketOwnershipControlsRule
+from cdktn_provider_aws.s3_bucket_policy import S3BucketPolicy
+from cdktn_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
+from cdktn_provider_aws.s3_bucket_server_side_encryption_configuration import (
+    S3BucketServerSideEncryptionConfigurationA,
+    S3BucketServerSideEncryptionConfigurationRuleA,
+    S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA,
+)
+from cdktn_provider_aws.s3_bucket_versioning import S3BucketVersioningA, S3BucketVersioningVersioningConfiguration
+from constructs import Construct
+
+from smus_constructs import patterns
+from smus_constructs.errors import PropValidationError
+from smus_constructs.iam import PolicyDocument, Statement, policy_document
+from smus_constructs.kms import KEY_ADMIN_ACTIONS
+from smus_constructs.lifecycle import apply_lifecycle
+from smus_constructs.pipeline_rules import ACCEPTED_BUCKET, BUCKET_NAME, TABLE_NAME
+
+MINIMUM_TLS_VERSION = "1.2"
+STATE_KEY_USE_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*"]
+# S3 native locking (`use_lockfile`) needs no table; the DynamoDB lock table only serves teams still migrating.
+LOCK_TABLE_HASH_KEY = "LockID"
+
+
+def state_bucket_policy(*, partition: str, account_id: str, bucket: str, key_arn: str) -> PolicyDocument:
+    """Deny-only bucket policy: who may use the bucket is granted by IAM; this says what no one may ever do."""
+    resources = [f"arn:{partition}:s3:::{bucket}", f"arn:{partition}:s3:::{bucket}/*"]
+
+    def deny(sid: str, condition: dict[str, dict[str, str]], action: str = "s3:*") -> Statement:
+        return {
+            "Sid": sid,
+            "Effect": "Deny",
+            "Principal": {"AWS": "*"},
+            "Action": action,
+            "Resource": resources if action == "s3:*" else resources[1],
+            "Condition": condition,
+        }
+
+    return policy_document(
+        deny("DenyInsecureTransport", {"Bool": {"aws:SecureTransport": "false"}}),
+        deny("DenyTlsBelow12", {"NumericLessThan": {"s3:TlsVersion": MINIMUM_TLS_VERSION}}),
+        deny(
+            "DenyPrincipalsOfOtherAccounts",
+            # An AWS service acting for itself (not for a principal) has no account; leave it to its own checks.
+            {
+                "StringNotEquals": {"aws:PrincipalAccount": account_id},
+                "Bool": {"aws:PrincipalIsAWSService": "false"},
+            },
+        ),
+        deny(
+            "DenyOtherEncryption",
+            {"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "aws:kms"}},
+            action="s3:PutObject",
+        ),
+        deny(
+            "DenyOtherKmsKeys",
+            {"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption-aws-kms-key-id": key_arn}},
+            action="s3:PutObject",
+        ),
+    )
+
+
+def state_key_policy(
+    *, partition: str, account_id: str, region: str, user_role_arns: Sequence[str], lock_table: bool = False
+) -> PolicyDocument:
+    """Key policy: the account administers the key; only the named roles use it, and only through S3 (and DynamoDB)."""
+    services = [f"s3.{region}.amazonaws.com"]
+    if lock_table:
+        services.append(f"dynamodb.{region}.amazonaws.com")
+    statements: list[Statement] = [
+        {
+            "Sid": "AccountAdministration",
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
+            "Action": KEY_ADMIN_ACTIONS,
+            "Resource": "*",
+        },
+        {
+            "Sid": "StateUseThroughStorage",
+            "Effect": "Allow",
+            "Principal": {"AWS": list(user_role_arns)},
+            "Action": STATE_KEY_USE_ACTIONS,
+            "Resource": "*",
+            "Condition": {
+                "StringEquals": {"kms:CallerAccount": account_id, "kms:ViaService": services},
+            },
+        },
+    ]
+    if lock_table:
+        # DynamoDB encrypts a table with a customer-managed key through a grant made with the caller's rights.
+        statements.append(
+            {
+                "Sid": "LockTableGrantsThroughDynamoDB",
+                "Effect": "Allow",
+                "Principal": {"AWS": list(user_role_arns)},
+                "Action": "kms:CreateGrant",
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"kms:CallerAccount": account_id, "kms:ViaService": services[1]},
+                    "Bool": {"kms:GrantIsForAWSResource": "true"},
+                },
+            }
+        )
+    return policy_document(*statements)
+
+
+@dataclass(frozen=True, kw_only=True)
+class StateBucketProps:
+    """Props of :class:`StateBucket`."""
+
+    bucket_name: str
+    account_id: str
+    region: str
+    #: Roles that read and write state (the deploy role). At least one: a key nobody may use locks the state away.
+    user_role_arns: Sequence[str]
+    #: default: 90. Days a replaced state version is kept before it expires.
+    noncurrent_version_expiration_days: int = 90
+    #: default: 10. This many replaced versions are kept however old they are, so a quiet stack can still roll back.
+    noncurrent_versions_to_keep: int = 10
+    #: default: no server access logs (CloudTrail data events are the audit trail). Set: logs go to this bucket.
+    access_log_bucket: str | None = None
+    #: default: no DynamoDB lock table. Set: a table of that name, encrypted with the state key, with PITR.
+    lock_table_name: str | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+class StateBucket(Construct):
+    """Bucket (child ``Resource``), key, alias, versioning, encryption, public access block, ownership, policy,
+    lifecycle, and optionally access logging and a DynamoDB lock table."""
+
+    def __init__(self, scope: Construct, id: str, props: StateBucketProps) -> None:
+        super().__init__(scope, id)
+        path = self.node.path
+        patterns.check(patterns.ACCOUNT_ID, props.account_id, path=path, prop="account_id")
+        patterns.check(patterns.REGION, props.region, path=path, prop="region")
+        for prop, bucket in (("bucket_name", props.bucket_name), ("access_log_bucket", props.access_log_bucket)):
+            if bucket is not None and not BUCKET_NAME.match(bucket):
+                raise PropValidationError(path, prop, bucket, ACCEPTED_BUCKET)
+        if props.access_log_bucket == props.bucket_name:
+            raise PropValidationError(path, "access_log_bucket", props.access_log_bucket, "a bucket other than itself")
+        if isinstance(props.user_role_arns, str) or not props.user_role_arns:
+            raise PropValidationError(path, "user_role_arns", props.user_role_arns, "a non-empty list of role ARNs")
+        for arn in props.user_role_arns:
+            patterns.check(patterns.ROLE_ARN, arn, path=path, prop="user_role_arns")
+        if not 1 <= props.noncurrent_version_expiration_days <= 3650:
+            raise PropValidationError(
+                path, "noncurrent_version_expiration_days", props.noncurrent_version_expiration_days, "1 to 3650 days"
+            )
+        if not 1 <= props.noncurrent_versions_to_keep <= 100:
+            raise PropValidationError(
+                path, "noncurrent_versions_to_keep", props.noncurrent_versions_to_keep, "1 to 100 versions"
+            )
+        if props.lock_table_name is not None and not TABLE_NAME.match(props.lock_table_name):
+            raise PropValidationError(path, "lock_table_name", props.lock_table_name, "3-255 of A-Z a-z 0-9 _ . -")
+
+        partition = patterns.partition_of(props.region)
+        tags = dict(props.tags) or None
+        self.key_policy = state_key_policy(
+            partition=partition,
+            account_id=props.account_id,
+            region=props.region,
+            user_role_arns=props.user_role_arns,
+            lock_table=props.lock_table_name is not None,
+        )
+        self.key = KmsKey(
+            self,
+            "Key",
+            description=f"Terraform state of the SageMaker Unified Studio estate ({props.bucket_name})",
+            key_usage="ENCRYPT_DECRYPT",
+            customer_master_key_spec="SYMMETRIC_DEFAULT",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=json.dumps(self.key_policy, sort_keys=True),
+            tags=tags,
+        )
+        apply_lifecycle(
+            self.key,
+            prevent_destroy=True,
+            prevent_destroy_reason="every state version of the account is encrypted with this key",
+        )
+        self.alias = KmsAlias(self, "KeyAlias", name=f"alias/{props.bucket_name}", target_key_id=self.key.key_id)
+
+        self.resource = S3Bucket(self, "Resource", bucket=props.bucket_name, force_destroy=False, tags=tags)
+        apply_lifecycle(
+            self.resource,
+            prevent_destroy=True,
+            prevent_destroy_reason="it holds the Terraform state of every stack of the account",
+        )
+        bucket = self.resource.id
+        self.versioning = S3BucketVersioningA(
+            self,
+            "Versioning",
+            bucket=bucket,
+            versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled"),
+        )
+        self.encryption = S3BucketServerSideEncryptionConfigurationA(
+            self,
+            "Encryption",
+            bucket=bucket,
+            rule=[
+                S3BucketServerSideEncryptionConfigurationRuleA(
+                    apply_server_side_encryption_by_default=(
+                        S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(
+                            sse_algorithm="aws:kms", kms_master_key_id=self.key.arn
+                        )
+                    ),
+                    bucket_key_enabled=True,
+                )
+            ],
+        )
+        self.public_access_block = S3BucketPublicAccessBlock(
+            self,
+            "PublicAccessBlock",
+            bucket=bucket,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+        )
+        self.ownership = S3BucketOwnershipControls(
+            self,
+            "Ownership",
+            bucket=bucket,
+            rule=S3BucketOwnershipControlsRule(object_ownership="BucketOwnerEnforced"),
+        )
+        self.policy_document = state_bucket_policy(
+            partition=partition, account_id=props.account_id, bucket=props.bucket_name, key_arn=self.key.arn
+        )
+        self.policy = S3BucketPolicy(
+            self,
+            "Policy",
+            bucket=bucket,
+            policy=json.dumps(self.policy_document, sort_keys=True),
+            # S3 rejects a policy while the public access block is being changed; order the two.
+            depends_on=[self.public_access_block],
+        )
+        self.lifecycle = S3BucketLifecycleConfiguration(
+            self,
+            "Lifecycle",
+            bucket=bucket,
+            rule=[
+                S3BucketLifecycleConfigurationRule(
+                    id="expire-replaced-state-versions",
+                    status="Enabled",
+                    filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
+                    noncurrent_version_expiration=[
+                        S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(
+                            noncurrent_days=props.noncurrent_version_expiration_days,
+                            newer_noncurrent_versions=props.noncurrent_versions_to_keep,
+                        )
+                    ],
+                    # A deleted stack leaves only a delete marker once its versions expire; remove it then.
+                    expiration=[S3BucketLifecycleConfigurationRuleExpiration(expired_object_delete_marker=True)],
+                    abort_incomplete_multipart_upload=[
+                        S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(days_after_initiation=7)
+                    ],
+                )
+            ],
+            # Lifecycle rules on noncurrent versions need versioning to be on first.
+            depends_on=[self.versioning],
+        )
+        self.logging: S3BucketLoggingA | None = None
+        if props.access_log_bucket is not None:
+            self.logging = S3BucketLoggingA(
+                self,
+                "AccessLogs",
+                bucket=bucket,
+                target_bucket=props.access_log_bucket,
+                target_prefix=f"s3/{props.bucket_name}/",
+            )
+        self.lock_table: DynamodbTable | None = None
+        if props.lock_table_name is not None:
+            self.lock_table = DynamodbTable(
+                self,
+                "LockTable",
+                name=props.lock_table_name,
+                billing_mode="PAY_PER_REQUEST",
+                hash_key=LOCK_TABLE_HASH_KEY,
+                attribute=[DynamodbTableAttribute(name=LOCK_TABLE_HASH_KEY, type="S")],
+                server_side_encryption=DynamodbTableServerSideEncryption(enabled=True, kms_key_arn=self.key.arn),
+                point_in_time_recovery=DynamodbTablePointInTimeRecovery(enabled=True),
+                deletion_protection_enabled=True,
+                tags=tags,
+            )
+
+    @property
+    def bucket_name(self) -> str:
+        return self.resource.bucket
+
+    @property
+    def bucket_arn(self) -> str:
+        return self.resource.arn
+
+    @property
+    def key_arn(self) -> str:
+        return self.key.arn

@@ -1,0 +1,216 @@
+"""The bootstrap layer of one account: the state bucket and key, the CI deploy role, and pre-created service roles.
+
+It keeps its own state in a local file (`bootstrap/<account>.tfstate`, git-ignored), applied once by an administrator
+with their own credentials. It cannot use the S3 backend: it creates the bucket and key that the other stacks' state
+lives in, and the role they deploy with. Keep that file safe (or copy it into the bucket once it exists); losing it
+only means importing these few resources again.
+
+After the first apply, copy the `state_kms_key_arn` output into `[state] kms_key_arn` of the account file: the bucket
+refuses state uploads encrypted with any other key.
+
+Names are taken from the account file, never repeated in it: the bucket is `[state] bucket`, the role name and path
+come from `[account] deploy_role_arn`, and the state prefix is the one the platform and projects stacks write under.
+"""
+
+from __future__ import annotations
+
+from cdktn import LocalBackend, TerraformOutput, TerraformStack
+from cdktn_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
+from constructs import Construct
+from pydantic import BaseModel
+
+from config.errors import ConfigError, ConfigIssue
+from config.loader import LoadedAccount
+from smus_constructs.iam import managed_policy_arn
+from smus_constructs.pipeline_identity import (
+    DeployScope,
+    GithubDeployRole,
+    GithubDeployRoleProps,
+    GithubOidcProvider,
+    deploy_permissions,
+)
+from smus_constructs.pipeline_rules import github_oidc_provider_arn, split_role_arn
+from smus_constructs.service_linked_roles import ServiceLinkedRoles
+from smus_constructs.state_bucket import StateBucket, StateBucketProps
+from stacks.account_stack import Layer, default_tags, stack_name
+
+BOOTSTRAP = "bootstrap"
+#: The AWS managed policies the platform stack attaches to the roles it creates (domain.py, blueprint.py); the deploy
+#: role may attach these and no other. A test compares this list with what the example estate synthesises.
+ESTATE_MANAGED_POLICIES = (
+    "service-role/AmazonDataZoneGlueManageAccessRolePolicy",
+    "service-role/AmazonDataZoneRedshiftManageAccessRolePolicy",
+    "service-role/SageMakerStudioDomainExecutionRolePolicy",
+    "service-role/SageMakerStudioDomainServiceRolePolicy",
+    "service-role/SageMakerStudioProjectProvisioningRolePolicy",
+)
+
+
+def bootstrap_stack_name(account_name: str) -> str:
+    return f"{account_name}-{BOOTSTRAP}"
+
+
+def local_state_path(account_name: str) -> str:
+    """Where the bootstrap state lives: `<project root>/bootstrap/<account>.tfstate`, outside the output folder.
+
+    Terraform resolves the path from the stack's folder, `cdktf.out/stacks/<stack>/`. Inside it the file would be
+    deleted by the next synth, which replaces `cdktf.out/` whole; hence three levels up. (cdktn's own default is an
+    absolute path, which would differ on every machine and in every snapshot.)
+    """
+    return f"../../../bootstrap/{account_name}.tfstate"
+
+
+def state_prefix(loaded: LoadedAccount) -> str:
+    """The prefix every state object of the account lives under (see stacks.account_stack.state_key)."""
+    config = loaded.config
+    return f"{config.state.key_prefix}/{config.account.account_id}/"
+
+
+class BootstrapStack(TerraformStack):
+    """`<account>-bootstrap`: local state, the aws provider pinned to the account, no role assumed."""
+
+    def __init__(self, scope: Construct, loaded: LoadedAccount) -> None:
+        name = bootstrap_stack_name(loaded.name)
+        super().__init__(scope, name)
+        self.loaded = loaded
+        config = loaded.config
+        account = config.account
+        settings = config.bootstrap
+        _check_references(loaded)
+
+        LocalBackend(self, path=local_state_path(loaded.name))
+        self.tags = default_tags(loaded, name)
+        # No assume_role: the deploy role does not exist until this stack has been applied.
+        self.aws = AwsProvider(
+            self,
+            "aws",
+            region=account.region,
+            allowed_account_ids=[account.account_id],
+            default_tags=[AwsProviderDefaultTags(tags=self.tags)],
+        )
+
+        partition, _, role_path, role_name = split_role_arn(account.deploy_role_arn)
+        self.oidc_provider: GithubOidcProvider | None = None
+        if settings.create_oidc_provider:
+            self.oidc_provider = GithubOidcProvider(self, "GithubOidcProvider")
+            oidc_provider_arn = self.oidc_provider.provider_arn
+        else:
+            oidc_provider_arn = settings.oidc_provider_arn or github_oidc_provider_arn(partition, account.account_id)
+
+        self.deploy_role = GithubDeployRole(
+            self,
+            "DeployRole",
+            GithubDeployRoleProps(
+                account_id=account.account_id,
+                region=account.region,
+                role_name=role_name,
+                path=role_path,
+                repository=settings.github_repository,
+                subjects=settings.github_subjects,
+                oidc_provider_arn=oidc_provider_arn,
+                description=f"Deploys the {loaded.name} SageMaker Unified Studio estate from GitHub Actions",
+            ),
+        )
+        self.state = StateBucket(
+            self,
+            "State",
+            StateBucketProps(
+                bucket_name=config.state.bucket,
+                account_id=account.account_id,
+                region=account.region,
+                # The created role's ARN (a reference, not the config string): KMS refuses a key policy naming a
+                # principal that does not exist yet, and the reference orders the role first.
+                user_role_arns=[self.deploy_role.role_arn],
+                noncurrent_version_expiration_days=settings.noncurrent_version_expiration_days,
+                noncurrent_versions_to_keep=settings.noncurrent_versions_to_keep,
+                access_log_bucket=settings.access_log_bucket,
+                lock_table_name=config.state.dynamodb_table,
+            ),
+        )
+
+        given_roles = sorted(given_role_arns(config) - {account.deploy_role_arn})
+        self.deploy_scope = DeployScope(
+            partition=partition,
+            account_id=account.account_id,
+            region=account.region,
+            self_role_arn=account.deploy_role_arn,
+            state_bucket=config.state.bucket,
+            state_prefix=state_prefix(loaded),
+            state_key_arn=self.state.key_arn,
+            lock_table_name=config.state.dynamodb_table,
+            role_name_prefix=config.domain.name,
+            given_role_arns=given_roles,
+            attachable_policy_arns=[managed_policy_arn(partition, policy) for policy in ESTATE_MANAGED_POLICIES],
+            permissions_boundary_arn=config.domain.permissions_boundary_arn,
+            managed_stack_tags=[stack_name(loaded.name, layer) for layer in Layer],
+        )
+        self.deploy_policy = self.deploy_role.add_inline_policy("DeployEstate", deploy_permissions(self.deploy_scope))
+
+        self.service_linked_roles = ServiceLinkedRoles(self, "ServiceLinkedRoles", names=settings.service_linked_roles)
+
+        TerraformOutput(self, "state_bucket", value=self.state.bucket_name)
+        TerraformOutput(
+            self,
+            "state_kms_key_arn",
+            value=self.state.key_arn,
+            description="Copy into [state] kms_key_arn of the account file after the first apply",
+        )
+        TerraformOutput(self, "deploy_role_arn", value=self.deploy_role.role_arn)
+
+
+def given_role_arns(model: BaseModel) -> set[str]:
+    """Every `*_role_arn` set anywhere in the account file: roles made elsewhere that the stacks hand to DataZone.
+
+    Walked rather than listed, so a role field added to the config later is passable without touching this stack.
+    """
+    found: set[str] = set()
+
+    def walk(value: object, name: str = "") -> None:
+        if isinstance(value, BaseModel):
+            for field_name in type(value).model_fields:
+                walk(getattr(value, field_name), field_name)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item, name)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item, name)
+        elif isinstance(value, str) and name.endswith("_role_arn"):
+            found.add(value)
+
+    walk(model)
+    return found
+
+
+def _check_references(loaded: LoadedAccount) -> None:
+    """What spans [account], [state] and [bootstrap]; raised as config errors naming the file and field."""
+    config = loaded.config
+    account_id = config.account.account_id
+    issues: list[ConfigIssue] = []
+    provider_arn = config.bootstrap.oidc_provider_arn
+    if provider_arn is not None and f":{account_id}:" not in provider_arn:
+        issues.append(
+            ConfigIssue(
+                loaded.path, "bootstrap.oidc_provider_arn", provider_arn, f"an ARN in this account ({account_id})"
+            )
+        )
+    if config.bootstrap.access_log_bucket == config.state.bucket:
+        issues.append(
+            ConfigIssue(
+                loaded.path,
+                "bootstrap.access_log_bucket",
+                config.bootstrap.access_log_bucket,
+                "a bucket other than [state] bucket (a bucket cannot log into itself)",
+            )
+        )
+    if config.state.region != config.account.region:
+        issues.append(
+            ConfigIssue(
+                loaded.path,
+                "state.region",
+                config.state.region,
+                f"the account's region {config.account.region!r}: the bootstrap stack creates the bucket there",
+            )
+        )
+    if issues:
+        raise ConfigError(issues)

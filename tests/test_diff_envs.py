@@ -1,0 +1,294 @@
+"""`smus diff-envs`: structural differences between accounts gate promotion unless declared with a reason."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+from typer.testing import CliRunner
+
+from config.loader import DEFAULT_CONFIG_DIR, load_account
+from config.models import AccountConfig
+from smus_cli.app import app
+from smus_cli.diff_envs import (
+    DEFAULT_INTENDED,
+    FIELD_COVERAGE,
+    IntendedDifference,
+    IntendedDifferences,
+    compare,
+    load_intended,
+)
+
+runner = CliRunner()
+NONE = IntendedDifferences()
+
+#: The differences the example estate is built to show; prod may gain more, each declared in the shipped file.
+PROD_DIFFERENCES = {
+    "account.protected",
+    "blueprint_roles.manage_access_role",
+    "blueprint_roles.provisioning_role",
+    "domain.execution_role",
+    "domain.kms_key",
+    "domain.service_role",
+    "domain.timeouts.create",
+    "domain.timeouts.delete",
+    "projects.regulatory-reporting",
+    "tags.DataClassification",
+}
+
+
+@pytest.fixture()
+def estate(tmp_path: Path) -> Path:
+    """A copy of the example accounts that a test may edit."""
+    target = tmp_path / "accounts"
+    shutil.copytree(DEFAULT_CONFIG_DIR, target)
+    return target
+
+
+def edit(estate: Path, account: str, old: str, new: str) -> None:
+    path = estate / f"{account}.toml"
+    text = path.read_text()
+    assert old in text, f"{path.name}: {old!r} not found"
+    path.write_text(text.replace(old, new, 1))
+
+
+def config(estate: Path, account: str) -> AccountConfig:
+    return load_account(estate / f"{account}.toml").config
+
+
+def diff(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["diff-envs", *args])
+    return result.exit_code, result.output
+
+
+def diff_json(*args: str) -> tuple[int, dict[str, Any]]:
+    result = runner.invoke(app, ["diff-envs", *args, "--json"])
+    report: dict[str, Any] = json.loads(result.stdout)
+    return result.exit_code, report
+
+
+# --- the example estate ---------------------------------------------------------------------------------------------
+
+
+def test_dev_and_staging_are_identical_in_structure() -> None:
+    code, output = diff("dev", "staging")
+    assert code == 0, output
+    assert "PASS: no structural differences between dev and staging" in output
+
+
+def test_every_prod_difference_is_found_and_declared() -> None:
+    code, report = diff_json("staging", "prod")
+    assert code == 0, report
+    found = {d["path"] for d in report["differences"]}
+    assert found >= PROD_DIFFERENCES, f"not found: {sorted(PROD_DIFFERENCES - found)}"
+    assert [d["path"] for d in report["differences"] if not (d["intended"] and d["reason"])] == []
+    assert report["stale_declarations"] == []
+
+
+def test_prod_differences_are_reported_with_values_from_either_side() -> None:
+    _, report = diff_json("prod", "dev")
+    by_path = {d["path"]: (d["a_value"], d["b_value"]) for d in report["differences"]}
+    assert by_path["domain.kms_key"] == ("bring-your-own", "created")
+    assert by_path["projects.regulatory-reporting"] == ("present", "(absent)")
+    assert by_path["tags.DataClassification"] == ("confidential", "internal")
+    assert by_path["domain.timeouts.create"] == ("2h", "90m")
+
+
+def test_without_declarations_the_same_differences_fail_the_gate() -> None:
+    report = compare(config(DEFAULT_CONFIG_DIR, "staging"), config(DEFAULT_CONFIG_DIR, "prod"), NONE)
+    assert report.exit_code == 1
+    assert {d.path for d in report.undeclared} >= PROD_DIFFERENCES
+
+
+# --- what must stay quiet -------------------------------------------------------------------------------------------
+
+
+def test_account_ids_arns_and_names_derived_from_them_are_not_differences() -> None:
+    _, report = diff_json("dev", "staging")
+    assert report["differences"] == []  # the two files differ in IDs, ARNs, bucket, domain name and S3 location
+
+
+def test_a_different_byo_key_arn_is_not_a_difference_only_its_mode_is(estate: Path) -> None:
+    edit(estate, "prod", "key/3c3c3c3c-3333-4333-8333-3c3c3c3c3c3c", "key/4d4d4d4d-3333-4333-8333-4d4d4d4d4d4d")
+    report = compare(config(DEFAULT_CONFIG_DIR, "prod"), config(estate, "prod"), NONE)
+    assert report.differences == []
+
+
+def test_environment_tag_must_differ_and_is_never_reported() -> None:
+    report = compare(config(DEFAULT_CONFIG_DIR, "dev"), config(DEFAULT_CONFIG_DIR, "staging"), NONE)
+    assert "tags.Environment" not in [d.path for d in report.differences]
+
+
+def test_account_id_inside_a_parameter_is_normalised(estate: Path) -> None:
+    for account, account_id in (("dev", "111111111111"), ("staging", "222222222222")):
+        edit(
+            estate,
+            account,
+            "[blueprints.DataLake]",
+            f'[blueprints.DataLake.global_parameters]\nOwnerAccount = "{account_id}"',
+        )
+    code, output = diff("dev", "staging", "--config-dir", str(estate))
+    assert code == 0, output
+
+
+# --- undeclared differences fail, and say where ---------------------------------------------------------------------
+
+
+def test_blueprint_enabled_in_only_one_account_is_undeclared_and_fails(estate: Path) -> None:
+    edit(estate, "staging", "[blueprints.DataLake]", "[blueprints.DataLake]\n[blueprints.Workflows]")
+    code, report = diff_json("dev", "staging", "--config-dir", str(estate))
+    assert code == 1
+    assert report["differences"] == [
+        {"path": "blueprints.Workflows", "a_value": "(absent)", "b_value": "present", "intended": False, "reason": None}
+    ]
+
+
+def test_undeclared_difference_is_named_in_the_table_output(estate: Path) -> None:
+    edit(estate, "staging", "[blueprints.DataLake]", "[blueprints.DataLake]\n[blueprints.Workflows]")
+    code, output = diff("dev", "staging", "--config-dir", str(estate))
+    assert code == 1
+    assert "UNDECLARED" in output
+    assert "FAIL: 1 undeclared difference(s) between dev and staging: blueprints.Workflows." in output
+
+
+def test_changed_tag_value_is_a_difference(estate: Path) -> None:
+    edit(estate, "staging", 'Owner = "data-platform"', 'Owner = "ml-platform"')
+    report = compare(config(estate, "dev"), config(estate, "staging"), NONE)
+    assert [(d.path, d.a_value, d.b_value) for d in report.differences] == [
+        ("tags.Owner", "data-platform", "ml-platform")
+    ]
+
+
+def test_blueprint_regions_are_compared_with_the_default_resolved(estate: Path) -> None:
+    edit(estate, "staging", "[blueprints.DataLake]", '[blueprints.DataLake]\nregions = ["eu-west-1", "eu-central-1"]')
+    report = compare(config(estate, "dev"), config(estate, "staging"), NONE)
+    assert [(d.path, d.a_value, d.b_value) for d in report.differences] == [
+        ("blueprints.DataLake.regions", "eu-west-1", "eu-central-1, eu-west-1")
+    ]
+
+
+def test_profile_composition_change_names_the_environment_once(estate: Path) -> None:
+    edit(estate, "staging", '  { blueprint = "RedshiftServerless", mode = "ON_DEMAND" },\n', "")
+    report = compare(config(estate, "dev"), config(estate, "staging"), NONE)
+    assert [(d.path, d.a_value, d.b_value) for d in report.differences] == [
+        ("profiles.Analytics.environments", "Tooling, DataLake, RedshiftServerless", "Tooling, DataLake"),
+        ("profiles.Analytics.environments.RedshiftServerless", "present", "(absent)"),
+    ]
+
+
+def test_kms_mode_change_is_a_difference_without_the_arn(estate: Path) -> None:
+    edit(
+        estate,
+        "staging",
+        'single_sign_on = "IAM_IDENTITY_CENTER"',
+        'single_sign_on = "IAM_IDENTITY_CENTER"\n'
+        'kms_key_arn = "arn:aws:kms:eu-west-1:222222222222:key/22222222-2222-4222-8222-222222222222"',
+    )
+    report = compare(config(estate, "dev"), config(estate, "staging"), NONE)
+    assert [(d.path, d.a_value, d.b_value) for d in report.differences] == [
+        ("domain.kms_key", "created", "bring-your-own")
+    ]
+
+
+def test_project_profile_change_is_a_difference(estate: Path) -> None:
+    edit(
+        estate,
+        "staging",
+        'name = "customer-360"\nprofile = "Analytics"',
+        'name = "customer-360"\nprofile = "ML and GenAI"',
+    )
+    report = compare(config(estate, "dev"), config(estate, "staging"), NONE)
+    assert [(d.path, d.a_value, d.b_value) for d in report.differences] == [
+        ("projects.customer-360.profile", "Analytics", "ML and GenAI")
+    ]
+
+
+# --- declarations ---------------------------------------------------------------------------------------------------
+
+
+def declared(accounts: tuple[str, str], path: str) -> IntendedDifferences:
+    return IntendedDifferences(
+        difference=[IntendedDifference(accounts=accounts, path=path, reason="reviewed: on purpose")]
+    )
+
+
+def test_declaration_covers_paths_below_it_in_either_account_order() -> None:
+    staging, prod = config(DEFAULT_CONFIG_DIR, "staging"), config(DEFAULT_CONFIG_DIR, "prod")
+    report = compare(prod, staging, declared(("staging", "prod"), "domain.timeouts"))
+    assert [d.path for d in report.differences if d.intended] == ["domain.timeouts.create", "domain.timeouts.delete"]
+
+
+def test_declaration_for_another_pair_does_not_apply() -> None:
+    staging, prod = config(DEFAULT_CONFIG_DIR, "staging"), config(DEFAULT_CONFIG_DIR, "prod")
+    report = compare(staging, prod, declared(("dev", "prod"), "domain.timeouts"))
+    assert "domain.timeouts.create" in [d.path for d in report.undeclared]
+
+
+def test_declaration_that_matches_nothing_is_reported_stale(tmp_path: Path) -> None:
+    intended = tmp_path / "intended.toml"
+    intended.write_text(
+        '[[difference]]\naccounts = ["dev", "staging"]\npath = "projects.sandbox-x"\nreason = "a sandbox only in dev"\n'
+    )
+    code, output = diff("dev", "staging", "--intended", str(intended))
+    assert code == 0
+    assert "stale declaration ['dev', 'staging'] projects.sandbox-x: no such difference any more" in output
+
+
+def test_malformed_declarations_exit_2_naming_file_and_field(tmp_path: Path) -> None:
+    intended = tmp_path / "intended.toml"
+    intended.write_text('[[difference]]\naccounts = ["Prod!"]\npath = "tags.X"\n')
+    code, output = diff("dev", "staging", "--intended", str(intended))
+    assert code == 2
+    assert "intended.toml: difference[0].accounts" in output
+    assert "difference[0].reason = (missing)" in output
+
+
+def test_unknown_account_exits_2_listing_the_known_ones() -> None:
+    code, output = diff("dev", "qa")
+    assert code == 2
+    assert "account = 'qa': expected one of ['dev', 'prod', 'staging']" in output
+
+
+def test_shipped_declarations_parse() -> None:
+    assert DEFAULT_INTENDED.is_file()
+    assert len(load_intended(None).difference) >= 1
+
+
+# --- coverage: a new config field cannot escape the gate unnoticed --------------------------------------------------
+
+
+def _leaf_fields(model: type[BaseModel], prefix: str = "") -> list[str]:
+    """Dotted field paths of ``model``, through nested models inside lists and dicts (their keys are data)."""
+    leaves = []
+    for name, field in model.model_fields.items():
+        path = f"{prefix}{name}"
+        nested = _nested_model(field.annotation)
+        leaves.extend(_leaf_fields(nested, f"{path}.") if nested else [path])
+    return leaves
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) in (list, dict, typing.Union):
+        for arg in typing.get_args(annotation):
+            found = _nested_model(arg)
+            if found:
+                return found
+    return None
+
+
+def test_every_config_field_is_either_compared_or_ignored_on_purpose() -> None:
+    fields = _leaf_fields(AccountConfig)
+    unlisted = [path for path in fields if path not in FIELD_COVERAGE]
+    assert unlisted == [], (
+        f"add these to smus_cli.diff_envs.FIELD_COVERAGE (and to structure() if compared): {unlisted}"
+    )
+    stale = [path for path in FIELD_COVERAGE if path not in fields]
+    assert stale == [], f"FIELD_COVERAGE lists fields the model no longer has: {stale}"

@@ -1,0 +1,117 @@
+"""Identity and encryption of the platform layer: exact trust and key policies, given-or-created roles, mixed modes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from smus_constructs.kms import KEY_ADMIN_ACTIONS, domain_key_policy
+from tests.conftest import StackDoc
+from tests.helpers import ACCOUNT, KEY, REGION, ROLE, all_of, make_domain, new_stack, only, synth
+
+FULL_ACCESS_MARKERS = ("FullAccess", "AdministratorAccess")
+
+
+def roles_by_suffix(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {role["name"].rsplit("-", 1)[-1]: role for role in all_of(doc, "aws_iam_role").values()}
+
+
+def test_created_service_role_trust_is_exactly_datazone_from_this_account() -> None:
+    stack = new_stack()
+    make_domain(stack)
+    service = roles_by_suffix(synth(stack))["service"]
+    assert json.loads(service["assume_role_policy"]) == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "datazone.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
+            }
+        ],
+    }
+    assert service["path"] == "/service-role/"
+
+
+def test_key_policy_is_exact_and_has_no_unconditioned_wildcard_principal() -> None:
+    execution = f"arn:aws:iam::{ACCOUNT}:role/service-role/exec"
+    policy = domain_key_policy(partition="aws", account_id=ACCOUNT, region=REGION, execution_role_arn=execution)
+    statements = {s["Sid"]: s for s in policy["Statement"]}
+    assert statements["AccountAdministration"]["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
+    assert statements["AccountAdministration"]["Action"] == KEY_ADMIN_ACTIONS
+    assert not {"kms:Decrypt", "kms:Encrypt", "kms:*"} & set(KEY_ADMIN_ACTIONS), "administration must not include use"
+    assert statements["DataZoneServiceUse"]["Principal"] == {"Service": "datazone.amazonaws.com"}
+    assert statements["DataZoneServiceUse"]["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    via = {"kms:ViaService": f"datazone.{REGION}.amazonaws.com"}
+    assert statements["DomainExecutionRoleUseViaDataZone"]["Principal"] == {"AWS": execution}
+    assert statements["DomainExecutionRoleUseViaDataZone"]["Condition"] == {"StringEquals": via}
+    assert statements["DomainExecutionRoleGrantsForAwsResources"]["Condition"] == {
+        "StringEquals": via,
+        "Bool": {"kms:GrantIsForAWSResource": "true"},
+    }
+    for statement in policy["Statement"]:
+        principal = statement["Principal"]
+        assert principal != "*" and principal.get("AWS") != "*", statement["Sid"]
+
+
+@pytest.mark.parametrize(
+    ("given", "created"),
+    [
+        ({"execution_role_arn": ROLE}, {"service"}),
+        ({"service_role_arn": ROLE}, {"execution"}),
+        ({"execution_role_arn": ROLE, "service_role_arn": ROLE}, set()),
+        ({}, {"execution", "service"}),
+    ],
+)
+def test_each_role_is_given_or_created_independently(given: dict[str, str], created: set[str]) -> None:
+    stack = new_stack()
+    make_domain(stack, **given)
+    assert set(roles_by_suffix(synth(stack))) == created
+
+
+def test_permissions_boundary_applies_to_every_created_role() -> None:
+    boundary = f"arn:aws:iam::{ACCOUNT}:policy/acme-boundary"
+    stack = new_stack()
+    make_domain(stack, permissions_boundary_arn=boundary)
+    assert {r["permissions_boundary"] for r in all_of(synth(stack), "aws_iam_role").values()} == {boundary}
+
+
+def test_given_key_means_no_key_is_created_and_the_domain_uses_it() -> None:
+    stack = new_stack()
+    make_domain(stack, kms_key_arn=KEY)
+    doc = synth(stack)
+    assert "aws_kms_key" not in doc["resource"]
+    assert only(doc, "aws_datazone_domain")["kms_key_identifier"] == KEY
+
+
+def test_example_estate_attaches_no_full_access_policy(example_stacks: dict[str, StackDoc]) -> None:
+    for name, doc in example_stacks.items():
+        for attachment in all_of(doc, "aws_iam_role_policy_attachment").values():
+            assert not any(m in attachment["policy_arn"] for m in FULL_ACCESS_MARKERS), (name, attachment["policy_arn"])
+
+
+def test_example_estate_service_trusts_all_carry_source_account(example_stacks: dict[str, StackDoc]) -> None:
+    checked = 0
+    for name, doc in example_stacks.items():
+        for role in all_of(doc, "aws_iam_role").values():
+            for statement in json.loads(role["assume_role_policy"])["Statement"]:
+                if "Service" in statement.get("Principal", {}):
+                    checked += 1
+                    assert "aws:SourceAccount" in statement["Condition"]["StringEquals"], (name, role["name"])
+    assert checked >= 4
+
+
+def test_example_prod_brings_its_own_roles_and_key_and_dev_creates_them(example_stacks: dict[str, StackDoc]) -> None:
+    prod = example_stacks["prod-platform"]["resource"]
+    assert "aws_iam_role" not in prod and "aws_kms_key" not in prod
+    dev = example_stacks["dev-platform"]["resource"]
+    assert len(dev["aws_kms_key"]) == 1
+    assert {r["name"] for r in dev["aws_iam_role"].values()} == {
+        "acme-dev-domain-execution",
+        "acme-dev-domain-service",
+        "acme-dev-provisioning",
+        "acme-dev-manage-access",
+    }

@@ -1,0 +1,105 @@
+"""Project execution roles: created per project, bounded, and Bedrock invoke scoped to approved model IDs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from config.errors import ConfigError
+from config.loader import DEFAULT_CONFIG_DIR, load_estate
+from smus_constructs.errors import PropValidationError
+from smus_constructs.project_role import ProjectExecutionRole, bedrock_model_arns
+from tests.conftest import StackDoc
+from tests.helpers import ACCOUNT, REGION, all_of, new_stack, only, synth
+
+
+def role_in(**overrides: Any) -> dict[str, Any]:
+    stack = new_stack()
+    props: dict[str, Any] = {
+        "name_prefix": "acme-dev",
+        "project_name": "fraud models",
+        "partition": "aws",
+        "region": REGION,
+        "account_id": ACCOUNT,
+    }
+    props.update(overrides)
+    ProjectExecutionRole(stack, "ExecRole", **props)
+    return synth(stack)
+
+
+def test_created_role_is_bounded_trusted_by_datazone_and_named_safely() -> None:
+    role = only(role_in(), "aws_iam_role")
+    assert role["name"] == "acme-dev-fraud-models-exec"
+    assert role["path"] == "/service-role/"
+    assert role["permissions_boundary"] == "arn:aws:iam::aws:policy/SageMakerStudioProjectUserRolePermissionsBoundary"
+    (statement,) = json.loads(role["assume_role_policy"])["Statement"]
+    assert statement["Principal"] == {"Service": "datazone.amazonaws.com"}
+    assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+
+
+def test_without_bedrock_the_role_has_no_bedrock_permission() -> None:
+    assert "aws_iam_role_policy" not in role_in().get("resource", {})
+
+
+def test_bedrock_invoke_is_scoped_to_the_approved_model_ids() -> None:
+    doc = role_in(
+        bedrock_model_ids=["anthropic.claude-3-5-sonnet-20240620-v1:0", "eu.anthropic.claude-3-7-sonnet-20250219-v1:0"]
+    )
+    (statement,) = json.loads(only(doc, "aws_iam_role_policy")["policy"])["Statement"]
+    assert statement["Action"] == ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
+    assert statement["Resource"] == sorted(
+        [
+            f"arn:aws:bedrock:{REGION}::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0",
+            f"arn:aws:bedrock:{REGION}:{ACCOUNT}:inference-profile/eu.anthropic.claude-3-7-sonnet-20250219-v1:0",
+            "arn:aws:bedrock:*::foundation-model/anthropic.claude-3-7-sonnet-20250219-v1:0",
+        ]
+    )
+    assert "*" not in statement["Resource"]
+    assert "Condition" not in statement
+
+
+@pytest.mark.parametrize("model_id", ["*", "anthropic.*", "Claude 3"])
+def test_wildcard_or_malformed_model_ids_are_refused(model_id: str) -> None:
+    with pytest.raises(PropValidationError, match=r"bedrock_model_ids = .*a Bedrock model or inference profile ID"):
+        role_in(bedrock_model_ids=[model_id])
+
+
+def test_model_arns_follow_the_partition() -> None:
+    assert bedrock_model_arns("aws-us-gov", "us-gov-west-1", ACCOUNT, ["amazon.titan-embed-text-v2:0"]) == [
+        "arn:aws-us-gov:bedrock:us-gov-west-1::foundation-model/amazon.titan-embed-text-v2:0"
+    ]
+
+
+def test_bedrock_blueprints_without_approved_models_is_a_config_error(tmp_path: Path) -> None:
+    config_dir = tmp_path / "accounts"
+    shutil.copytree(DEFAULT_CONFIG_DIR, config_dir)
+    dev = config_dir / "dev.toml"
+    text = dev.read_text()
+    start = text.index("[bedrock]")
+    dev.write_text(text[:start] + text[text.index("\n\n", start) :])
+    with pytest.raises(
+        ConfigError,
+        match=r"bedrock\.approved_model_ids = \[\]: expected one or more approved model IDs.*AmazonBedrockChatAgent",
+    ):
+        load_estate(config_dir)
+
+
+def test_example_estate_creates_scoped_roles_and_honours_bring_your_own(example_stacks: dict[str, StackDoc]) -> None:
+    dev = example_stacks["dev-projects"]
+    roles = {r["name"]: r for r in all_of(dev, "aws_iam_role").values()}
+    assert list(roles) == ["acme-dev-fraud-models-exec"]
+    (policy,) = all_of(dev, "aws_iam_role_policy").values()
+    resources = json.loads(policy["policy"])["Statement"][0]["Resource"]
+    assert all("foundation-model/" in r or "inference-profile/" in r for r in resources), resources
+    projects = {p["name"]: p for p in all_of(dev, "awscc_datazone_project").values()}
+    assert projects["fraud-models"]["project_execution_role"].startswith("${aws_iam_role.")
+    assert "project_execution_role" not in projects["customer-360"]
+    prod_projects = {p["name"]: p for p in all_of(example_stacks["prod-projects"], "awscc_datazone_project").values()}
+    assert prod_projects["fraud-models"]["project_execution_role"] == (
+        "arn:aws:iam::333333333333:role/service-role/fraud-models-execution"
+    )
+    assert "aws_iam_role" not in example_stacks["prod-projects"]["resource"]
