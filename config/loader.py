@@ -212,6 +212,7 @@ def _reference_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue
     yield from _adoption_issues(path, config)
     yield from _access_issues(path, config)
     yield from _bedrock_issues(path, config)
+    yield from _bootstrap_issues(path, config)
 
     for index, entry in enumerate(config.ignore_changes):
         kind, _, name = entry.resource.partition(":")
@@ -331,6 +332,28 @@ def _iam_mode_issue(path: Path, field: str, kind: str, identifier: str | None) -
     elif identifier is not None and not identifier.startswith("arn:"):
         yield ConfigIssue(
             path, f"{field}.id", identifier, "an IAM user or role ARN: this domain has single sign-on disabled"
+        )
+
+
+def _bootstrap_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]:
+    """What spans [account], [state] and [bootstrap]: the bootstrap stack creates the state bucket from these."""
+    account_id = config.account.account_id
+    provider_arn = config.bootstrap.oidc_provider_arn
+    if provider_arn is not None and f":{account_id}:" not in provider_arn:
+        yield ConfigIssue(path, "bootstrap.oidc_provider_arn", provider_arn, f"an ARN in this account ({account_id})")
+    if config.bootstrap.access_log_bucket == config.state.bucket:
+        yield ConfigIssue(
+            path,
+            "bootstrap.access_log_bucket",
+            config.bootstrap.access_log_bucket,
+            "a bucket other than [state] bucket (a bucket cannot log into itself)",
+        )
+    if config.state.region != config.account.region:
+        yield ConfigIssue(
+            path,
+            "state.region",
+            config.state.region,
+            f"the account's region {config.account.region!r}: the bootstrap stack creates the bucket there",
         )
 
 

@@ -42,9 +42,9 @@ def with_preload(node_options: str, preload: Path) -> str:
     The path is double-quoted, because Node splits NODE_OPTIONS on spaces unless quoted, and a checkout path may
     contain one.
     """
-    if str(preload) in node_options:
-        return node_options
     quoted = '"' + str(preload).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if quoted in node_options or str(preload) in node_options:
+        return node_options
     return f"{node_options} --require {quoted}".strip()
 
 

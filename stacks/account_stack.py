@@ -19,6 +19,7 @@ from config.loader import LoadedAccount
 class Layer(StrEnum):
     PLATFORM = "platform"
     PROJECTS = "projects"
+    OPS = "ops"
 
 
 def stack_name(account_name: str, layer: Layer) -> str:

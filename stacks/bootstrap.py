@@ -19,7 +19,6 @@ from cdktn_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from constructs import Construct
 from pydantic import BaseModel
 
-from config.errors import ConfigError, ConfigIssue
 from config.loader import LoadedAccount
 from smus_constructs.iam import managed_policy_arn
 from smus_constructs.pipeline_identity import (
@@ -76,7 +75,6 @@ class BootstrapStack(TerraformStack):
         config = loaded.config
         account = config.account
         settings = config.bootstrap
-        _check_references(loaded)
 
         LocalBackend(self, path=local_state_path(loaded.name))
         self.tags = default_tags(loaded, name)
@@ -180,37 +178,3 @@ def given_role_arns(model: BaseModel) -> set[str]:
 
     walk(model)
     return found
-
-
-def _check_references(loaded: LoadedAccount) -> None:
-    """What spans [account], [state] and [bootstrap]; raised as config errors naming the file and field."""
-    config = loaded.config
-    account_id = config.account.account_id
-    issues: list[ConfigIssue] = []
-    provider_arn = config.bootstrap.oidc_provider_arn
-    if provider_arn is not None and f":{account_id}:" not in provider_arn:
-        issues.append(
-            ConfigIssue(
-                loaded.path, "bootstrap.oidc_provider_arn", provider_arn, f"an ARN in this account ({account_id})"
-            )
-        )
-    if config.bootstrap.access_log_bucket == config.state.bucket:
-        issues.append(
-            ConfigIssue(
-                loaded.path,
-                "bootstrap.access_log_bucket",
-                config.bootstrap.access_log_bucket,
-                "a bucket other than [state] bucket (a bucket cannot log into itself)",
-            )
-        )
-    if config.state.region != config.account.region:
-        issues.append(
-            ConfigIssue(
-                loaded.path,
-                "state.region",
-                config.state.region,
-                f"the account's region {config.account.region!r}: the bootstrap stack creates the bucket there",
-            )
-        )
-    if issues:
-        raise ConfigError(issues)

@@ -1,0 +1,159 @@
+"""The ops layer of one account: how the team learns that the estate changed without the pipeline, or the pipeline
+stopped watching it.
+
+A stack of its own (`<account>-ops`, own state object) rather than part of the platform layer: alarms and rules change
+far more often than the domain, and an alarm threshold must never share a plan - or a lock - with the domain.
+It references nothing in the other stacks: the change alert matches the deploy role by the ARN written in config, the
+metrics are keyed by account name, and the state bucket rules by `[state]`, so it can be applied first.
+"""
+
+from __future__ import annotations
+
+from constructs import Construct
+
+from config.errors import ConfigError
+from config.loader import LoadedAccount
+from config.models import MANDATORY_TAGS
+from config.operations_models import operations_issues
+from smus_constructs.config_rules import (
+    ConfigRecorder,
+    ConfigRecorderProps,
+    MandatoryTagRules,
+    MandatoryTagRulesProps,
+    ManagedRule,
+    ManagedRuleId,
+    ManagedRuleProps,
+    RuleScope,
+    StateBucketRules,
+    StateBucketRulesProps,
+)
+from smus_constructs.observability import (
+    AlertTopic,
+    AlertTopicProps,
+    DriftAlarms,
+    DriftAlarmsProps,
+    OutOfPipelineChangeAlerts,
+    OutOfPipelineChangeAlertsProps,
+    ProjectQuotaAlarm,
+    ProjectQuotaAlarmProps,
+    Subscription,
+)
+from stacks.account_stack import AccountStack, Layer
+
+#: The default tag every resource of the estate carries (stacks.account_stack.default_tags).
+MANAGED_BY = ("ManagedBy", "smus-estate")
+
+
+def ops_name_prefix(account_name: str) -> str:
+    """Every alarm, rule and topic of the ops stack starts with this; the topic policy trusts exactly this prefix."""
+    return f"smus-{account_name}-"
+
+
+class OpsStack(AccountStack):
+    """Alert topic, drift and quota alarms, the out-of-pipeline change alert, and the AWS Config rules."""
+
+    def __init__(self, scope: Construct, loaded: LoadedAccount) -> None:
+        super().__init__(scope, loaded, Layer.OPS)
+        issues = list(operations_issues(loaded.path, loaded.config))
+        if issues:
+            raise ConfigError(issues)
+        config = loaded.config
+        account = config.account
+        ops = config.operations
+        prefix = ops_name_prefix(loaded.name)
+
+        self.alerts = AlertTopic(
+            self,
+            "Alerts",
+            AlertTopicProps(
+                topic_name=f"{prefix}alerts",
+                account_id=account.account_id,
+                region=account.region,
+                publisher_name_prefix=prefix,
+                subscriptions=[
+                    *(Subscription(protocol="email", endpoint=address) for address in ops.alert_emails),
+                    *(
+                        Subscription(protocol=item.protocol, endpoint=item.endpoint)
+                        for item in ops.alert_subscriptions
+                    ),
+                ],
+            ),
+        )
+        self.drift = DriftAlarms(
+            self,
+            "DriftAlarms",
+            DriftAlarmsProps(
+                account_name=loaded.name,
+                topic=self.alerts,
+                name_prefix=prefix,
+                namespace=ops.metric_namespace,
+                heartbeat_hours=ops.heartbeat_hours,
+            ),
+        )
+        self.quota = ProjectQuotaAlarm(
+            self,
+            "ProjectQuota",
+            ProjectQuotaAlarmProps(
+                account_name=loaded.name,
+                topic=self.alerts,
+                name_prefix=prefix,
+                quota=ops.project_quota,
+                threshold_percent=ops.quota_threshold_percent,
+                namespace=ops.metric_namespace,
+            ),
+        )
+        self.changes = OutOfPipelineChangeAlerts(
+            self,
+            "OutOfPipelineChanges",
+            OutOfPipelineChangeAlertsProps(
+                pipeline_role_arn=account.deploy_role_arn,
+                topic=self.alerts,
+                rule_name=f"{prefix}out-of-pipeline-changes",
+            ),
+        )
+
+        self.recorder: ConfigRecorder | None = None
+        if ops.create_config_recorder and ops.config_delivery_bucket is not None:
+            self.recorder = ConfigRecorder(
+                self,
+                "ConfigRecorder",
+                ConfigRecorderProps(
+                    account_id=account.account_id, region=account.region, delivery_bucket=ops.config_delivery_bucket
+                ),
+            )
+        depends_on = [self.recorder.dependable] if self.recorder is not None else []
+        self.state_bucket_rules: StateBucketRules | None = None
+        self.tag_rules: MandatoryTagRules | None = None
+        self.topic_rule: ManagedRule | None = None
+        if ops.config_rules:
+            mandatory = {key: config.tags[key] for key in MANDATORY_TAGS}
+            self.state_bucket_rules = StateBucketRules(
+                self,
+                "StateBucketRules",
+                StateBucketRulesProps(
+                    bucket_name=config.state.bucket,
+                    kms_key_arn=config.state.kms_key_arn,
+                    required_tags=mandatory,
+                    name_prefix=prefix,
+                    depends_on=depends_on,
+                ),
+            )
+            self.tag_rules = MandatoryTagRules(
+                self,
+                "MandatoryTagRules",
+                MandatoryTagRulesProps(
+                    required_tags=mandatory, managed_by=MANAGED_BY, name_prefix=prefix, depends_on=depends_on
+                ),
+            )
+            self.topic_rule = ManagedRule(
+                self,
+                "AlertTopicEncrypted",
+                ManagedRuleProps(
+                    rule_name=f"{prefix}alert-topic-encrypted",
+                    identifier=ManagedRuleId.SNS_ENCRYPTED_KMS,
+                    description="The alert topic stays encrypted with its own key",
+                    input_parameters={"kmsKeyIds": self.alerts.key_arn},
+                    scope=RuleScope(resource_types=["AWS::SNS::Topic"], resource_id=self.alerts.topic_arn),
+                    depends_on=depends_on,
+                ),
+            )
