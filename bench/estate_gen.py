@@ -5,7 +5,8 @@ the real config as it evolves. Every generated file is validated with the projec
 
     python bench/estate_gen.py OUT_DIR [--accounts 10] [--projects 100]
 
-Importable too (bench scripts put the project root on sys.path): ``write_estate(out_dir, accounts, projects)``.
+Importable by the scripts beside it (``from estate_gen import write_estate``), as Python puts a script's folder on
+sys.path.
 """
 
 from __future__ import annotations
@@ -42,11 +43,12 @@ def account_document(template: dict[str, Any], index: int, projects: int) -> dic
     document["account"]["name"] = name
     document["domain"]["name"] = f"acme-{name}"
     samples = template["projects"]
-    document["projects"] = [
-        {**copy.deepcopy(samples[number % len(samples)]), "name": f"{samples[number % len(samples)]['name']}-{number:03d}"}
-        for number in range(projects)
-    ]
+    document["projects"] = [_renamed(samples[number % len(samples)], number) for number in range(projects)]
     return document
+
+
+def _renamed(project: dict[str, Any], number: int) -> dict[str, Any]:
+    return {**copy.deepcopy(project), "name": f"{project['name']}-{number:03d}"}
 
 
 def write_estate(out_dir: Path, accounts: int = 10, projects: int = 100, template: Path = TEMPLATE) -> list[Path]:

@@ -35,7 +35,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from bench.estate_gen import write_estate  # noqa: E402
+from estate_gen import write_estate  # noqa: E402  (beside this script)
+
 from config.loader import DEFAULT_CONFIG_DIR  # noqa: E402
 from smus_cli.runtime import EAGER_SWITCH  # noqa: E402
 
@@ -111,7 +112,9 @@ def environment(mode: str, cache_root: Path) -> dict[str, str]:
 
 def warm(cache_root: Path) -> None:
     command = [sys.executable, "-m", "smus_cli.warmup"]
-    subprocess.run(command, cwd=PROJECT_ROOT, env=environment("lazy", cache_root), check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        command, cwd=PROJECT_ROOT, env=environment("lazy", cache_root), check=True, stdout=subprocess.DEVNULL
+    )
 
 
 def drop_indexes(cache_root: Path) -> None:

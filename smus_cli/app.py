@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from config.errors import ConfigError
 from config.loader import DEFAULT_CONFIG_DIR, load_estate
@@ -47,11 +48,15 @@ def synth(
     """Synthesise Terraform JSON for every account and layer, all or nothing."""
     from smus_cli.synth import synthesise
     from smus_constructs.errors import PropValidationError
+    from smus_rules.errors import RuleFailures
 
     try:
         names = synthesise(config_dir, outdir, account or ())
     except (ConfigError, PropValidationError) as error:
         fail_input(error)
+    except RuleFailures as error:  # governance rules (smus_rules): a policy failure, exit 1 like `smus check`
+        err.print(f"[bold red]error:[/] {escape(str(error))}")
+        raise typer.Exit(1) from None
     out.print(f"synthesised {len(names)} stacks: {', '.join(names)}")
 
 
@@ -118,6 +123,137 @@ def inventory(
             account_name=account_name,
             output=output,
             force=force,
+            out=out,
+            err=err,
+        )
+    )
+
+
+@app.command("ci-matrix")
+def ci_matrix(
+    config_dir: ConfigDir = DEFAULT_CONFIG_DIR,
+    by: Annotated[str, typer.Option("--by", help="One matrix entry per 'account' or per CI 'stack'.")] = "account",
+    stack: Annotated[
+        list[str] | None, typer.Option("--stack", help="With --by stack: only these stacks (repeatable).")
+    ] = None,
+    stacks_file: Annotated[
+        Path | None, typer.Option("--stacks-file", help="With --by stack: only the stacks named in this file.")
+    ] = None,
+    branch: Annotated[str, typer.Option(help="The branch the deploy and drift workflows run on.")] = "main",
+    pull_request: Annotated[
+        bool, typer.Option("--pull-request", help="Only accounts a pull-request job can get credentials for.")
+    ] = False,
+) -> None:
+    """Print the GitHub Actions matrix (role ARN, region, environments, stacks) for every account, from config."""
+    from smus_cli.ci_matrix import run_ci_matrix
+
+    if by not in ("account", "stack"):
+        fail_input(ValueError(f"--by = {by!r}: expected 'account' or 'stack'"))
+    raise typer.Exit(
+        run_ci_matrix(
+            config_dir,
+            by="stack" if by == "stack" else "account",
+            stacks=stack or (),
+            stacks_file=stacks_file,
+            branch=branch,
+            pull_request=pull_request,
+            err=err,
+        )
+    )
+
+
+@app.command()
+def evidence(
+    config_dir: ConfigDir = DEFAULT_CONFIG_DIR,
+    account: Accounts = None,
+    synth_dir: Annotated[Path, typer.Option("--synth-dir", help="The synthesised estate (manifest.json).")] = Path(
+        "cdktf.out"
+    ),
+    check_report: Annotated[
+        list[Path] | None, typer.Option("--check-report", help="`smus check` report (repeatable: JSON, SARIF).")
+    ] = None,
+    plan_summary: Annotated[
+        list[Path] | None, typer.Option("--plan-summary", help="A stack's plan summary (repeatable).")
+    ] = None,
+    guard_result: Annotated[
+        list[Path] | None, typer.Option("--guard-result", help="A stack's `smus guard --json` output (repeatable).")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Folder to create. default: evidence/run-<run id>")
+    ] = None,
+    commit: Annotated[str | None, typer.Option(help="default: $GITHUB_SHA, then `git rev-parse HEAD`.")] = None,
+    triggered_by: Annotated[
+        str | None, typer.Option("--triggered-by", help="default: $GITHUB_TRIGGERING_ACTOR, then $GITHUB_ACTOR.")
+    ] = None,
+    approved_by: Annotated[
+        str | None, typer.Option("--approved-by", help="Who approved the deployment (environment reviewers).")
+    ] = None,
+    approved_at: Annotated[str | None, typer.Option("--approved-at", help="When it was approved (UTC).")] = None,
+    run_id: Annotated[str | None, typer.Option("--run-id", help="default: $GITHUB_RUN_ID.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any evidence is not provided.")] = False,
+) -> None:
+    """Assemble one run's audit evidence: a folder with index.md, and the same as a .tar.gz."""
+    import os
+
+    from smus_cli.evidence import collect_run_info, run_evidence
+
+    try:
+        accounts = load_estate(config_dir, only=account or ())
+    except ConfigError as error:
+        fail_input(error)
+    run = collect_run_info(
+        env=os.environ,
+        cwd=Path.cwd(),
+        commit=commit,
+        triggered_by=triggered_by,
+        approved_by=approved_by,
+        approved_at=approved_at,
+        run_id=run_id,
+    )
+    raise typer.Exit(
+        run_evidence(
+            accounts=accounts,
+            synth_dir=synth_dir,
+            check_reports=check_report or [],
+            plan_summaries=plan_summary or [],
+            guard_results=guard_result or [],
+            output=output,
+            run=run,
+            strict=strict,
+            out=out,
+            err=err,
+        )
+    )
+
+
+@app.command()
+def check(
+    config_dir: ConfigDir = DEFAULT_CONFIG_DIR,
+    account: Accounts = None,
+    governance: Annotated[
+        Path | None, typer.Option(help="Security's governance file. default: governance.toml beside --config-dir")
+    ] = None,
+    report_dir: Annotated[Path, typer.Option(help="Where the JSON, SARIF and rego-data.json go.")] = Path(
+        "reports/governance"
+    ),
+    plan: Annotated[
+        list[str] | None, typer.Option(help="STACK=FILE: also run the Rego rules over `terraform show -json` output.")
+    ] = None,
+    checkov: Annotated[bool, typer.Option(help="Run checkov from .venv-checkov when installed.")] = True,
+    show_all: Annotated[bool, typer.Option("--all", help="List compliant findings too.")] = False,
+) -> None:
+    """Synthesise once; run the rule pack, the Rego policies and checkov; exit 1 on any failure, 2 on bad input."""
+    from smus_cli.check import run_check
+
+    raise typer.Exit(
+        run_check(
+            config_dir,
+            governance,
+            account or (),
+            report_dir,
+            plan or (),
+            with_checkov=checkov,
+            show_all=show_all,
             out=out,
             err=err,
         )

@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from config.governance import load_governance_for
 from config.loader import DEFAULT_CONFIG_DIR, load_estate
 from smus_cli.runtime import PROJECT_ROOT, configure_runtime
+from smus_rules.errors import RuleFailures
 
 DEFAULT_OUTDIR = "cdktf.out"
 
@@ -35,13 +37,24 @@ def default_outdir() -> Path:
 
 
 def synthesise(
-    config_dir: Path = DEFAULT_CONFIG_DIR, outdir: Path | None = None, accounts: Sequence[str] = ()
+    config_dir: Path = DEFAULT_CONFIG_DIR,
+    outdir: Path | None = None,
+    accounts: Sequence[str] = (),
+    *,
+    enforce_rules: bool = True,
 ) -> list[str]:
-    """Validate config, build every stack, synthesise; return the stack names. Raises on any error, output untouched."""
+    """Validate config, build every stack, synthesise; return the stack names. Raises on any error, output untouched.
+
+    With ``enforce_rules`` (the default) the governance rule pack runs as an Aspect on every stack, and any
+    unsuppressed failure raises :class:`smus_rules.errors.RuleFailures` listing all of them (`smus check` turns it
+    off to report instead of stop).
+    """
     loaded = load_estate(config_dir, only=accounts)
+    governance = load_governance_for(config_dir, loaded, partial=bool(accounts)) if enforce_rules else None
     configure_runtime()
     from cdktn import App  # deferred: importing cdktn starts the jsii kernel
 
+    from smus_cli.governance import attach_rule_pack
     from stacks.estate import build_estate
 
     target = (outdir or default_outdir()).resolve()
@@ -51,7 +64,15 @@ def synthesise(
     try:
         app = App(outdir=str(staging), context=app_context(), skip_validation=False)
         estate = build_estate(app, loaded)
-        app.synth()
+        rules = attach_rule_pack(estate, governance) if governance is not None else None
+        try:
+            app.synth()
+        except Exception:
+            if rules is not None and rules.failures():
+                raise RuleFailures(rules.failures()) from None
+            raise
+        if rules is not None and rules.failures():  # even when CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS is set
+            raise RuleFailures(rules.failures())
         _swap_into_place(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

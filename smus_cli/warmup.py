@@ -83,8 +83,9 @@ def load_packages(modules: list[str]) -> list[JsiiPackage]:
     """Import each binding's `_jsii` module, which makes the kernel load (and index) its assembly."""
     packages = []
     for module in modules:
-        assembly = importlib.import_module(f"{module}._jsii").__jsii_assembly__
-        tarball = Path(str(importlib.import_module(f"{module}._jsii").__file__)).with_name(assembly.filename)
+        bindings = importlib.import_module(f"{module}._jsii")
+        assembly = bindings.__jsii_assembly__
+        tarball = Path(str(bindings.__file__)).with_name(assembly.filename)
         packages.append(JsiiPackage(name=assembly.name, version=assembly.version, tarball=tarball))
     return packages
 

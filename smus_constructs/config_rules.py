@@ -187,7 +187,9 @@ class ManagedRule(Construct):
             name=props.rule_name,
             description=props.description,
             source=ConfigConfigRuleSource(owner="AWS", source_identifier=props.identifier.value),
-            input_parameters=json.dumps(dict(props.input_parameters), sort_keys=True) if props.input_parameters else None,
+            input_parameters=json.dumps(dict(props.input_parameters), sort_keys=True)
+            if props.input_parameters
+            else None,
             scope=props.scope.to_terraform() if props.scope is not None else None,
             depends_on=list(props.depends_on) or None,
         )
@@ -203,7 +205,9 @@ def _check_required_tags_rule(path: str, props: ManagedRuleProps) -> None:
         raise PropValidationError(
             path, "input_parameters", sorted(keys), f"1 to {REQUIRED_TAGS_MAX} tagNKey parameters (REQUIRED_TAGS limit)"
         )
-    unsupported = [t for t in (props.scope.resource_types if props.scope else ()) if t not in REQUIRED_TAGS_RESOURCE_TYPES]
+    unsupported = [
+        t for t in (props.scope.resource_types if props.scope else ()) if t not in REQUIRED_TAGS_RESOURCE_TYPES
+    ]
     if unsupported:
         raise PropValidationError(
             path,

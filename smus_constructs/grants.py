@@ -73,6 +73,9 @@ class GroupPrincipal:
 class AllUsers:
     """Every user of the domain. Protected accounts should not use this without a recorded reason."""
 
+    #: default: none. Why every user gets this; written into the synthesised JSON (governance rule SMUS-016).
+    reason: str | None = None
+
 
 @dataclass(frozen=True, kw_only=True)
 class DomainUnitProjects:
@@ -249,3 +252,6 @@ class PolicyGrant(Construct):
             principal=principal_struct(principal),
             depends_on=list(depends_on) or None,
         )
+        if isinstance(principal, AllUsers) and principal.reason:
+            # A `//` comment Terraform ignores: reviewers and the governance rules (SMUS-016) read the reason here.
+            self.resource.add_override("//.all_users_reason", principal.reason)

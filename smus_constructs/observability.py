@@ -77,13 +77,15 @@ class ImportedAlertTopic:
 
 def _check_topic_arn(arn: str, *, path: str, prop: str) -> str:
     if not patterns.is_token(arn) and not SNS_TOPIC_ARN.match(arn):
-        raise PropValidationError(path, prop, arn, "an SNS topic ARN such as 'arn:aws:sns:eu-west-1:123456789012:alerts'")
+        raise PropValidationError(
+            path, prop, arn, "an SNS topic ARN such as 'arn:aws:sns:eu-west-1:123456789012:alerts'"
+        )
     return arn
 
 
 @dataclass(frozen=True, kw_only=True)
 class Subscription:
-    """One endpoint of the alert topic. Email endpoints must be confirmed by their owner before they receive anything."""
+    """One endpoint of the alert topic. An email endpoint receives nothing until its owner confirms it (SNS rule)."""
 
     protocol: str
     endpoint: str
@@ -103,9 +105,12 @@ class AlertTopicProps:
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
-def alert_key_policy(*, partition: str, account_id: str, region: str) -> PolicyDocument:
-    """Key policy of the topic's key: the account administers it; CloudWatch and EventBridge of this account may
-    publish; the account's own principals may read and publish through SNS only (e.g. an operator's test message)."""
+def alert_key_policy(*, partition: str, account_id: str) -> PolicyDocument:
+    """Key policy of the topic's key: the account administers it; only this account's CloudWatch and EventBridge use it.
+
+    No person or role can publish to the topic by hand: to test the path end to end, put an alarm into ALARM state
+    (`aws cloudwatch set-alarm-state`), which is what a real alert does.
+    """
     return policy_document(
         {
             "Sid": "AccountAdministration",
@@ -121,16 +126,6 @@ def alert_key_policy(*, partition: str, account_id: str, region: str) -> PolicyD
             "Action": PUBLISHER_KEY_ACTIONS,
             "Resource": "*",
             "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-        },
-        {
-            "Sid": "AccountPrincipalsThroughSnsOnly",
-            "Effect": "Allow",
-            "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
-            "Action": PUBLISHER_KEY_ACTIONS,
-            "Resource": "*",
-            "Condition": {
-                "StringEquals": {"kms:CallerAccount": account_id, "kms:ViaService": f"sns.{region}.amazonaws.com"}
-            },
         },
     )
 
@@ -195,7 +190,9 @@ class AlertTopic(Construct):
                     f"one of {', '.join(sorted(SUBSCRIPTION_PROTOCOLS))}",
                 )
             if not subscription.endpoint.strip():
-                raise PropValidationError(path, f"subscriptions[{index}].endpoint", subscription.endpoint, "an endpoint")
+                raise PropValidationError(
+                    path, f"subscriptions[{index}].endpoint", subscription.endpoint, "an endpoint"
+                )
 
         partition = patterns.partition_of(props.region)
         self.topic_arn_in_config = f"arn:{partition}:sns:{props.region}:{props.account_id}:{props.topic_name}"
@@ -208,7 +205,7 @@ class AlertTopic(Construct):
             enable_key_rotation=True,
             deletion_window_in_days=30,
             policy=json.dumps(
-                alert_key_policy(partition=partition, account_id=props.account_id, region=props.region),
+                alert_key_policy(partition=partition, account_id=props.account_id),
                 sort_keys=True,
             ),
             tags=dict(props.tags) or None,

@@ -94,7 +94,7 @@ def out_of_pipeline_event_pattern(
 
 
 # What the deploy role needs to apply the ops stack, by Terraform type, in the shape of
-# smus_constructs.pipeline_identity.DATAZONE_ACTIONS_BY_TYPE (the identity issue owns that policy; see docs/operations.md).
+# smus_constructs.pipeline_identity.DATAZONE_ACTIONS_BY_TYPE (the identity issue owns that policy; docs/operations.md).
 # The alert key needs nothing new: it is an aws_kms_key tagged with the ops stack's SmusStack value.
 OPS_ACTIONS_BY_TYPE: Mapping[str, Sequence[str]] = {
     "aws_sns_topic": [

@@ -27,6 +27,7 @@ from constructs import Construct
 from smus_constructs import patterns
 from smus_constructs.errors import PropValidationError
 from smus_constructs.iam import DATAZONE_PRINCIPAL, SERVICE_ROLE_PATH, PolicyDocument, Statement, policy_document
+from smus_constructs.ops_metrics import OPS_ACTIONS_BY_TYPE
 from smus_constructs.pipeline_rules import (
     ACCEPTED_OIDC_PROVIDER_ARN,
     ACCEPTED_REPOSITORY,
@@ -231,6 +232,10 @@ class DeployScope:
     permissions_boundary_arn: str | None = None
     #: Values of the `SmusStack` default tag of the stacks this role deploys; keys are managed only when so tagged.
     managed_stack_tags: Sequence[str] = ()
+    #: default: no ops layer. Set: the alert topic, alarms and event rules named `<prefix>*`, and AWS Config rules.
+    ops_name_prefix: str | None = None
+    #: The CloudWatch namespace the drift job publishes to; PutMetricData is allowed only there.
+    metric_namespace: str | None = None
 
 
 def deploy_permissions(scope: DeployScope) -> PolicyDocument:
@@ -383,6 +388,7 @@ def deploy_permissions(scope: DeployScope) -> PolicyDocument:
             "Resource": roles,
         },
     ]
+    statements += ops_statements(scope)
     if scope.permissions_boundary_arn is not None:
         statements.append(
             {
@@ -393,6 +399,56 @@ def deploy_permissions(scope: DeployScope) -> PolicyDocument:
             }
         )
     return policy_document(*statements)
+
+
+def ops_statements(scope: DeployScope) -> list[Statement]:
+    """What the ops layer and the scheduled drift job need, each held to the estate's own names or namespace."""
+    p, account, region = scope.partition, scope.account_id, scope.region
+    statements: list[Statement] = []
+    if scope.ops_name_prefix is not None:
+        prefix = scope.ops_name_prefix
+
+        def actions(service: str) -> list[str]:
+            return sorted({a for acts in OPS_ACTIONS_BY_TYPE.values() for a in acts if a.startswith(f"{service}:")})
+
+        statements += [
+            {
+                "Sid": "OpsAlertTopic",
+                "Effect": "Allow",
+                "Action": actions("sns"),
+                "Resource": f"arn:{p}:sns:{region}:{account}:{prefix}*",
+            },
+            {
+                "Sid": "OpsAlarms",
+                "Effect": "Allow",
+                "Action": actions("cloudwatch"),
+                "Resource": f"arn:{p}:cloudwatch:{region}:{account}:alarm:{prefix}*",
+            },
+            {
+                "Sid": "OpsEventRules",
+                "Effect": "Allow",
+                "Action": actions("events"),
+                "Resource": f"arn:{p}:events:{region}:{account}:rule/{prefix}*",
+            },
+            {
+                # Config rule ARNs end in a generated ID (config-rule/config-rule-ab12cd), not the rule's name.
+                "Sid": "OpsConfigRules",
+                "Effect": "Allow",
+                "Action": actions("config"),
+                "Resource": f"arn:{p}:config:{region}:{account}:config-rule/*",
+            },
+        ]
+    if scope.metric_namespace is not None:
+        statements.append(
+            {
+                "Sid": "DriftJobMetricsInItsNamespace",
+                "Effect": "Allow",
+                "Action": "cloudwatch:PutMetricData",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"cloudwatch:namespace": scope.metric_namespace}},
+            }
+        )
+    return statements
 
 
 class GithubOidcProvider(Construct):

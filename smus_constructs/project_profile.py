@@ -150,6 +150,11 @@ class UnifiedStudioProjectProfile(Construct):
             allow_custom_project_resource_tags=props.allow_custom_project_resource_tags,
         )
         apply_lifecycle(self.resource, ignore_changes=props.ignore_changes)
+        # Which managed blueprint each configuration uses, as a `//` comment: the blueprint ID is usually a cross-stack
+        # reference, and governance rules (smus_rules SMUS-015) need the name to know which parameters to require.
+        self.resource.add_override(
+            "//.environment_blueprints", {env.configuration_name: env.blueprint.blueprint_name.value for env in ordered}
+        )
         if props.existing_profile_id is not None:
             patterns.check(
                 patterns.BLUEPRINT_ID,

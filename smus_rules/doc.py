@@ -133,7 +133,7 @@ def statements(policy: JSON) -> list[JSON]:
 
 
 def is_allow(statement: JSON) -> bool:
-    return statement.get("Effect", "Allow") == "Allow"
+    return bool(statement.get("Effect", "Allow") == "Allow")
 
 
 def has_condition(statement: JSON) -> bool:

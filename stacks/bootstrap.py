@@ -32,6 +32,7 @@ from smus_constructs.pipeline_rules import github_oidc_provider_arn, split_role_
 from smus_constructs.service_linked_roles import ServiceLinkedRoles
 from smus_constructs.state_bucket import StateBucket, StateBucketProps
 from stacks.account_stack import Layer, default_tags, stack_name
+from stacks.ops import ops_name_prefix
 
 BOOTSTRAP = "bootstrap"
 #: The AWS managed policies the platform stack attaches to the roles it creates (domain.py, blueprint.py); the deploy
@@ -141,6 +142,8 @@ class BootstrapStack(TerraformStack):
             attachable_policy_arns=[managed_policy_arn(partition, policy) for policy in ESTATE_MANAGED_POLICIES],
             permissions_boundary_arn=config.domain.permissions_boundary_arn,
             managed_stack_tags=[stack_name(loaded.name, layer) for layer in Layer],
+            ops_name_prefix=ops_name_prefix(loaded.name),
+            metric_namespace=config.operations.metric_namespace,
         )
         self.deploy_policy = self.deploy_role.add_inline_policy("DeployEstate", deploy_permissions(self.deploy_scope))
 

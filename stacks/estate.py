@@ -1,4 +1,4 @@
-"""Build every account's stacks into one app: bootstrap (once, local state), platform, then projects wired to it."""
+"""Build every account's stacks into one app: bootstrap (once, local state), platform, projects wired to it, ops."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from constructs import Construct
 
 from config.loader import LoadedAccount
 from stacks.bootstrap import BootstrapStack
+from stacks.ops import OpsStack
 from stacks.platform import PlatformStack
 from stacks.projects import ProjectsStack
 
@@ -19,6 +20,7 @@ class AccountStacks:
     bootstrap: BootstrapStack
     platform: PlatformStack
     projects: ProjectsStack
+    ops: OpsStack
 
 
 @dataclass(frozen=True)
@@ -27,12 +29,14 @@ class EstateStacks:
 
     def all(self) -> list[TerraformStack]:
         return [
-            stack for stacks in self.accounts.values() for stack in (stacks.bootstrap, stacks.platform, stacks.projects)
+            stack
+            for stacks in self.accounts.values()
+            for stack in (stacks.bootstrap, stacks.platform, stacks.projects, stacks.ops)
         ]
 
-    def deployed_by_ci(self) -> list[PlatformStack | ProjectsStack]:
+    def deployed_by_ci(self) -> list[PlatformStack | ProjectsStack | OpsStack]:
         """The stacks CI plans and applies with the deploy role; bootstrap stacks are applied by an administrator."""
-        return [stack for stacks in self.accounts.values() for stack in (stacks.platform, stacks.projects)]
+        return [stack for stacks in self.accounts.values() for stack in (stacks.platform, stacks.projects, stacks.ops)]
 
 
 def build_estate(app: Construct, accounts: Sequence[LoadedAccount]) -> EstateStacks:
@@ -41,5 +45,6 @@ def build_estate(app: Construct, accounts: Sequence[LoadedAccount]) -> EstateSta
         bootstrap = BootstrapStack(app, loaded)
         platform = PlatformStack(app, loaded)
         projects = ProjectsStack(app, loaded, platform)
-        built[loaded.name] = AccountStacks(bootstrap=bootstrap, platform=platform, projects=projects)
+        ops = OpsStack(app, loaded)
+        built[loaded.name] = AccountStacks(bootstrap=bootstrap, platform=platform, projects=projects, ops=ops)
     return EstateStacks(accounts=built)

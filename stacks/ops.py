@@ -18,11 +18,11 @@ from config.operations_models import operations_issues
 from smus_constructs.config_rules import (
     ConfigRecorder,
     ConfigRecorderProps,
-    MandatoryTagRules,
-    MandatoryTagRulesProps,
     ManagedRule,
     ManagedRuleId,
     ManagedRuleProps,
+    MandatoryTagRules,
+    MandatoryTagRulesProps,
     RuleScope,
     StateBucketRules,
     StateBucketRulesProps,
@@ -39,9 +39,6 @@ from smus_constructs.observability import (
     Subscription,
 )
 from stacks.account_stack import AccountStack, Layer
-
-#: The default tag every resource of the estate carries (stacks.account_stack.default_tags).
-MANAGED_BY = ("ManagedBy", "smus-estate")
 
 
 def ops_name_prefix(account_name: str) -> str:
@@ -72,10 +69,7 @@ class OpsStack(AccountStack):
                 publisher_name_prefix=prefix,
                 subscriptions=[
                     *(Subscription(protocol="email", endpoint=address) for address in ops.alert_emails),
-                    *(
-                        Subscription(protocol=item.protocol, endpoint=item.endpoint)
-                        for item in ops.alert_subscriptions
-                    ),
+                    *(Subscription(protocol=item.protocol, endpoint=item.endpoint) for item in ops.alert_subscriptions),
                 ],
             ),
         )
@@ -142,7 +136,11 @@ class OpsStack(AccountStack):
                 self,
                 "MandatoryTagRules",
                 MandatoryTagRulesProps(
-                    required_tags=mandatory, managed_by=MANAGED_BY, name_prefix=prefix, depends_on=depends_on
+                    required_tags=mandatory,
+                    # The provider default tag every resource of the estate carries (stacks.account_stack.default_tags).
+                    managed_by=("ManagedBy", self.tags["ManagedBy"]),
+                    name_prefix=prefix,
+                    depends_on=depends_on,
                 ),
             )
             self.topic_rule = ManagedRule(

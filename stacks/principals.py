@@ -35,7 +35,7 @@ def grant_principal(
             assert settings.id is not None
             return GroupPrincipal(group_identifier=settings.id)
         case "all_users":
-            return AllUsers()
+            return AllUsers(reason=settings.reason)
         case "unit_projects":
             assert settings.unit is not None
             return DomainUnitProjects(

@@ -20,7 +20,9 @@ PINNED = next(
     if line.startswith("checkov==")
 )
 STACKS = {
-    f"{account}-{layer}" for account in ("dev", "staging", "prod") for layer in ("bootstrap", "platform", "projects")
+    f"{account}-{layer}"
+    for account in ("dev", "staging", "prod")
+    for layer in ("bootstrap", "platform", "projects", "ops")
 }
 
 

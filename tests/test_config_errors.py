@@ -219,9 +219,9 @@ def test_a_good_synth_replaces_the_whole_output(tmp_path: Path) -> None:
     outdir.mkdir()
     (outdir / "stale.txt").write_text("from an older synth")
     names = synthesise(DEFAULT_CONFIG_DIR, outdir, accounts=["dev"])
-    assert names == ["dev-bootstrap", "dev-platform", "dev-projects"]
+    assert names == ["dev-bootstrap", "dev-platform", "dev-projects", "dev-ops"]
     assert sorted(p.name for p in outdir.iterdir()) == ["manifest.json", "stacks"]
-    assert sorted(p.name for p in (outdir / "stacks").iterdir()) == ["dev-bootstrap", "dev-platform", "dev-projects"]
+    assert sorted(p.name for p in (outdir / "stacks").iterdir()) == sorted(names)
 
 
 def test_cli_exits_2_with_the_message_and_no_output(tmp_path: Path) -> None:

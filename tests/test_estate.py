@@ -15,7 +15,7 @@ def resources(doc: StackDoc) -> dict[str, dict[str, Any]]:
     return doc.get("resource", {})  # type: ignore[no-any-return]
 
 
-LAYERS = ("platform", "projects")
+LAYERS = ("platform", "projects", "ops")
 
 
 def ci_stacks(example_stacks: dict[str, StackDoc]) -> dict[str, StackDoc]:
@@ -86,7 +86,7 @@ def test_state_objects_are_distinct_name_the_account_and_lock(example_stacks: di
         assert backend["use_lockfile"] is True and backend["encrypt"] is True, stack
         assert backend["kms_key_id"].startswith("arn:aws:kms:"), stack
         keys.append((backend["bucket"], backend["key"]))
-    assert len(set(keys)) == len(keys) == 6
+    assert len(set(keys)) == len(keys) == 3 * len(LAYERS)
 
 
 def test_providers_are_pinned_to_the_account_with_mandatory_default_tags(example_stacks: dict[str, StackDoc]) -> None:

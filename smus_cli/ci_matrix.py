@@ -1,0 +1,204 @@
+"""`smus ci-matrix`: what the GitHub workflows need to know about each account, read from config, never copied.
+
+The deploy role ARN, the region, the stacks in apply order, the metric namespace and - the subtle part - which GitHub
+environment each kind of job must run in. GitHub's OIDC token names the job's environment in its `sub` claim when the
+job has one (`repo:<owner>/<name>:environment:<env>`) and the branch otherwise (`repo:...:ref:refs/heads/main`); a
+pull-request job without an environment gets `repo:...:pull_request`, which the deploy role never trusts. So:
+
+* deploy - the first environment `[bootstrap] github_subjects` trusts (its reviewers approve the apply); none when the
+  account trusts only `ref:refs/heads/main` (pushes to main deploy it).
+* drift - `[operations] plan_github_environment` if set; none when main is trusted; else the deploy environment
+  (which then gates every scheduled run on its reviewers: set plan_github_environment to avoid that).
+* pull request - `plan_github_environment`, else the deploy environment; without either the account cannot be planned
+  from a pull request at all, and the workflow says so instead of failing on credentials.
+
+Reads config only (no synth, no providers): it runs in a second.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from rich.console import Console
+
+from config.errors import ConfigError, ConfigIssue
+from config.loader import LoadedAccount, load_estate
+from config.operations_models import DEFAULT_BRANCH, operations_issues, trusted_environments, trusts_branch
+
+#: The layers CI plans and applies, in apply order (projects read the platform's state). Bootstrap is applied by an
+#: administrator with local state. tests/test_workflows.py checks this against stacks.account_stack.Layer.
+CI_LAYERS: tuple[str, ...] = ("platform", "projects", "ops")
+BOOTSTRAP_LAYER = "bootstrap"
+
+
+@dataclass(frozen=True)
+class AccountTarget:
+    """One account as the workflows see it. An empty environment means: the job runs without one."""
+
+    account: str
+    account_id: str
+    region: str
+    role_arn: str
+    protected: bool
+    deploy_environment: str
+    drift_environment: str
+    pr_environment: str
+    metric_namespace: str
+    domain_name: str
+    #: '' when the platform stack creates the domain: the drift job looks it up by name.
+    domain_id: str
+    #: CI stacks in apply order, space-separated (a shell loop reads it as is).
+    stacks: str
+
+    @property
+    def pull_request_plans(self) -> bool:
+        return self.pr_environment != ""
+
+
+def ci_stack_names(account_name: str) -> list[str]:
+    return [f"{account_name}-{layer}" for layer in CI_LAYERS]
+
+
+def account_target(loaded: LoadedAccount, branch: str = DEFAULT_BRANCH) -> AccountTarget:
+    """The account's workflow settings; raises ConfigError when no workflow could ever obtain its deploy role."""
+    config = loaded.config
+    issues = list(operations_issues(loaded.path, config))
+    environments = trusted_environments(config)
+    on_branch = trusts_branch(config, branch)
+    if not environments and not on_branch:
+        issues.append(
+            ConfigIssue(
+                loaded.path,
+                "bootstrap.github_subjects",
+                list(config.bootstrap.github_subjects),
+                f"an 'environment:<name>' subject or 'ref:refs/heads/{branch}': the deploy workflow runs on {branch}",
+            )
+        )
+    if issues:
+        raise ConfigError(issues)
+    deploy = environments[0] if environments else ""
+    chosen = config.operations.plan_github_environment
+    drift = chosen if chosen is not None else ("" if on_branch else deploy)
+    pull_request = chosen if chosen is not None else deploy
+    return AccountTarget(
+        account=loaded.name,
+        account_id=config.account.account_id,
+        region=config.account.region,
+        role_arn=config.account.deploy_role_arn,
+        protected=config.account.protected,
+        deploy_environment=deploy,
+        drift_environment=drift,
+        pr_environment=pull_request,
+        metric_namespace=config.operations.metric_namespace,
+        domain_name=config.domain.name,
+        domain_id=config.domain.existing_id or "",
+        stacks=" ".join(ci_stack_names(loaded.name)),
+    )
+
+
+def ordered_targets(accounts: Sequence[LoadedAccount], branch: str = DEFAULT_BRANCH) -> list[AccountTarget]:
+    """Unprotected accounts first, protected (production) last: a deploy that fails in dev never reaches prod."""
+    targets: list[AccountTarget] = []
+    issues: list[ConfigIssue] = []
+    for loaded in accounts:
+        try:
+            targets.append(account_target(loaded, branch))
+        except ConfigError as error:
+            issues.extend(error.issues)
+    if issues:
+        raise ConfigError(issues)
+    return sorted(targets, key=lambda target: (target.protected, target.account))
+
+
+def _entry(target: AccountTarget, **extra: str) -> dict[str, Any]:
+    entry: dict[str, Any] = asdict(target)
+    entry["pull_request_plans"] = target.pull_request_plans
+    entry.update(extra)
+    return entry
+
+
+def build_matrix(
+    targets: Sequence[AccountTarget],
+    by: Literal["account", "stack"] = "account",
+    only_stacks: Sequence[str] = (),
+    *,
+    pull_request: bool = False,
+) -> dict[str, list[dict[str, Any]]]:
+    """A GitHub Actions matrix (`{"include": [...]}`): one entry per account, or per CI stack (optionally only some).
+
+    ``pull_request`` keeps only the accounts a pull-request job can obtain credentials for.
+    """
+    if pull_request:
+        targets = [target for target in targets if target.pull_request_plans]
+    if by == "account":
+        return {"include": [_entry(target) for target in targets]}
+    wanted = set(only_stacks)
+    include = [
+        _entry(target, stack=stack)
+        for target in targets
+        for stack in target.stacks.split()
+        if not wanted or stack in wanted
+    ]
+    return {"include": include}
+
+
+def split_requested_stacks(
+    requested: Sequence[str], targets: Sequence[AccountTarget]
+) -> tuple[list[str], list[str], list[str]]:
+    """(CI stacks, bootstrap stacks, unknown names) among ``requested``, each in the order given."""
+    ci = {stack for target in targets for stack in target.stacks.split()}
+    bootstrap = {f"{target.account}-{BOOTSTRAP_LAYER}" for target in targets}
+    return (
+        [name for name in requested if name in ci],
+        [name for name in requested if name in bootstrap],
+        [name for name in requested if name not in ci and name not in bootstrap],
+    )
+
+
+def run_ci_matrix(
+    config_dir: Path,
+    *,
+    by: Literal["account", "stack"],
+    stacks: Sequence[str],
+    stacks_file: Path | None,
+    branch: str,
+    pull_request: bool = False,
+    err: Console,
+) -> int:
+    """Print the matrix as one line of JSON (for `$GITHUB_OUTPUT`); 2 on bad config or an unknown stack name."""
+    try:
+        targets = ordered_targets(load_estate(config_dir), branch)
+    except ConfigError as error:
+        err.print(f"[bold red]error:[/] {error}")
+        return 2
+    requested = list(stacks)
+    if stacks_file is not None:
+        requested += stacks_file.read_text(encoding="utf-8").split()
+    filtered = by == "stack" and (stacks_file is not None or bool(stacks))
+    ci, bootstrap, unknown = split_requested_stacks(requested, targets)
+    if unknown:
+        err.print(f"[bold red]error:[/] not a stack of this estate: {', '.join(unknown)}")
+        return 2
+    for name in bootstrap:
+        err.print(f"note: {name} is applied by an administrator with local state; CI does not plan it")
+    if pull_request:
+        wanted = set(ci)
+        for target in targets:
+            skipped = [s for s in target.stacks.split() if not filtered or s in wanted]
+            if not target.pull_request_plans and skipped:
+                err.print(
+                    f"note: {', '.join(skipped)} not planned: account {target.account} trusts no GitHub environment "
+                    "a pull-request job could run in (set [operations] plan_github_environment to one it trusts)",
+                    markup=False,
+                )
+    if filtered and not ci:
+        print(json.dumps({"include": []}))
+        return 0
+    matrix = build_matrix(targets, by, ci if filtered else (), pull_request=pull_request)
+    # print, not rich: the JSON must reach $GITHUB_OUTPUT byte for byte (no markup, emoji or wrapping).
+    print(json.dumps(matrix, sort_keys=True))
+    return 0

@@ -1,0 +1,364 @@
+"""`smus evidence`: one pipeline run's audit evidence, as a folder and a .tar.gz an auditor reads without tools.
+
+What went in (the synth manifest and a digest of every stack), what was checked (the `smus check` report), what was
+going to change (the plan summaries), what the replacement guard said, and who and what made it happen (commit,
+run, trigger, approval). `index.md` links every file and summarises each account in words: the domain, whether its key
+is created or brought, how each role is provided, the blueprints, profiles and projects.
+
+An input that was not given, or named a file that does not exist, is listed as "not provided" with the reason, never
+dropped: an auditor must be able to tell "no findings" from "not checked". `SHA256SUMS` lets anyone verify that a copy
+of the archive is what the run produced. Reads config and files only; it never loads the providers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import tarfile
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from rich.console import Console
+
+from config.loader import LoadedAccount
+from smus_cli.ci_matrix import CI_LAYERS
+
+NOT_PROVIDED = "not provided"
+NOT_RECORDED = "not recorded"
+INDEX = "index.md"
+RUN_FILE = "run.json"
+CHECKSUMS = "SHA256SUMS"
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """Who and what produced the run. Each value says where it came from, so a fallback is never mistaken for fact."""
+
+    commit: str
+    commit_source: str
+    triggered_by: str
+    approved_by: str
+    approved_at: str
+    run_id: str
+    run_url: str
+    repository: str
+    workflow: str
+    ref: str
+    event: str
+    assembled_at: str
+
+
+def _git_head(cwd: Path) -> str | None:
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, text=True, check=False, timeout=10
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    head = result.stdout.strip()
+    return head if result.returncode == 0 and head else None
+
+
+def collect_run_info(
+    *,
+    env: Mapping[str, str],
+    cwd: Path,
+    commit: str | None = None,
+    triggered_by: str | None = None,
+    approved_by: str | None = None,
+    approved_at: str | None = None,
+    run_id: str | None = None,
+    now: datetime | None = None,
+) -> RunInfo:
+    """Options first, then GitHub's variables (GITHUB_SHA, GITHUB_ACTOR, GITHUB_RUN_ID...), then git, then 'unknown'."""
+    if commit:
+        sha, source = commit, "--commit"
+    elif env.get("GITHUB_SHA"):
+        sha, source = env["GITHUB_SHA"], "GITHUB_SHA"
+    else:
+        head = _git_head(cwd)
+        sha, source = (head, "git rev-parse HEAD") if head else ("unknown", "no --commit, GITHUB_SHA or git checkout")
+    run = run_id or env.get("GITHUB_RUN_ID", "")
+    attempt = env.get("GITHUB_RUN_ATTEMPT", "")
+    server, repository = env.get("GITHUB_SERVER_URL", ""), env.get("GITHUB_REPOSITORY", "")
+    url = f"{server}/{repository}/actions/runs/{run}" if server and repository and run else ""
+    if url and attempt:
+        url += f"/attempts/{attempt}"
+    stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return RunInfo(
+        commit=sha,
+        commit_source=source,
+        triggered_by=triggered_by or env.get("GITHUB_TRIGGERING_ACTOR") or env.get("GITHUB_ACTOR") or NOT_RECORDED,
+        approved_by=approved_by or NOT_RECORDED,
+        approved_at=approved_at or NOT_RECORDED,
+        run_id=run or "local",
+        run_url=url,
+        repository=repository or NOT_RECORDED,
+        workflow=env.get("GITHUB_WORKFLOW", "") or NOT_RECORDED,
+        ref=env.get("GITHUB_REF", "") or NOT_RECORDED,
+        event=env.get("GITHUB_EVENT_NAME", "") or "local run",
+        assembled_at=stamp,
+    )
+
+
+@dataclass
+class EvidenceItem:
+    """One input: copied into the folder, or listed with the reason it is missing."""
+
+    kind: str
+    source: str
+    relative_path: str | None = None
+    sha256: str | None = None
+    missing_reason: str | None = None
+
+
+@dataclass
+class EvidenceResult:
+    folder: Path
+    archive: Path
+    items: list[EvidenceItem] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[EvidenceItem]:
+        return [item for item in self.items if item.relative_path is None]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class _Folder:
+    """Copies inputs into one subfolder each, never overwriting: two `summary.md` from two stacks both survive."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.items: list[EvidenceItem] = []
+
+    def add(self, kind: str, subfolder: str, source: Path | None, *, given_as: str | None = None) -> EvidenceItem:
+        shown = given_as or (str(source) if source is not None else "")
+        if source is None:
+            item = EvidenceItem(kind, shown, missing_reason="no file was given")
+        elif not source.is_file():
+            item = EvidenceItem(kind, shown, missing_reason=f"{source} does not exist")
+        else:
+            target_dir = self.root / subfolder
+            target_dir.mkdir(parents=True, exist_ok=True)
+            target = target_dir / source.name
+            if target.exists():
+                target = target_dir / f"{source.parent.name}-{source.name}"
+            counter = 2
+            while target.exists():
+                target = target_dir / f"{source.stem}-{counter}{source.suffix}"
+                counter += 1
+            shutil.copyfile(source, target)
+            relative = target.relative_to(self.root).as_posix()
+            item = EvidenceItem(kind, shown, relative_path=relative, sha256=_sha256(target))
+        self.items.append(item)
+        return item
+
+
+def _stack_digests(synth_dir: Path | None) -> list[tuple[str, str]]:
+    if synth_dir is None or not (synth_dir / "stacks").is_dir():
+        return []
+    return [(path.parent.name, _sha256(path)) for path in sorted((synth_dir / "stacks").glob("*/cdk.tf.json"))]
+
+
+def account_summary(loaded: LoadedAccount) -> dict[str, Any]:
+    """What an auditor asks about an account, in words: where each important thing comes from."""
+    config = loaded.config
+    domain = config.domain
+
+    def mode(arn: str | None) -> str:
+        return f"given: {arn}" if arn else "created by the platform stack"
+
+    return {
+        "account": loaded.name,
+        "account_id": config.account.account_id,
+        "region": config.account.region,
+        "protected": config.account.protected,
+        "config_file": loaded.path.name,
+        "domain": domain.name,
+        "domain_origin": f"adopted: {domain.existing_id}" if domain.existing_id else "created by the platform stack",
+        "single_sign_on": domain.single_sign_on.value,
+        "key_mode": f"bring-your-own: {domain.kms_key_arn}" if domain.kms_key_arn else "created (customer-managed)",
+        "role_modes": {
+            "domain execution": mode(domain.execution_role_arn),
+            "domain service": mode(domain.service_role_arn),
+            "blueprint provisioning": mode(config.blueprint_roles.provisioning_role_arn),
+            "blueprint manage-access": mode(config.blueprint_roles.manage_access_role_arn),
+        },
+        "blueprints": sorted(name.value for name in config.blueprints),
+        "profiles": [
+            {"name": profile.name, "environments": [env.blueprint.value for env in profile.environments]}
+            for profile in config.profiles
+        ],
+        "projects": [{"name": project.name, "profile": project.profile} for project in config.projects],
+        "stacks": [f"{loaded.name}-{layer}" for layer in CI_LAYERS],
+    }
+
+
+def _link(item: EvidenceItem) -> str:
+    if item.relative_path is None:
+        return f"{NOT_PROVIDED} ({item.missing_reason})"
+    return f"[{item.relative_path}]({quote(item.relative_path)})"
+
+
+def render_index(
+    run: RunInfo, items: Sequence[EvidenceItem], stacks: Sequence[tuple[str, str]], accounts: Sequence[dict[str, Any]]
+) -> str:
+    """index.md: plain Markdown, readable as text, with relative links that work inside the unpacked archive."""
+    run_cell = f"[{run.run_id}]({run.run_url})" if run.run_url else run.run_id
+    lines = [
+        f"# Audit evidence: run {run.run_id}",
+        "",
+        "Everything below was produced by one pipeline run. Each file's SHA-256 is listed here and in "
+        f"[{CHECKSUMS}]({CHECKSUMS}); [{RUN_FILE}]({RUN_FILE}) holds the same facts for tools.",
+        "",
+        "## The run",
+        "",
+        "| Fact | Value |",
+        "| --- | --- |",
+        f"| Repository | {run.repository} |",
+        f"| Commit | `{run.commit}` (from {run.commit_source}) |",
+        f"| Workflow | {run.workflow} |",
+        f"| Event | {run.event} ({run.ref}) |",
+        f"| Run | {run_cell} |",
+        f"| Triggered by | {run.triggered_by} |",
+        f"| Approved by | {run.approved_by} |",
+        f"| Approved at | {run.approved_at} |",
+        f"| Evidence assembled at | {run.assembled_at} |",
+        "",
+        "## Evidence files",
+        "",
+        "| Evidence | File | Given as | SHA-256 |",
+        "| --- | --- | --- | --- |",
+    ]
+    for item in items:
+        digest = f"`{item.sha256}`" if item.sha256 else ""
+        lines.append(f"| {item.kind} | {_link(item)} | {item.source or '-'} | {digest} |")
+    lines += ["", "## Stacks synthesised", ""]
+    if stacks:
+        lines += ["| Stack | cdk.tf.json SHA-256 |", "| --- | --- |"]
+        lines += [f"| {name} | `{digest}` |" for name, digest in stacks]
+    else:
+        lines.append(f"Synthesised stacks: {NOT_PROVIDED} (no synth folder with a stacks/ directory was given).")
+    lines += ["", "## Accounts", ""]
+    for account in accounts:
+        profiles = ", ".join(
+            f"{profile['name']} ({', '.join(profile['environments'])})" for profile in account["profiles"]
+        )
+        projects = ", ".join(f"{project['name']} (profile {project['profile']})" for project in account["projects"])
+        roles = "; ".join(f"{role}: {how}" for role, how in account["role_modes"].items())
+        lines += [
+            f"### {account['account']} ({account['account_id']}, {account['region']})",
+            "",
+            f"- Config file: `config/accounts/{account['config_file']}`"
+            f"{' - protected (production)' if account['protected'] else ''}",
+            f"- Domain: {account['domain']} ({account['domain_origin']}; sign-on {account['single_sign_on']})",
+            f"- Key mode: {account['key_mode']}",
+            f"- Role modes: {roles}",
+            f"- Blueprints enabled: {', '.join(account['blueprints']) or 'none'}",
+            f"- Profiles: {profiles or 'none'}",
+            f"- Projects: {projects or 'none'}",
+            f"- Stacks deployed by CI: {', '.join(account['stacks'])}",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def assemble_evidence(
+    *,
+    accounts: Sequence[LoadedAccount],
+    output: Path,
+    run: RunInfo,
+    synth_dir: Path | None,
+    check_reports: Sequence[Path] = (),
+    plan_summaries: Sequence[Path] = (),
+    guard_results: Sequence[Path] = (),
+) -> EvidenceResult:
+    """Write ``output``/ and ``output``.tar.gz. ``output`` must not exist yet: evidence of two runs never mixes."""
+    if output.exists():
+        raise FileExistsError(f"{output} exists already: evidence of one run goes in a folder of its own")
+    output.mkdir(parents=True)
+    folder = _Folder(output)
+    manifest = synth_dir / "manifest.json" if synth_dir is not None else None
+    folder.add("Synth manifest", "synth", manifest)
+    for kinds, subfolder, paths in (
+        ("Check report", "check", check_reports),
+        ("Plan summary", "plans", plan_summaries),
+        ("Guard result", "guard", guard_results),
+    ):
+        if not paths:
+            folder.add(kinds, subfolder, None)
+        for path in paths:
+            folder.add(kinds, subfolder, path)
+
+    stacks = _stack_digests(synth_dir)
+    summaries = [account_summary(loaded) for loaded in accounts]
+    (output / INDEX).write_text(render_index(run, folder.items, stacks, summaries) + "\n", encoding="utf-8")
+    document = {
+        "run": asdict(run),
+        "evidence": [asdict(item) for item in folder.items],
+        "stacks": [{"stack": name, "sha256": digest} for name, digest in stacks],
+        "accounts": summaries,
+    }
+    (output / RUN_FILE).write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    files = sorted(path for path in output.rglob("*") if path.is_file())
+    (output / CHECKSUMS).write_text(
+        "".join(f"{_sha256(path)}  {path.relative_to(output).as_posix()}\n" for path in files), encoding="utf-8"
+    )
+
+    archive = output.with_name(output.name + ".tar.gz")
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(output, arcname=output.name)
+    return EvidenceResult(folder=output, archive=archive, items=folder.items)
+
+
+def default_output(run: RunInfo, base: Path = Path("evidence")) -> Path:
+    stamp = run.assembled_at.replace(":", "").replace("-", "")
+    return base / (f"run-{run.run_id}" if run.run_id != "local" else f"local-{stamp}")
+
+
+def run_evidence(
+    *,
+    accounts: Sequence[LoadedAccount],
+    synth_dir: Path | None,
+    check_reports: Sequence[Path],
+    plan_summaries: Sequence[Path],
+    guard_results: Sequence[Path],
+    output: Path | None,
+    run: RunInfo,
+    strict: bool,
+    out: Console,
+    err: Console,
+) -> int:
+    """Assemble, then say where it went and what is missing. 1 with --strict when something is; 2 on bad input."""
+    target = output or default_output(run)
+    try:
+        result = assemble_evidence(
+            accounts=accounts,
+            output=target,
+            run=run,
+            synth_dir=synth_dir,
+            check_reports=check_reports,
+            plan_summaries=plan_summaries,
+            guard_results=guard_results,
+        )
+    except FileExistsError as error:
+        err.print(f"[bold red]error:[/] {error}")
+        return 2
+    out.print(f"evidence: {result.folder}/{INDEX}")
+    out.print(f"archive:  {result.archive}")
+    for item in result.missing:
+        err.print(f"[yellow]not provided:[/] {item.kind} ({item.missing_reason})")
+    return 1 if strict and result.missing else 0

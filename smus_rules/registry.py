@@ -1,0 +1,44 @@
+"""Every rule of the pack, in ID order. A new rule is a new module under smus_rules/rules/ plus one line here."""
+
+from __future__ import annotations
+
+from smus_rules.model import Rule
+from smus_rules.rules import (
+    smus_001_domain_v2,
+    smus_002_domain_cmk,
+    smus_003_domain_timeouts,
+    smus_004_protected_prevent_destroy,
+    smus_005_ignore_changes_reason,
+    smus_006_approved_blueprints,
+    smus_007_mandatory_tags,
+    smus_008_no_admin_managed_policies,
+    smus_009_identity_policy_wildcards,
+    smus_010_resource_policy_principals,
+    smus_011_service_trust_source_account,
+    smus_012_no_awscc_timeouts,
+    smus_013_backend,
+    smus_014_bedrock_invoke_scoped,
+    smus_015_locked_blueprint_parameters,
+    smus_016_all_users_grant,
+)
+
+RULES: tuple[Rule, ...] = (
+    smus_001_domain_v2.RULE,
+    smus_002_domain_cmk.RULE,
+    smus_003_domain_timeouts.RULE,
+    smus_004_protected_prevent_destroy.RULE,
+    smus_005_ignore_changes_reason.RULE,
+    smus_006_approved_blueprints.RULE,
+    smus_007_mandatory_tags.RULE,
+    smus_008_no_admin_managed_policies.RULE,
+    smus_009_identity_policy_wildcards.RULE,
+    smus_010_resource_policy_principals.RULE,
+    smus_011_service_trust_source_account.RULE,
+    smus_012_no_awscc_timeouts.RULE,
+    smus_013_backend.RULE,
+    smus_014_bedrock_invoke_scoped.RULE,
+    smus_015_locked_blueprint_parameters.RULE,
+    smus_016_all_users_grant.RULE,
+)
+RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+RULE_IDS: tuple[str, ...] = tuple(RULES_BY_ID)

@@ -1,0 +1,77 @@
+"""SMUS-014: Bedrock model invocation is allowed on named models only.
+
+Model risk approves individual models ([bedrock] approved_model_ids). A statement that allows `bedrock:InvokeModel*`
+(directly, or through `bedrock:*` or `*`) on `Resource: "*"`, or on a wildcard model such as `foundation-model/*`,
+lets a project call every model in the region, approved or not. Conditions do not rescue it: the model is the
+resource.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterator
+
+from smus_rules.doc import StackDoc, as_list, finding, first_or_na, is_allow, statement_label, statements
+from smus_rules.iam_documents import IDENTITY_POLICY_SOURCES, policy_documents
+from smus_rules.model import Finding, Rule, RuleContext, Status
+
+ID = "SMUS-014"
+INVOKE_ACTIONS = ("bedrock:invokemodel", "bedrock:invokemodelwithresponsestream")
+
+
+def grants_invoke(statement: dict[str, object]) -> bool:
+    actions = [action.lower() for action in as_list(statement.get("Action")) if isinstance(action, str)]
+    return any(fnmatch.fnmatchcase(target, action) for action in actions for target in INVOKE_ACTIONS)
+
+
+def names_a_model(resource: object) -> bool:
+    """True for an ARN whose resource ID (after the first '/') is set and has no wildcard."""
+    if not isinstance(resource, str) or "/" not in resource:
+        return False
+    model = resource.split("/", 1)[1]
+    return bool(model) and "*" not in model
+
+
+def check(doc: StackDoc, context: RuleContext) -> Iterator[Finding]:
+    def each() -> Iterator[Finding]:
+        for policy in policy_documents(doc, IDENTITY_POLICY_SOURCES):
+            if policy.document is None:
+                continue  # unreadable identity policies fail SMUS-009
+            invoking = [
+                (index, statement)
+                for index, statement in enumerate(statements(policy.document))
+                if is_allow(statement) and grants_invoke(statement)
+            ]
+            if not invoking:
+                continue
+            problems = []
+            for index, statement in invoking:
+                resources = as_list(statement.get("Resource"))
+                if "NotResource" in statement or not resources:
+                    problems.append(f"{statement_label(index, statement)} names no model")
+                unscoped = [str(resource) for resource in resources if not names_a_model(resource)]
+                if unscoped:
+                    problems.append(f"{statement_label(index, statement)} allows invoke on {', '.join(unscoped)}")
+            if problems:
+                yield finding(
+                    ID,
+                    context,
+                    policy.resource,
+                    Status.NON_COMPLIANT,
+                    f"{policy.attribute}: {'; '.join(problems)}",
+                    "allow bedrock:InvokeModel* only on arn:<partition>:bedrock:<region>::foundation-model/<model id> "
+                    "(or inference-profile ARNs) of the models in [bedrock] approved_model_ids",
+                )
+            else:
+                yield finding(ID, context, policy.resource, Status.COMPLIANT, "invoke limited to named models")
+
+    yield from first_or_na(each(), ID, context, "no policy allows Bedrock invocation in this stack")
+
+
+RULE = Rule(
+    id=ID,
+    title="Bedrock InvokeModel* is scoped to model IDs",
+    rationale=__doc__ or "",
+    check=check,
+    runs_on_plans=True,
+)

@@ -1,0 +1,60 @@
+"""The deploy role can apply the ops layer and run the drift job, and only on the estate's own names."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+from smus_constructs.ops_metrics import OPS_ACTIONS_BY_TYPE
+from smus_constructs.pipeline_identity import DeployScope, deploy_permissions
+from tests.conftest import StackDoc
+
+SCOPE = DeployScope(
+    partition="aws",
+    account_id="111111111111",
+    region="eu-west-1",
+    self_role_arn="arn:aws:iam::111111111111:role/smus-deploy",
+    state_bucket="state-bucket",
+    state_prefix="smus/111111111111/",
+    state_key_arn="arn:aws:kms:eu-west-1:111111111111:key/0f0f0f0f-0000-4000-8000-0f0f0f0f0f0f",
+    role_name_prefix="acme-dev",
+    ops_name_prefix="smus-dev-",
+    metric_namespace="SMUS/Drift",
+)
+
+
+def statements(scope: DeployScope) -> dict[str, dict[str, Any]]:
+    return {s["Sid"]: s for s in deploy_permissions(scope)["Statement"]}
+
+
+def test_ops_statements_are_held_to_the_ops_prefix_and_namespace() -> None:
+    found = statements(SCOPE)
+    assert found["OpsAlarms"]["Resource"] == "arn:aws:cloudwatch:eu-west-1:111111111111:alarm:smus-dev-*"
+    assert found["OpsEventRules"]["Resource"] == "arn:aws:events:eu-west-1:111111111111:rule/smus-dev-*"
+    assert found["OpsAlertTopic"]["Resource"] == "arn:aws:sns:eu-west-1:111111111111:smus-dev-*"
+    assert found["DriftJobMetricsInItsNamespace"]["Condition"] == {
+        "StringEquals": {"cloudwatch:namespace": "SMUS/Drift"}
+    }
+    assert all(action.startswith("sns:") for action in found["OpsAlertTopic"]["Action"])
+
+
+def test_without_an_ops_layer_there_are_no_ops_permissions() -> None:
+    found = statements(replace(SCOPE, ops_name_prefix=None, metric_namespace=None))
+    assert not [sid for sid in found if sid.startswith(("Ops", "DriftJob"))]
+
+
+def test_every_aws_type_of_the_ops_stacks_has_its_actions_listed(example_stacks: dict[str, StackDoc]) -> None:
+    types = {
+        rtype for name, doc in example_stacks.items() if name.endswith("-ops") for rtype in doc.get("resource", {})
+    }
+    covered = set(OPS_ACTIONS_BY_TYPE) | {"aws_kms_key", "aws_kms_alias", "terraform_data"}
+    assert types, "the example estate should have ops stacks"
+    assert types <= covered, f"add deploy-role actions for {sorted(types - covered)}"
+
+
+def test_the_example_deploy_roles_carry_the_ops_statements(example_stacks: dict[str, StackDoc]) -> None:
+    for account in ("dev", "staging", "prod"):
+        policies = example_stacks[f"{account}-bootstrap"]["resource"]["aws_iam_role_policy"].values()
+        sids = {s["Sid"] for policy in policies for s in json.loads(policy["policy"])["Statement"]}
+        assert {"OpsAlarms", "OpsEventRules", "OpsAlertTopic", "DriftJobMetricsInItsNamespace"} <= sids, account

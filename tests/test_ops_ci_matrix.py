@@ -1,0 +1,108 @@
+"""`smus ci-matrix`: role ARNs, stacks and GitHub environments come from config, and match what each role trusts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from config.errors import ConfigError
+from config.loader import DEFAULT_CONFIG_DIR, LoadedAccount, load_account, load_estate
+from config.operations_models import OperationsSettings
+from smus_cli.app import app
+from smus_cli.ci_matrix import account_target, build_matrix, ordered_targets
+
+runner = CliRunner()
+
+
+def dev(**changes: Any) -> LoadedAccount:
+    """dev.toml with [bootstrap] github_subjects and/or [operations] replaced."""
+    loaded = load_account(DEFAULT_CONFIG_DIR / "dev.toml")
+    config = loaded.config
+    if "subjects" in changes:
+        bootstrap = config.bootstrap.model_copy(update={"github_subjects": changes.pop("subjects")})
+        config = config.model_copy(update={"bootstrap": bootstrap})
+    if changes:
+        config = config.model_copy(update={"operations": OperationsSettings(**changes)})
+    return LoadedAccount(loaded.path, config)
+
+
+def test_roles_regions_and_stacks_come_from_config_in_promotion_order() -> None:
+    targets = ordered_targets(load_estate())
+    assert [target.account for target in targets] == ["dev", "staging", "prod"]
+    for target in targets:
+        loaded = load_account(DEFAULT_CONFIG_DIR / f"{target.account}.toml")
+        assert target.role_arn == loaded.config.account.deploy_role_arn
+        assert target.region == loaded.config.account.region
+        assert target.stacks == f"{target.account}-platform {target.account}-projects {target.account}-ops"
+        assert target.domain_name == loaded.config.domain.name
+
+
+def test_an_account_trusting_main_deploys_and_checks_drift_without_an_environment_but_cannot_plan_prs() -> None:
+    target = account_target(dev())
+    assert (target.deploy_environment, target.drift_environment, target.pr_environment) == ("", "", "")
+    assert target.pull_request_plans is False
+
+
+def test_an_account_trusting_an_environment_runs_every_job_in_it() -> None:
+    target = account_target(dev(subjects=["environment:dev"]))
+    assert (target.deploy_environment, target.drift_environment, target.pr_environment) == ("dev", "dev", "dev")
+
+
+def test_a_plan_environment_keeps_scheduled_drift_and_prs_away_from_the_approval_gate() -> None:
+    target = account_target(
+        dev(subjects=["environment:dev", "environment:dev-plan"], plan_github_environment="dev-plan")
+    )
+    assert (target.deploy_environment, target.drift_environment, target.pr_environment) == (
+        "dev",
+        "dev-plan",
+        "dev-plan",
+    )
+
+
+def test_an_account_no_workflow_could_deploy_is_refused() -> None:
+    with pytest.raises(ConfigError, match=r"bootstrap\.github_subjects = \['ref:refs/heads/release'\].*runs on main"):
+        account_target(dev(subjects=["ref:refs/heads/release"]))
+    with pytest.raises(ConfigError, match=r"operations\.plan_github_environment = 'elsewhere'"):
+        account_target(dev(plan_github_environment="elsewhere"))
+
+
+def test_matrix_by_stack_keeps_only_the_requested_stacks_and_pull_request_plannable_accounts() -> None:
+    targets = ordered_targets(load_estate())
+    matrix = build_matrix(targets, "stack", ["dev-ops", "prod-platform", "staging-projects"])
+    assert [entry["stack"] for entry in matrix["include"]] == ["dev-ops", "staging-projects", "prod-platform"]
+    pull_request = build_matrix(targets, "stack", ["dev-ops", "prod-platform"], pull_request=True)
+    assert [entry["stack"] for entry in pull_request["include"]] == ["prod-platform"]
+    assert pull_request["include"][0]["pr_environment"] == "prod"
+
+
+def test_command_prints_one_line_of_json_for_github_output() -> None:
+    result = runner.invoke(app, ["ci-matrix"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("\n") == 1
+    entries = json.loads(result.stdout)["include"]
+    assert [entry["account"] for entry in entries] == ["dev", "staging", "prod"]
+    assert entries[2]["role_arn"] == "arn:aws:iam::333333333333:role/smus-deploy"
+
+
+def test_command_reads_changed_stacks_from_a_file_and_explains_what_it_leaves_out(tmp_path: Path) -> None:
+    changed = tmp_path / "changed.txt"
+    changed.write_text("dev-bootstrap\ndev-platform\nstaging-ops\n")
+    result = runner.invoke(app, ["ci-matrix", "--by", "stack", "--pull-request", "--stacks-file", str(changed)])
+    assert result.exit_code == 0, result.output
+    assert [entry["stack"] for entry in json.loads(result.stdout)["include"]] == ["staging-ops"]
+    assert "dev-bootstrap is applied by an administrator" in result.stderr
+    assert "dev-platform not planned: account dev trusts no GitHub environment" in result.stderr
+
+
+def test_command_refuses_an_unknown_stack_and_an_empty_change_is_an_empty_matrix(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["ci-matrix", "--by", "stack", "--stack", "qa-platform"])
+    assert result.exit_code == 2 and "not a stack of this estate: qa-platform" in result.stderr
+    empty = tmp_path / "none.txt"
+    empty.write_text("")
+    result = runner.invoke(app, ["ci-matrix", "--by", "stack", "--stacks-file", str(empty)])
+    assert result.exit_code == 0 and json.loads(result.stdout) == {"include": []}
+    assert runner.invoke(app, ["ci-matrix", "--by", "region"]).exit_code == 2

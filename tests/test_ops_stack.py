@@ -1,0 +1,196 @@
+"""The `<account>-ops` stack of every example account, and the `[operations]` table that configures it."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cdktn import Testing as CdkTesting
+from pydantic import ValidationError
+
+from config.errors import ConfigError
+from config.loader import DEFAULT_CONFIG_DIR, LoadedAccount, load_account, load_estate
+from config.operations_models import OperationsSettings
+from smus_cli.synth import app_context
+from smus_constructs.ops_metrics import OpsMetric
+from stacks.ops import OpsStack
+from tests.conftest import StackDoc
+from tests.test_estate import ACCOUNTS
+
+Doc = dict[str, Any]
+
+
+def resources(doc: StackDoc, resource_type: str) -> dict[str, Doc]:
+    items: dict[str, Doc] = doc.get("resource", {}).get(resource_type, {})
+    return items
+
+
+def test_every_account_has_an_ops_stack_with_its_own_state_object(example_stacks: dict[str, StackDoc]) -> None:
+    for account, account_id in ACCOUNTS.items():
+        backend = example_stacks[f"{account}-ops"]["terraform"]["backend"]["s3"]
+        assert backend["key"] == f"smus/{account_id}/ops.tfstate"
+        assert backend["use_lockfile"] is True
+
+
+def test_alert_topic_is_kms_encrypted_in_every_account(example_stacks: dict[str, StackDoc]) -> None:
+    for account in ACCOUNTS:
+        doc = example_stacks[f"{account}-ops"]
+        (topic,) = resources(doc, "aws_sns_topic").values()
+        key_names = list(resources(doc, "aws_kms_key"))
+        assert topic["name"] == f"smus-{account}-alerts"
+        assert topic["kms_master_key_id"] == f"${{aws_kms_key.{key_names[0]}.arn}}", account
+
+
+def test_every_account_has_the_drift_heartbeat_and_quota_alarms(example_stacks: dict[str, StackDoc]) -> None:
+    for account in ACCOUNTS:
+        alarms = {
+            a["alarm_name"]: a
+            for a in resources(example_stacks[f"{account}-ops"], "aws_cloudwatch_metric_alarm").values()
+        }
+        assert set(alarms) == {
+            f"smus-{account}-drift-detected",
+            f"smus-{account}-drift-check-failed",
+            f"smus-{account}-drift-heartbeat",
+            f"smus-{account}-project-quota",
+        }
+        assert {alarm["metric_name"] for alarm in alarms.values()} == {metric.value for metric in OpsMetric}
+        assert alarms[f"smus-{account}-drift-heartbeat"]["treat_missing_data"] == "breaching"
+        assert alarms[f"smus-{account}-project-quota"]["threshold"] == 80
+        assert all(alarm["dimensions"] == {"Account": account} for alarm in alarms.values())
+
+
+def test_change_alert_excludes_exactly_the_accounts_deploy_role(example_stacks: dict[str, StackDoc]) -> None:
+    for account, account_id in ACCOUNTS.items():
+        (rule,) = resources(example_stacks[f"{account}-ops"], "aws_cloudwatch_event_rule").values()
+        pattern = json.loads(rule["event_pattern"])
+        excluded = pattern["detail"]["$or"][0]["userIdentity"]["sessionContext"]["sessionIssuer"]["arn"]
+        assert excluded == [{"anything-but": [f"arn:aws:iam::{account_id}:role/smus-deploy"]}], account
+        (target,) = resources(example_stacks[f"{account}-ops"], "aws_cloudwatch_event_target").values()
+        assert target["arn"].startswith("${aws_sns_topic."), target
+
+
+def test_config_rules_cover_the_state_bucket_and_the_tags_without_a_recorder(
+    example_stacks: dict[str, StackDoc],
+) -> None:
+    for account in ACCOUNTS:
+        doc = example_stacks[f"{account}-ops"]
+        rules = {rule["name"]: rule for rule in resources(doc, "aws_config_config_rule").values()}
+        assert {name.removeprefix(f"smus-{account}-") for name in rules} == {
+            "state-bucket-versioning",
+            "state-bucket-tls-only",
+            "state-bucket-kms-encryption",
+            "state-bucket-not-public",
+            "state-bucket-required-tags",
+            "kms-keys-tagged",
+            "resources-tagged",
+            "alert-topic-encrypted",
+        }
+        assert not resources(doc, "aws_config_configuration_recorder"), "recorder creation is opt-in"
+
+
+def test_ops_stack_is_deployed_by_the_account_deploy_role(example_stacks: dict[str, StackDoc]) -> None:
+    for account, account_id in ACCOUNTS.items():
+        (aws,) = example_stacks[f"{account}-ops"]["provider"]["aws"]
+        assert aws["assume_role"][0]["role_arn"] == f"arn:aws:iam::{account_id}:role/smus-deploy"
+        assert aws["default_tags"][0]["tags"]["SmusStack"] == f"{account}-ops"
+
+
+def dev_with(**operations: Any) -> LoadedAccount:
+    loaded = load_account(DEFAULT_CONFIG_DIR / "dev.toml")
+    settings = OperationsSettings(**operations)
+    return LoadedAccount(loaded.path, loaded.config.model_copy(update={"operations": settings}))
+
+
+def ops_doc(loaded: LoadedAccount) -> Doc:
+    stack = OpsStack(CdkTesting.app(context=app_context()), loaded)
+    doc: Doc = json.loads(CdkTesting.synth(stack, run_validations=True))
+    return doc
+
+
+def test_operations_settings_reach_the_stack() -> None:
+    doc = ops_doc(
+        dev_with(
+            alert_emails=["oncall@example.com"],
+            metric_namespace="Acme/Estate",
+            project_quota=50,
+            quota_threshold_percent=90,
+            heartbeat_hours=12,
+            create_config_recorder=True,
+            config_delivery_bucket="acme-config-history",
+        )
+    )
+    (subscription,) = resources(doc, "aws_sns_topic_subscription").values()
+    assert (subscription["protocol"], subscription["endpoint"]) == ("email", "oncall@example.com")
+    alarms = {a["alarm_name"]: a for a in resources(doc, "aws_cloudwatch_metric_alarm").values()}
+    assert {alarm["namespace"] for alarm in alarms.values()} == {"Acme/Estate"}
+    assert alarms["smus-dev-project-quota"]["threshold"] == 45
+    assert alarms["smus-dev-drift-heartbeat"]["period"] == 12 * 3600
+    assert resources(doc, "aws_config_configuration_recorder")
+    for rule in resources(doc, "aws_config_config_rule").values():
+        assert rule["depends_on"], rule["name"]
+
+
+def test_config_rules_can_be_left_to_an_organisation_pack() -> None:
+    doc = ops_doc(dev_with(config_rules=False))
+    assert not resources(doc, "aws_config_config_rule")
+    assert resources(doc, "aws_cloudwatch_metric_alarm")
+
+
+def test_a_plan_environment_the_deploy_role_does_not_trust_is_a_config_error() -> None:
+    with pytest.raises(
+        ConfigError, match=r"dev\.toml: operations\.plan_github_environment = 'dev-drift'.*github_subjects"
+    ):
+        OpsStack(CdkTesting.app(context=app_context()), dev_with(plan_github_environment="dev-drift"))
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"create_config_recorder": True}, "config_delivery_bucket with create_config_recorder"),
+        ({"config_delivery_bucket": "acme-logs"}, "only with create_config_recorder"),
+        ({"metric_namespace": "AWS/DataZone"}, "CloudWatch namespace"),
+        ({"alert_emails": ["not-an-address"]}, "email address"),
+        ({"quota_threshold_percent": 0}, "greater than or equal to 1"),
+        ({"heartbeat_hours": 25}, "less than or equal to 24"),
+        ({"plan_github_environment": "prod drift"}, "GitHub environment name"),
+    ],
+)
+def test_operations_settings_refuse_bad_values(settings: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        OperationsSettings(**settings)
+
+
+def test_defaults_keep_existing_account_files_valid_and_alert_at_80_percent() -> None:
+    settings = OperationsSettings()
+    assert (settings.project_quota, settings.quota_threshold, settings.metric_namespace) == (100, 80, "SMUS/Drift")
+    assert all(loaded.config.operations == settings for loaded in load_estate())
+
+
+def test_a_bad_operations_value_names_file_field_value_and_accepted(tmp_path: Path) -> None:
+    text = (DEFAULT_CONFIG_DIR / "dev.toml").read_text()
+    (tmp_path / "dev.toml").write_text(text + '\n[operations]\nmetric_namespace = "AWS/Mine"\n')
+    with pytest.raises(
+        ConfigError, match=r"dev\.toml: operations\.metric_namespace = 'AWS/Mine': expected .*namespace"
+    ):
+        load_account(tmp_path / "dev.toml")
+
+
+def test_every_alert_points_to_a_runbook_section_that_exists(example_stacks: dict[str, StackDoc]) -> None:
+    runbook = (Path(__file__).resolve().parent.parent / "docs" / "operations.md").read_text()
+    anchors = {
+        re.sub(r"[^a-z0-9 -]", "", line[3:].strip().lower()).replace(" ", "-")
+        for line in runbook.splitlines()
+        if line.startswith("## ")
+    }
+    doc = example_stacks["dev-ops"]
+    texts = [alarm["alarm_description"] for alarm in resources(doc, "aws_cloudwatch_metric_alarm").values()]
+    texts += [
+        target["input_transformer"]["input_template"]
+        for target in resources(doc, "aws_cloudwatch_event_target").values()
+    ]
+    referenced = {anchor for text in texts for anchor in re.findall(r"docs/operations\.md#([a-z0-9-]+)", text)}
+    assert len(referenced) == 5
+    assert referenced <= anchors, sorted(referenced - anchors)

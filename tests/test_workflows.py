@@ -1,0 +1,377 @@
+"""The GitHub workflows are code: they parse, call only real `smus` commands and options, get OIDC tokens only where
+allowed, and the drift job tells a failed plan (exit 1) from drift (exit 2) - checked by running its own script."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import shutil
+import stat
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.main import get_command
+
+from smus_cli.app import app
+from smus_cli.ci_matrix import CI_LAYERS
+from smus_constructs.ops_metrics import ACCOUNT_DIMENSION, OpsMetric
+
+WORKFLOWS = Path(__file__).resolve().parent.parent / ".github" / "workflows"
+#: The waiter of every awscc DataZone resource (../shared/FACTS.md): an apply job must be allowed longer.
+AWSCC_WAITER_MINUTES = 120
+SMUS_CALL = re.compile(r"(?:^|[\s(\"'])(?:\S*/)?smus(?=\s)")
+
+Workflow = dict[str, Any]
+
+
+def load(name: str) -> Workflow:
+    document: Workflow = yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
+    return document
+
+
+def triggers(workflow: Workflow) -> dict[str, Any]:
+    """`on:` - which YAML 1.1 (PyYAML) reads as the boolean True."""
+    found = workflow["on"] if "on" in workflow else workflow.get(True)  # type: ignore[call-overload]
+    assert isinstance(found, dict), "no 'on:' mapping"
+    return found
+
+
+def all_workflows() -> dict[str, Workflow]:
+    return {path.name: load(path.name) for path in sorted(WORKFLOWS.glob("*.yml"))}
+
+
+@dataclass(frozen=True)
+class Step:
+    workflow: str
+    job: str
+    index: int
+    body: dict[str, Any]
+
+    @property
+    def where(self) -> str:
+        return (
+            f"{self.workflow}: jobs.{self.job}.steps[{self.index}] ({self.body.get('name') or self.body.get('uses')})"
+        )
+
+
+def steps(workflows: dict[str, Workflow]) -> Iterator[Step]:
+    for name, workflow in workflows.items():
+        for job_name, job in workflow["jobs"].items():
+            for index, step in enumerate(job.get("steps", [])):
+                yield Step(name, job_name, index, step)
+
+
+def step_named(workflow: str, job: str, name: str) -> dict[str, Any]:
+    for step in load(workflow)["jobs"][job]["steps"]:
+        if step.get("name") == name:
+            found: dict[str, Any] = step
+            return found
+    raise AssertionError(f"{workflow}: jobs.{job} has no step named {name!r}")
+
+
+def smus_calls(script: str) -> list[list[str]]:
+    """Every `smus ...` command line in a run script, as argv after `smus`, with `"${args[@]}"` expanded.
+
+    Tokenised as the shell would (quotes kept together) up to the first operator: `)`, `|`, `;`, `&&` or a redirect.
+    """
+    joined = script.replace("\\\n", " ")
+    array_items = [
+        token for match in re.finditer(r"args\+=\(([^)]*)\)", joined) for token in shlex.split(match.group(1))
+    ]
+    calls = []
+    for match in SMUS_CALL.finditer(joined):
+        rest = joined[match.end() :].split("\n", 1)[0]
+        lexer = shlex.shlex(rest, posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        argv: list[str] = []
+        for token in lexer:
+            if token and set(token) <= set("();<>|&"):
+                if token[0] in "<>" and argv and argv[-1].isdigit():
+                    argv.pop()  # `2>`: the descriptor belongs to the redirect
+                break
+            argv.extend(array_items if token == "${args[@]}" else [token])
+        calls.append(argv)
+    return calls
+
+
+def test_every_workflow_parses_with_triggers_jobs_and_timeouts() -> None:
+    workflows = all_workflows()
+    assert {"pull-request.yml", "deploy.yml", "drift.yml"} <= set(workflows), sorted(workflows)
+    for name, workflow in workflows.items():
+        assert triggers(workflow), f"{name}: no 'on:' triggers"
+        assert workflow.get("jobs"), f"{name}: no jobs"
+        for job_name, job in workflow["jobs"].items():
+            assert isinstance(job.get("timeout-minutes"), int), f"{name}: jobs.{job_name} has no timeout-minutes"
+
+
+def test_every_smus_call_names_a_real_command_with_real_options() -> None:
+    cli = get_command(app)
+    commands = cli.commands  # type: ignore[attr-defined]
+    seen = set()
+    for step in steps(all_workflows()):
+        for argv in smus_calls(step.body.get("run", "")):
+            assert argv, f"{step.where}: `smus` without a command"
+            name, args = argv[0], argv[1:]
+            assert name in commands, f"{step.where}: `smus {name}` is not a command; known: {sorted(commands)}"
+            try:
+                commands[name].make_context(name, list(args))
+            except Exception as error:
+                raise AssertionError(f"{step.where}: `smus {' '.join(argv)}` does not parse: {error}") from error
+            seen.add(name)
+    assert {"validate", "synth", "check", "ci-matrix", "guard", "evidence"} <= seen, sorted(seen)
+
+
+def test_the_extractor_finds_calls_inside_substitutions_and_arrays() -> None:
+    script = (
+        'echo "m=$(.venv/bin/smus ci-matrix --by account)" >> "$GITHUB_OUTPUT"\n'
+        'args+=(--plan-summary "a b.txt")\n'
+        '.venv/bin/smus evidence "${args[@]}" \\\n  --strict\n'
+        "x=$(.venv/bin/smus ci-matrix --stacks-file f.txt 2> notes.txt)\n"
+    )
+    assert smus_calls(script) == [
+        ["ci-matrix", "--by", "account"],
+        ["evidence", "--plan-summary", "a b.txt", "--strict"],
+        ["ci-matrix", "--stacks-file", "f.txt"],
+    ]
+
+
+def _permissions(workflow: Workflow, job: dict[str, Any]) -> dict[str, str]:
+    permissions = job.get("permissions", workflow.get("permissions")) or {}
+    assert isinstance(permissions, dict)
+    return permissions
+
+
+def test_oidc_credentials_only_with_id_token_write_and_a_config_role() -> None:
+    workflows = all_workflows()
+    oidc_jobs = 0
+    for name, workflow in workflows.items():
+        assert workflow.get("permissions", {}).get("id-token") != "write", (
+            f"{name}: id-token: write at workflow level hands every job a token; grant it per job"
+        )
+        for job_name, job in workflow["jobs"].items():
+            uses_aws = [s for s in job.get("steps", []) if str(s.get("uses", "")).startswith("aws-actions/")]
+            if not uses_aws:
+                assert _permissions(workflow, job).get("id-token") != "write", f"{name}: jobs.{job_name}"
+                continue
+            oidc_jobs += 1
+            assert _permissions(workflow, job).get("id-token") == "write", f"{name}: jobs.{job_name}"
+            for step in uses_aws:
+                # The role comes from config through `smus ci-matrix`, never a copied ARN or a stored secret.
+                assert step["with"]["role-to-assume"] == "${{ matrix.role_arn }}", f"{name}: jobs.{job_name}"
+                assert "aws-access-key-id" not in step["with"], f"{name}: jobs.{job_name} uses long-lived keys"
+    assert oidc_jobs == 3
+
+
+def test_terraform_wrapper_is_off_everywhere() -> None:
+    found = 0
+    for step in steps(all_workflows()):
+        if str(step.body.get("uses", "")).startswith("hashicorp/setup-terraform"):
+            found += 1
+            assert step.body["with"]["terraform_wrapper"] is False, f"{step.where}: the wrapper masks exit codes"
+    assert found == 3
+
+
+def test_deploy_waits_longer_than_the_awscc_waiter_behind_the_environment() -> None:
+    job = load("deploy.yml")["jobs"]["deploy"]
+    assert job["timeout-minutes"] > AWSCC_WAITER_MINUTES
+    apply = step_named("deploy.yml", "deploy", "Plan, guard and apply each stack")
+    assert apply["timeout-minutes"] > AWSCC_WAITER_MINUTES
+    assert job["environment"] == "${{ matrix.deploy_environment }}"
+    assert job["strategy"]["max-parallel"] == 1 and job["strategy"]["fail-fast"] is True
+    assert load("deploy.yml")["concurrency"]["cancel-in-progress"] is False
+    # Only the saved, guarded plan is applied.
+    script = apply["run"]
+    assert script.index("smus guard") < script.index("apply -input=false -no-color tfplan")
+    credentials = next(s for s in job["steps"] if str(s.get("uses", "")).startswith("aws-actions/"))
+    assert int(credentials["with"]["role-duration-seconds"]) >= job["timeout-minutes"] * 60
+
+
+def test_pull_request_plans_run_the_guard_and_keep_a_readable_summary() -> None:
+    plan_job = load("pull-request.yml")["jobs"]["plan"]
+    names = [step.get("name") for step in plan_job["steps"]]
+    assert names.index("Plan") < names.index("Readable summary") < names.index("Replacement guard")
+    guard = step_named("pull-request.yml", "plan", "Replacement guard")["run"]
+    assert 'smus guard "$out/plan.json" --json' in guard and 'exit "$status"' in guard
+    upload = plan_job["steps"][-1]
+    assert upload["uses"].startswith("actions/upload-artifact") and upload["if"] == "always()"
+    assert "-lock=false" in step_named("pull-request.yml", "plan", "Plan")["run"]
+
+
+def test_drift_runs_on_a_schedule_and_publishes_the_metrics_the_alarms_read() -> None:
+    workflow = load("drift.yml")
+    assert triggers(workflow)["schedule"], "drift.yml must run on a schedule"
+    job = workflow["jobs"]["drift"]
+    assert job["env"]["NAMESPACE"] == "${{ matrix.metric_namespace }}"
+    published = set()
+    for step in job["steps"]:
+        script = step.get("run", "").replace("\\\n", " ")
+        for match in re.finditer(r"put-metric-data([^\n]*)", script):
+            command = match.group(1)
+            name = re.search(r"--metric-name (\S+)", command)
+            assert name, command
+            published.add(name.group(1))
+            assert f'--dimensions "{ACCOUNT_DIMENSION}=$ACCOUNT"' in command, command
+            assert '--namespace "$NAMESPACE"' in command, command
+    assert published == {metric.value for metric in OpsMetric}
+
+
+def test_ci_layers_are_the_account_stack_layers_except_bootstrap() -> None:
+    from stacks.account_stack import Layer
+
+    assert set(CI_LAYERS) == {layer.value for layer in Layer}
+    assert CI_LAYERS.index("platform") < CI_LAYERS.index("projects")
+
+
+# --- the drift job's own scripts, run against stub terraform and aws binaries ---
+
+TERRAFORM_STUB = """#!/bin/bash
+dir="${1#-chdir=}"; stack=$(basename "$dir"); command="$2"
+echo "$stack $*" >> "$CALLS"
+var="${command^^}_${stack//-/_}"
+exit "${!var:-0}"
+"""
+AWS_STUB = """#!/bin/bash
+python3 -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$@" >> "$AWS_CALLS"
+case "$1 $2" in
+  "datazone list-domains") echo "$DOMAINS_JSON" ;;
+  "datazone list-projects") echo "$PROJECTS_JSON" ;;
+esac
+"""
+
+
+@dataclass
+class Run:
+    code: int
+    metrics: dict[str, float]
+    aws_calls: list[list[str]]
+    terraform_calls: list[str]
+    output: str
+
+
+def run_step(tmp_path: Path, step_name: str, **env: str) -> Run:
+    """Run one drift.yml step as GitHub does (bash -eo pipefail) with stub terraform and aws on PATH."""
+    if shutil.which("jq") is None:
+        pytest.skip("jq is not installed (GitHub's runners have it)")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    for name, body in (("terraform", TERRAFORM_STUB), ("aws", AWS_STUB)):
+        path = bin_dir / name
+        path.write_text(body)
+        path.chmod(path.stat().st_mode | stat.S_IEXEC)
+    script = tmp_path / "step.sh"
+    script.write_text(step_named("drift.yml", "drift", step_name)["run"])
+    calls, aws_calls, summary = tmp_path / "calls.txt", tmp_path / "aws.jsonl", tmp_path / "summary.md"
+    for path in (calls, aws_calls):
+        path.write_text("")
+    environment = {
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "HOME": str(tmp_path),
+        "CALLS": str(calls),
+        "AWS_CALLS": str(aws_calls),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "ACCOUNT": "dev",
+        "NAMESPACE": "SMUS/Drift",
+        "OUTDIR": "cdktf.out",
+        "STACKS": "dev-platform dev-projects dev-ops",
+        **env,
+    }
+    result = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    aws = [json.loads(line) for line in aws_calls.read_text().splitlines()]
+    metrics = {}
+    for argv in aws:
+        if argv[:2] == ["cloudwatch", "put-metric-data"]:
+            metrics[argv[argv.index("--metric-name") + 1]] = float(argv[argv.index("--value") + 1])
+    return Run(result.returncode, metrics, aws, calls.read_text().splitlines(), result.stdout + result.stderr)
+
+
+PLAN_STEP = "Plan every stack (0 no drift, 2 drift, 1 error)"
+
+
+def test_drift_step_no_changes_publishes_zero_drift_and_succeeds(tmp_path: Path) -> None:
+    run = run_step(tmp_path, PLAN_STEP)
+    assert run.code == 0, run.output
+    assert run.metrics == {"DriftDetected": 0, "DriftCheckErrors": 0}
+    plans = [call for call in run.terraform_calls if " plan " in call]
+    assert len(plans) == 3 and all("-detailed-exitcode" in call and "-lock=false" in call for call in plans)
+
+
+def test_drift_step_exit_2_is_drift_not_an_error(tmp_path: Path) -> None:
+    run = run_step(tmp_path, PLAN_STEP, PLAN_dev_projects="2")
+    assert run.code == 0, run.output
+    assert run.metrics == {"DriftDetected": 1, "DriftCheckErrors": 0}
+    assert "dev-projects: drift" in run.output
+
+
+def test_drift_step_exit_1_is_an_error_not_drift_and_fails_the_job(tmp_path: Path) -> None:
+    run = run_step(tmp_path, PLAN_STEP, PLAN_dev_platform="1")
+    assert run.code == 1, run.output
+    assert run.metrics == {"DriftDetected": 0, "DriftCheckErrors": 1}
+    # The other stacks were still checked: one broken stack does not hide drift in the rest.
+    assert sum(" plan " in call for call in run.terraform_calls) == 3
+
+
+def test_drift_step_reports_both_drift_and_errors_in_one_run(tmp_path: Path) -> None:
+    run = run_step(tmp_path, PLAN_STEP, PLAN_dev_ops="2", PLAN_dev_platform="1", INIT_dev_projects="1")
+    assert run.code == 1, run.output
+    assert run.metrics == {"DriftDetected": 1, "DriftCheckErrors": 2}
+    assert not any(call.startswith("dev-projects") and " plan " in call for call in run.terraform_calls)
+
+
+def test_project_count_looks_the_domain_up_by_name_and_publishes_the_count(tmp_path: Path) -> None:
+    domains = {
+        "items": [
+            {"id": "dzd_old", "name": "acme-dev", "status": "DELETED"},
+            {"id": "dzd_1", "name": "acme-dev", "status": "AVAILABLE"},
+        ]
+    }
+    run = run_step(
+        tmp_path,
+        "Count projects",
+        DOMAIN_NAME="acme-dev",
+        DOMAIN_ID="",
+        DOMAINS_JSON=json.dumps(domains),
+        PROJECTS_JSON=json.dumps({"items": [{"id": "p1"}, {"id": "p2"}, {"id": "p3"}]}),
+    )
+    assert run.code == 0, run.output
+    assert run.metrics == {"ProjectCount": 3}
+    assert ["datazone", "list-projects", "--domain-identifier", "dzd_1", "--output", "json"] in run.aws_calls
+
+
+def test_project_count_fails_without_publishing_when_the_domain_is_missing(tmp_path: Path) -> None:
+    run = run_step(
+        tmp_path,
+        "Count projects",
+        DOMAIN_NAME="acme-dev",
+        DOMAIN_ID="",
+        DOMAINS_JSON='{"items": []}',
+        PROJECTS_JSON="{}",
+    )
+    assert run.code == 1, run.output
+    assert run.metrics == {}
+
+
+def test_heartbeat_publishes_one_completed_run(tmp_path: Path) -> None:
+    run = run_step(tmp_path, "Heartbeat")
+    assert run.code == 0, run.output
+    assert run.metrics == {"DriftCheckCompleted": 1}
+    drift_job = load("drift.yml")["jobs"]["drift"]
+    names = [step.get("name") for step in drift_job["steps"]]
+    # The heartbeat runs only when every step before it succeeded (no `if:`), so silence means trouble.
+    assert names.index("Heartbeat") > names.index(PLAN_STEP) and "if" not in step_named(
+        "drift.yml", "drift", "Heartbeat"
+    )
