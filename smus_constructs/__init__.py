@@ -21,8 +21,15 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from smus_constructs.access import DomainPrincipals, DomainUnitSpec, DomainUnitTree, UnifiedStudioDomainUnit
-    from smus_constructs.blueprint import BlueprintProps, IBlueprint, RegionalParameters, UnifiedStudioBlueprint
+    from smus_constructs.blueprint import (
+        BlueprintProps,
+        BlueprintRoles,
+        IBlueprint,
+        RegionalParameters,
+        UnifiedStudioBlueprint,
+    )
     from smus_constructs.blueprint_names import BEDROCK_BLUEPRINTS, BlueprintName, parse_blueprint_name
+    from smus_constructs.config_rules import ConfigRecorder, MandatoryTagRules, StateBucketRules
     from smus_constructs.domain import DomainProps, IDomain, SingleSignOn, UnifiedStudioDomain
     from smus_constructs.errors import PropValidationError
     from smus_constructs.grants import (
@@ -36,6 +43,8 @@ if TYPE_CHECKING:
         UserPrincipal,
     )
     from smus_constructs.lifecycle import IgnoreChange
+    from smus_constructs.observability import AlertTopic, DriftAlarms, OutOfPipelineChangeAlerts, ProjectQuotaAlarm
+    from smus_constructs.pipeline_identity import GithubDeployRole, GithubOidcProvider
     from smus_constructs.policy_types import GrantPolicy
     from smus_constructs.project import MemberDesignation, MemberKind, ProjectMember, ProjectProps, UnifiedStudioProject
     from smus_constructs.project_profile import (
@@ -46,8 +55,24 @@ if TYPE_CHECKING:
         ProjectProfileProps,
         UnifiedStudioProjectProfile,
     )
+    from smus_constructs.project_role import ProjectExecutionRole
+    from smus_constructs.service_linked_roles import ServiceLinkedRoles
+    from smus_constructs.state_bucket import StateBucket
 
 _EXPORTS = {
+    "AlertTopic": "smus_constructs.observability",
+    "DriftAlarms": "smus_constructs.observability",
+    "ProjectQuotaAlarm": "smus_constructs.observability",
+    "OutOfPipelineChangeAlerts": "smus_constructs.observability",
+    "StateBucketRules": "smus_constructs.config_rules",
+    "MandatoryTagRules": "smus_constructs.config_rules",
+    "ConfigRecorder": "smus_constructs.config_rules",
+    "StateBucket": "smus_constructs.state_bucket",
+    "GithubOidcProvider": "smus_constructs.pipeline_identity",
+    "GithubDeployRole": "smus_constructs.pipeline_identity",
+    "ServiceLinkedRoles": "smus_constructs.service_linked_roles",
+    "ProjectExecutionRole": "smus_constructs.project_role",
+    "BlueprintRoles": "smus_constructs.blueprint",
     "DomainPrincipals": "smus_constructs.access",
     "DomainUnitSpec": "smus_constructs.access",
     "DomainUnitTree": "smus_constructs.access",
@@ -97,9 +122,12 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "BEDROCK_BLUEPRINTS",
+    "AlertTopic",
     "AllUsers",
     "BlueprintName",
     "BlueprintProps",
+    "BlueprintRoles",
+    "ConfigRecorder",
     "DeploymentMode",
     "DomainPrincipals",
     "DomainProps",
@@ -107,7 +135,10 @@ __all__ = [
     "DomainUnitProjects",
     "DomainUnitSpec",
     "DomainUnitTree",
+    "DriftAlarms",
     "EnvironmentConfig",
+    "GithubDeployRole",
+    "GithubOidcProvider",
     "GrantPolicy",
     "GrantPrincipal",
     "GroupPrincipal",
@@ -115,17 +146,24 @@ __all__ = [
     "IDomain",
     "IProjectProfile",
     "IgnoreChange",
+    "MandatoryTagRules",
     "MemberDesignation",
     "MemberKind",
+    "OutOfPipelineChangeAlerts",
     "ParameterOverride",
     "PolicyGrant",
+    "ProjectExecutionRole",
     "ProjectMember",
     "ProjectPrincipal",
     "ProjectProfileProps",
     "ProjectProps",
+    "ProjectQuotaAlarm",
     "PropValidationError",
     "RegionalParameters",
+    "ServiceLinkedRoles",
     "SingleSignOn",
+    "StateBucket",
+    "StateBucketRules",
     "UnifiedStudioBlueprint",
     "UnifiedStudioDomain",
     "UnifiedStudioDomainUnit",
