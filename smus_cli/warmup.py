@@ -92,6 +92,9 @@ def load_packages(modules: list[str]) -> list[JsiiPackage]:
 
 def wait_for_indexes(entries: dict[str, Path], timeout_s: float) -> list[str]:
     """Poll until every entry has its index manifest; return the problems left when ``timeout_s`` ran out."""
+    unpacked_elsewhere = [_problem(name, entry) for name, entry in entries.items() if not entry.is_dir()]
+    if unpacked_elsewhere:
+        return unpacked_elsewhere  # waiting won't help
     deadline = time.monotonic() + timeout_s
     while True:
         problems = [_problem(name, entry) for name, entry in entries.items() if not (entry / MANIFEST).is_file()]

@@ -209,10 +209,15 @@ def session_kernels() -> dict[int, tuple[dict[str, str], int]]:
         pid = queue.pop()
         queue.extend(children.get(pid, []))
         proc = Path(f"/proc/{pid}")
-        if proc.joinpath("cmdline").read_bytes().rstrip(b"\0").endswith(b"lib/program.js"):
-            pairs = (item.split("=", 1) for item in proc.joinpath("environ").read_text().split("\0") if "=" in item)
-            peak = re.search(r"VmHWM:\s+(\d+) kB", proc.joinpath("status").read_text())
-            kernels[pid] = (dict(pairs), int(peak.group(1)) if peak else 0)
+        try:
+            if not proc.joinpath("cmdline").read_bytes().rstrip(b"\0").endswith(b"lib/program.js"):
+                continue
+            environ, status = proc.joinpath("environ").read_text(), proc.joinpath("status").read_text()
+        except OSError:
+            continue  # a short-lived child (e.g. `terraform version`) exited while we looked
+        pairs = (item.split("=", 1) for item in environ.split("\0") if "=" in item)
+        peak = re.search(r"VmHWM:\s+(\d+) kB", status)
+        kernels[pid] = (dict(pairs), int(peak.group(1)) if peak else 0)
     return kernels
 
 
