@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,37 @@ configure_runtime()  # before anything imports cdktn
 
 from config.loader import DEFAULT_CONFIG_DIR  # noqa: E402
 from smus_cli.synth import synthesise  # noqa: E402
+from tests.eager_synth import TEST_NAME as EAGER_TEST  # noqa: E402
+from tests.eager_synth import EagerSynth  # noqa: E402
+from tests.eager_synth import start as start_eager_synth  # noqa: E402
 
 StackDoc = dict[str, Any]
+
+
+EAGER_SYNTH = pytest.StashKey[EagerSynth]()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the eager comparison synth in the background when its test is going to run (see tests/eager_synth.py)."""
+    if any(item.name == EAGER_TEST for item in session.items):
+        session.config.stash[EAGER_SYNTH] = start_eager_synth()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    background = config.stash.get(EAGER_SYNTH, None)
+    if background is not None:
+        background.process.kill()
+        background.process.wait()
+        shutil.rmtree(background.outdir.parent, ignore_errors=True)
+
+
+@pytest.fixture()
+def eager_synth(request: pytest.FixtureRequest) -> EagerSynth:
+    """The background eager synth (started now if the session did not start it)."""
+    stash = request.config.stash
+    if EAGER_SYNTH not in stash:
+        stash[EAGER_SYNTH] = start_eager_synth()
+    return stash[EAGER_SYNTH]
 
 
 @pytest.fixture(scope="session")

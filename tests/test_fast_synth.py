@@ -28,6 +28,7 @@ from smus_cli.runtime import (
     with_preload,
 )
 from smus_cli.warmup import PROVIDER_PREFIX, app_modules, cache_entry, load_packages, package_cache_root
+from tests.eager_synth import EagerSynth
 
 EXPORT_NAMES_PROBE = PROJECT_ROOT / "tools" / "provider-export-names.cjs"
 #: Below this the kernel cannot have run an eager provider entry: eager peaks at about 1.8 GB, lazy at about 0.3 GB.
@@ -129,13 +130,6 @@ def test_export_probe_refuses_an_entry_that_copies_names_from_submodules(tmp_pat
 
 # (2) Eager and lazy synth of the example estate are byte-identical. ----------------------------------------------
 
-PEAK_RSS_WRAPPER = (
-    "import resource, subprocess, sys\n"
-    "code = subprocess.call(sys.argv[1:])\n"
-    "print('peak_rss_kb', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-    "sys.exit(code)\n"
-)
-
 
 def output_differences(left: Path, right: Path) -> list[str]:
     """Every relative path that is in only one tree or differs in any byte; [] when the trees are identical."""
@@ -149,19 +143,12 @@ def output_differences(left: Path, right: Path) -> list[str]:
     return only + changed
 
 
-def test_eager_synth_is_byte_identical_to_the_lazy_one(example_outdir: Path, tmp_path: Path) -> None:
-    """The session synthesised lazily (conftest); here the same estate is synthesised with the preload off."""
-    eager_out = tmp_path / "eager"
-    result = subprocess.run(
-        [sys.executable, "-c", PEAK_RSS_WRAPPER, sys.executable, "main.py", "synth", "--outdir", str(eager_out)],
-        cwd=PROJECT_ROOT,
-        env=node_env(**{EAGER_SWITCH: "1"}),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    peak_kb = int(result.stdout.split("peak_rss_kb")[-1])
+def test_eager_synth_is_byte_identical_to_the_lazy_one(example_outdir: Path, eager_synth: EagerSynth) -> None:
+    """The session synthesised lazily (conftest); a background process synthesised the same estate eagerly."""
+    returncode, stdout, stderr = eager_synth.wait()
+    eager_out = eager_synth.outdir
+    assert returncode == 0, stderr
+    peak_kb = int(stdout.split("peak_rss_kb")[-1])
     assert peak_kb > LAZY_PEAK_CEILING_KB, f"eager synth peaked at {peak_kb // 1024} MB: was the preload really off?"
     names = {path.name for path in eager_out.rglob("*") if path.is_file()}
     assert {"manifest.json", "cdk.tf.json"} <= names, f"nothing to compare in {eager_out}: {names}"
