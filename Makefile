@@ -26,11 +26,11 @@ CHECKOV_STAMP := .venv-checkov/.installed
 
 .PHONY: synth test lint typecheck check bench install clean checkov checkov-install
 
-synth: $(PY_STAMP) $(NODE_STAMP)
+synth: $(NODE_STAMP) $(PY_STAMP)
 	npx --no-install cdktn synth
 
 # pytest exits 5 when it collected no tests: for this project that means the suite went missing, so say so and fail.
-test: $(PY_STAMP) $(NODE_STAMP) $(CHECKOV_STAMP)
+test: $(NODE_STAMP) $(PY_STAMP) $(CHECKOV_STAMP)
 	@$(PIPENV) run pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests; failing on purpose" >&2; fi; \
 	exit $$status
@@ -44,10 +44,10 @@ typecheck: $(PY_STAMP)
 
 check: lint typecheck test
 
-bench: $(PY_STAMP) $(NODE_STAMP)
+bench: $(NODE_STAMP) $(PY_STAMP)
 	$(PIPENV) run python bench/synth_bench.py
 
-install: $(PY_STAMP) $(NODE_STAMP) $(CHECKOV_STAMP)
+install: $(NODE_STAMP) $(PY_STAMP) $(CHECKOV_STAMP)
 
 checkov-install: $(CHECKOV_STAMP)
 
