@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from smus_rules.doc import JSON, Resource, StackDoc, as_list, parse_policy
+from smus_rules.doc import JSON, Resource, StackDoc, as_list, finding, parse_policy
+from smus_rules.model import Finding, RuleContext, Status
 
 
 @dataclass(frozen=True)
@@ -92,3 +93,15 @@ def principal_values(statement: JSON) -> list[str]:
     if isinstance(principal, dict):
         return [value for values in principal.values() for value in as_list(values) if isinstance(value, str)]
     return []
+
+
+def unreadable_policy(rule_id: str, context: RuleContext, policy: PolicyDocument) -> Finding:
+    """The finding for a policy that is not a JSON document: a rule cannot vouch for what it cannot read."""
+    return finding(
+        rule_id,
+        context,
+        policy.resource,
+        Status.NON_COMPLIANT,
+        f"{policy.attribute} is not a JSON policy document, so it cannot be checked",
+        "write the policy as a JSON document (json.dumps of a dict), as the constructs do",
+    )

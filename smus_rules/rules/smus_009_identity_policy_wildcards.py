@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from smus_rules.doc import StackDoc, as_list, finding, first_or_na, has_condition, is_allow, statement_label, statements
-from smus_rules.iam_documents import IDENTITY_POLICY_SOURCES, policy_documents
+from smus_rules.iam_documents import IDENTITY_POLICY_SOURCES, policy_documents, unreadable_policy
 from smus_rules.model import Finding, Rule, RuleContext, Status
 
 ID = "SMUS-009"
@@ -24,14 +24,7 @@ def check(doc: StackDoc, context: RuleContext) -> Iterator[Finding]:
     def each() -> Iterator[Finding]:
         for policy in policy_documents(doc, IDENTITY_POLICY_SOURCES):
             if policy.document is None:
-                yield finding(
-                    ID,
-                    context,
-                    policy.resource,
-                    Status.NON_COMPLIANT,
-                    f"{policy.attribute} is not a JSON policy document, so it cannot be checked",
-                    "write the policy as a JSON document (json.dumps of a dict), as the constructs do",
-                )
+                yield unreadable_policy(ID, context, policy)
                 continue
             problems = []
             for index, statement in enumerate(statements(policy.document)):

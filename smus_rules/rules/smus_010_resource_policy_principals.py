@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from smus_rules.doc import StackDoc, finding, first_or_na, has_condition, is_allow, statement_label, statements
-from smus_rules.iam_documents import RESOURCE_POLICY_SOURCES, policy_documents, principal_values
+from smus_rules.iam_documents import RESOURCE_POLICY_SOURCES, policy_documents, principal_values, unreadable_policy
 from smus_rules.model import Finding, Rule, RuleContext, Status
 
 ID = "SMUS-010"
@@ -21,14 +21,7 @@ def check(doc: StackDoc, context: RuleContext) -> Iterator[Finding]:
     def each() -> Iterator[Finding]:
         for policy in policy_documents(doc, RESOURCE_POLICY_SOURCES):
             if policy.document is None:
-                yield finding(
-                    ID,
-                    context,
-                    policy.resource,
-                    Status.NON_COMPLIANT,
-                    f"{policy.attribute} is not a JSON policy document, so it cannot be checked",
-                    "write the policy as a JSON document (json.dumps of a dict), as the constructs do",
-                )
+                yield unreadable_policy(ID, context, policy)
                 continue
             problems = [
                 f'{statement_label(index, statement)} allows Principal "*" without a Condition'
