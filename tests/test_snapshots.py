@@ -8,7 +8,8 @@ from syrupy.extensions.json import JSONSnapshotExtension
 
 from tests.conftest import StackDoc
 
-STACKS = [f"{account}-{layer}" for account in ("dev", "staging", "prod") for layer in ("platform", "projects")]
+STACKS = [f"{account}-{layer}" for account in ("dev", "staging", "prod") for layer in ("platform", "projects", "ops")]
+# The bootstrap stacks are snapshotted in tests/test_bootstrap.py.
 
 
 @pytest.fixture()
