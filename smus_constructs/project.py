@@ -197,7 +197,8 @@ class UnifiedStudioProject(Construct):
         # Written as an override, not `lifecycle=TerraformResourceLifecycle(replace_triggered_by=...)`: the typed form
         # makes cdktn run `terraform version` once per resource at synth (a binary-version validation), which cost
         # about 70 ms per membership - most of a large estate's synth time. The JSON is the same.
-        membership.add_override("lifecycle.replace_triggered_by", [f"${{{trigger.fqn}}}"])
+        # A bare address: Terraform's JSON syntax rejects "${...}" in lifecycle lists (cdktn's typed form emits that).
+        membership.add_override("lifecycle.replace_triggered_by", [f"terraform_data.{trigger.friendly_unique_id}"])
         membership.add_override(
             "lifecycle.//",
             {"replace_triggered_by": "DataZone cannot update a membership in place: a designation change replaces it"},

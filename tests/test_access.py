@@ -242,7 +242,7 @@ def test_membership_is_replaced_not_updated_when_its_designation_changes() -> No
     trigger = only(doc, "terraform_data")
     assert trigger["triggers_replace"] == {"designation": "PROJECT_OWNER"}
     (trigger_name,) = doc["resource"]["terraform_data"]
-    assert membership["lifecycle"]["replace_triggered_by"] == [f"${{terraform_data.{trigger_name}}}"]
+    assert membership["lifecycle"]["replace_triggered_by"] == [f"terraform_data.{trigger_name}"]
     assert "cannot update a membership in place" in membership["lifecycle"]["//"]["replace_triggered_by"]
 
 
