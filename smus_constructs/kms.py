@@ -8,13 +8,13 @@ policy names exactly who may use it. The tag `EnableKeyForAmazonDataZone=true` i
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from cdktn_provider_aws.kms_alias import KmsAlias
 from cdktn_provider_aws.kms_key import KmsKey
 from constructs import Construct
 
-from smus_constructs.iam import DATAZONE_PRINCIPAL, PolicyDocument, policy_document
+from smus_constructs.iam import DATAZONE_PRINCIPAL, PolicyDocument, Statement, policy_document
 
 KEY_USE_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*"]
 # Administration without use: the account can manage (and recover) the key but not decrypt with it.
@@ -37,7 +37,33 @@ KEY_ADMIN_ACTIONS = [
 DATAZONE_KEY_TAG = {"EnableKeyForAmazonDataZone": "true"}
 
 
-def domain_key_policy(*, partition: str, account_id: str, region: str, execution_role_arn: str) -> PolicyDocument:
+def key_policy_managers(principal_arns: Sequence[str]) -> list[Statement]:
+    """Let the named roles (the pipeline's deploy role) read and rewrite the key policy, and nothing else.
+
+    KMS refuses CreateKey unless the new policy lets the caller call PutKeyPolicy later (the lockout safety check).
+    Naming the deploy role here passes that check without giving its IAM policy `kms:PutKeyPolicy` on every key.
+    """
+    if not principal_arns:
+        return []
+    return [
+        {
+            "Sid": "KeyPolicyManagedByThePipeline",
+            "Effect": "Allow",
+            "Principal": {"AWS": sorted(principal_arns)},
+            "Action": ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy"],
+            "Resource": "*",
+        }
+    ]
+
+
+def domain_key_policy(
+    *,
+    partition: str,
+    account_id: str,
+    region: str,
+    execution_role_arn: str,
+    policy_manager_arns: Sequence[str] = (),
+) -> PolicyDocument:
     """Key policy: account administration, and use by DataZone and the domain execution role only via DataZone."""
     via_datazone = {"StringEquals": {"kms:ViaService": f"datazone.{region}.amazonaws.com"}}
     return policy_document(
@@ -72,6 +98,7 @@ def domain_key_policy(*, partition: str, account_id: str, region: str, execution
             "Resource": "*",
             "Condition": {**via_datazone, "Bool": {"kms:GrantIsForAWSResource": "true"}},
         },
+        *key_policy_managers(policy_manager_arns),
     )
 
 
@@ -88,6 +115,7 @@ class DomainKey(Construct):
         account_id: str,
         region: str,
         execution_role_arn: str,
+        policy_manager_arns: Sequence[str] = (),
         tags: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(scope, id)
@@ -105,6 +133,7 @@ class DomainKey(Construct):
                     account_id=account_id,
                     region=region,
                     execution_role_arn=execution_role_arn,
+                    policy_manager_arns=policy_manager_arns,
                 ),
                 sort_keys=True,
             ),

@@ -35,7 +35,7 @@ from constructs import Construct
 from smus_constructs import patterns
 from smus_constructs.errors import PropValidationError
 from smus_constructs.iam import PolicyDocument, policy_document
-from smus_constructs.kms import KEY_ADMIN_ACTIONS
+from smus_constructs.kms import KEY_ADMIN_ACTIONS, key_policy_managers
 from smus_constructs.ops_metrics import (
     ACCEPTED_NAMESPACE,
     ACCOUNT_DIMENSION,
@@ -103,9 +103,11 @@ class AlertTopicProps:
     #: default: no subscription (subscribe the incident tool out of band, against the topic ARN).
     subscriptions: Sequence[Subscription] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
+    #: Roles that apply this stack (the CI deploy role); see smus_constructs.kms.key_policy_managers.
+    key_policy_manager_arns: Sequence[str] = ()
 
 
-def alert_key_policy(*, partition: str, account_id: str) -> PolicyDocument:
+def alert_key_policy(*, partition: str, account_id: str, policy_manager_arns: Sequence[str] = ()) -> PolicyDocument:
     """Key policy of the topic's key: the account administers it; only this account's CloudWatch and EventBridge use it.
 
     No person or role can publish to the topic by hand: to test the path end to end, put an alarm into ALARM state
@@ -127,6 +129,7 @@ def alert_key_policy(*, partition: str, account_id: str) -> PolicyDocument:
             "Resource": "*",
             "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
         },
+        *key_policy_managers(policy_manager_arns),
     )
 
 
@@ -205,7 +208,9 @@ class AlertTopic(Construct):
             enable_key_rotation=True,
             deletion_window_in_days=30,
             policy=json.dumps(
-                alert_key_policy(partition=partition, account_id=props.account_id),
+                alert_key_policy(
+                    partition=partition, account_id=props.account_id, policy_manager_arns=props.key_policy_manager_arns
+                ),
                 sort_keys=True,
             ),
             tags=dict(props.tags) or None,

@@ -115,3 +115,29 @@ def test_example_prod_brings_its_own_roles_and_key_and_dev_creates_them(example_
         "acme-dev-provisioning",
         "acme-dev-manage-access",
     }
+
+
+def test_the_deploy_role_may_manage_a_created_keys_policy_and_nothing_more() -> None:
+    deploy = f"arn:aws:iam::{ACCOUNT}:role/smus-deploy"
+    stack = new_stack()
+    make_domain(stack, key_policy_manager_arns=[deploy])
+    statements = {s["Sid"]: s for s in json.loads(only(synth(stack), "aws_kms_key")["policy"])["Statement"]}
+    manager = statements["KeyPolicyManagedByThePipeline"]
+    assert manager["Principal"] == {"AWS": [deploy]}
+    assert manager["Action"] == ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy"]
+    other = new_stack()
+    make_domain(other)
+    sids = {s["Sid"] for s in json.loads(only(synth(other), "aws_kms_key")["policy"])["Statement"]}
+    assert "KeyPolicyManagedByThePipeline" not in sids
+
+
+def test_example_keys_created_by_the_pipeline_name_the_deploy_role(example_stacks: dict[str, StackDoc]) -> None:
+    for stack in ("dev-platform", "dev-ops", "prod-ops"):
+        account_id = {"dev": "111111111111", "prod": "333333333333"}[stack.split("-")[0]]
+        keys = all_of(example_stacks[stack], "aws_kms_key").values()
+        assert keys, stack
+        for key in keys:
+            managers = [
+                s for s in json.loads(key["policy"])["Statement"] if s["Sid"] == "KeyPolicyManagedByThePipeline"
+            ]
+            assert managers[0]["Principal"] == {"AWS": [f"arn:aws:iam::{account_id}:role/smus-deploy"]}, stack

@@ -63,6 +63,9 @@ def trust_problems(document: Doc, account_id: str) -> list[str]:
     return problems
 
 
+KEY_USE = {"kms:*", "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"}
+
+
 def key_policy_problems(document: Doc, account_id: str) -> list[str]:
     """Administration by the account without use; use only by named principals, through a named service."""
     problems = [] if document.get("Version") == "2012-10-17" else ["Version is not 2012-10-17"]
@@ -78,9 +81,9 @@ def key_policy_problems(document: Doc, account_id: str) -> list[str]:
             elif kind == "Service" and account_id not in condition:
                 problems.append(f"{where}: a service without aws:SourceAccount / kms:CallerAccount")
             elif kind == "AWS" and value.endswith(":root"):
-                if actions & {"kms:*", "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"}:
+                if actions & KEY_USE:
                     problems.append(f"{where}: the whole account may use the key, not only administer it")
-            elif kind == "AWS" and "kms:ViaService" not in condition:
+            elif kind == "AWS" and actions & (KEY_USE | {"kms:CreateGrant"}) and "kms:ViaService" not in condition:
                 problems.append(f"{where}: a role may use the key outside the service it is for")
     return problems
 
