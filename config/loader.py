@@ -379,8 +379,30 @@ def _bedrock_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]:
 
 
 def _adoption_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]:
-    """Adopting a blueprint, profile or project needs the domain's ID too: import IDs must be known at plan time."""
+    """Adoption must never turn into replacement on the first apply.
+
+    Children need the domain's ID too (import IDs must be known at plan time); an adopted domain must keep its key
+    (`kms_key_identifier` is immutable); an adopted project must keep its profile (`project_profile_id` is immutable).
+    """
     if config.domain.existing_id is not None:
+        if config.domain.kms_key_arn is None:
+            yield ConfigIssue(
+                path,
+                "domain.kms_key_arn",
+                MISSING,
+                "the adopted domain's own key ARN: kms_key_identifier is immutable, a created key would replace the "
+                "domain (smus inventory writes it)",
+            )
+        adopted_profiles = {profile.name for profile in config.profiles if profile.existing_id is not None}
+        for index, project in enumerate(config.projects):
+            if project.existing_id is not None and project.profile not in adopted_profiles:
+                yield ConfigIssue(
+                    path,
+                    f"projects[{index}].existing_id",
+                    project.existing_id,
+                    f"a project whose profile {project.profile!r} is adopted too (its existing_id): "
+                    "project_profile_id is immutable, a new profile would replace the project",
+                )
         return
     accepted = "to be left out unless domain.existing_id adopts the domain too"
     for name, blueprint in config.blueprints.items():

@@ -535,6 +535,17 @@ def validate(inventory: Inventory) -> LoadedAccount:
         return load_account(path)
 
 
+def validate_except_blockers(inventory: Inventory) -> None:
+    """Validate; a problem in a field already flagged as a blocker is expected (the file says do not synth)."""
+    try:
+        validate(inventory)
+    except ConfigError as error:
+        blocked = {flag.field for flag in inventory.blockers}
+        remaining = [issue for issue in error.issues if issue.field not in blocked]
+        if remaining:
+            raise ConfigError(remaining) from None
+
+
 _STYLE = {
     Severity.BLOCKER: "bold red",
     Severity.KEEP: "bold yellow",
@@ -602,7 +613,7 @@ def run_inventory(
             from_dir=from_dir, live=live, region=region, profile=profile, domain_id=domain_id, save_dir=save_dir
         )
         inventory = build(collect(source), account_name, source.describe())
-        validate(inventory)
+        validate_except_blockers(inventory)
     except (InventoryError, ConfigError) as error:
         err.print(f"[bold red]error:[/] {escape(str(error))}")
         return EXIT_BAD_INPUT

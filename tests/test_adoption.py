@@ -70,6 +70,9 @@ def test_a_malformed_existing_domain_id_is_refused() -> None:
         make_domain(new_stack(), existing_domain_id="abc123")
 
 
+ADOPTED_KEY = "arn:aws:kms:eu-west-1:111111111111:key/5f8a2b00-0000-4000-8000-5f8a2b000000"
+
+
 def adopted_config(tmp_path: Path) -> Path:
     config_dir = tmp_path / "accounts"
     shutil.copytree(DEFAULT_CONFIG_DIR, config_dir)
@@ -80,6 +83,11 @@ def adopted_config(tmp_path: Path) -> Path:
     )
     text = text.replace("[blueprints.DataLake]", '[blueprints.DataLake]\nexisting_blueprint_id = "c9x3lake"')
     text = text.replace('name = "customer-360"', 'name = "customer-360"\nexisting_id = "b7prj360"')
+    text = text.replace(
+        'single_sign_on = "IAM_IDENTITY_CENTER"',
+        f'single_sign_on = "IAM_IDENTITY_CENTER"\nkms_key_arn = "{ADOPTED_KEY}"',
+    )
+    text = text.replace('name = "Analytics"', 'name = "Analytics"\nexisting_id = "p4analytics"', 1)
     dev.write_text(text)
     return config_dir
 
@@ -92,8 +100,9 @@ def test_config_with_existing_ids_synthesises_import_blocks(tmp_path: Path) -> N
     platform = json.loads((outdir / "stacks/dev-platform/cdk.tf.json").read_text())
     projects = json.loads((outdir / "stacks/dev-projects/cdk.tf.json").read_text())
     assert sorted(imports_of(platform).values()) == ["dzd_5f8a2b", "dzd_5f8a2b/c9x3lake"]
-    assert list(imports_of(projects).values()) == ["dzd_5f8a2b|b7prj360"]
-    (project_address,) = imports_of(projects)
+    found = imports_of(projects)
+    assert sorted(found.values()) == ["dzd_5f8a2b|b7prj360", "dzd_5f8a2b|p4analytics"]
+    project_address = next(to for to, block_id in found.items() if block_id == "dzd_5f8a2b|b7prj360")
     assert project_address.startswith("awscc_datazone_project.Project-customer-360")
 
 
@@ -104,5 +113,29 @@ def test_config_refuses_adopting_children_without_the_domain(tmp_path: Path) -> 
     with pytest.raises(ConfigError) as caught:
         load_estate(config_dir)
     fields = [issue.field for issue in caught.value.issues]
-    assert fields == ["blueprints.DataLake.existing_blueprint_id", "projects[0].existing_id"]
+    assert fields == ["blueprints.DataLake.existing_blueprint_id", "profiles[0].existing_id", "projects[0].existing_id"]
     assert "unless domain.existing_id adopts the domain too" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("old", "field", "accepted"),
+    [
+        (
+            'kms_key_arn = "arn:aws:kms:eu-west-1:111111111111:key/5f8a2b00-0000-4000-8000-5f8a2b000000"\n',
+            "domain.kms_key_arn",
+            "a created key would replace the domain",
+        ),
+        ('existing_id = "p4analytics"\n', "projects[0].existing_id", "project_profile_id is immutable"),
+    ],
+)
+def test_adoption_that_would_replace_what_it_adopts_is_refused(
+    tmp_path: Path, old: str, field: str, accepted: str
+) -> None:
+    config_dir = adopted_config(tmp_path)
+    dev = config_dir / "dev.toml"
+    assert old in dev.read_text()
+    dev.write_text(dev.read_text().replace(old, ""))
+    with pytest.raises(ConfigError) as caught:
+        load_estate(config_dir)
+    (issue,) = [i for i in caught.value.issues if i.field == field]
+    assert accepted in issue.accepted
