@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from cdktn import ITerraformDependable
 from cdktn_provider_aws.data_aws_datazone_environment_blueprint import DataAwsDatazoneEnvironmentBlueprint
 from cdktn_provider_aws.datazone_environment_blueprint_configuration import (
     DatazoneEnvironmentBlueprintConfiguration,
@@ -68,6 +69,8 @@ class BlueprintProps:
     #: default: projects (contributors) in the domain's root unit and all its children.
     environment_creators: Sequence[GrantPrincipal] | None = None
     ignore_changes: Sequence[IgnoreChange] = ()
+    #: What the configuration must wait for, e.g. :attr:`BlueprintRoles.dependables` (roles and their policies).
+    depends_on: Sequence[ITerraformDependable] = ()
     #: default: none (the configuration is created). The blueprint ID of an existing configuration to adopt;
     #: needs a domain whose ID is known (adopted or imported).
     existing_blueprint_id: str | None = None
@@ -117,6 +120,7 @@ class UnifiedStudioBlueprint(Construct):
             manage_access_role_arn=props.manage_access_role_arn,
             regional_parameters={region: values for region, values in regional.items() if values} or None,
             global_parameters=dict(props.global_parameters) or None,
+            depends_on=list(props.depends_on) or None,
         )
         apply_lifecycle(self.resource, ignore_changes=props.ignore_changes)
         if props.existing_blueprint_id is not None:
@@ -238,3 +242,7 @@ class BlueprintRoles(Construct):
                 tags=tags,
             )
             self.manage_access_role_arn = self.manage_access_role.role_arn
+        #: Created roles and their policies: blueprint configurations wait for them (empty when all are given).
+        self.dependables: list[ITerraformDependable] = [
+            d for role in (self.provisioning_role, self.manage_access_role) if role for d in role.dependables
+        ]

@@ -214,6 +214,9 @@ class UnifiedStudioDomain(Construct):
             single_sign_on=single_sign_on,
             tags=tags or None,
             timeouts=DatazoneDomainTimeouts(create=props.create_timeout, delete=props.delete_timeout),
+            # The ARNs alone would let Terraform create the domain before the roles' policies are attached.
+            depends_on=[d for role in (self.execution_role, self.service_role) if role for d in role.dependables]
+            or None,
         )
         apply_lifecycle(
             self.resource,

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cdktn import ITerraformDependable
 from cdktn_provider_aws.iam_role import IamRole
 from cdktn_provider_aws.iam_role_policy import IamRolePolicy
 from cdktn_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
@@ -90,16 +91,21 @@ class ServiceRole(Construct):
             permissions_boundary=spec.permissions_boundary_arn,
             tags=dict(tags) if tags else None,
         )
+        #: The role and every policy on it: what a consumer must wait for before DataZone assumes the role.
+        self.dependables: list[ITerraformDependable] = [self.resource]
         for index, policy_arn in enumerate(spec.managed_policy_arns):
-            IamRolePolicyAttachment(self, f"Managed{index}", role=self.resource.name, policy_arn=policy_arn)
+            self.dependables.append(
+                IamRolePolicyAttachment(self, f"Managed{index}", role=self.resource.name, policy_arn=policy_arn)
+            )
         for policy_name, document in (spec.inline_policies or {}).items():
-            IamRolePolicy(
+            inline = IamRolePolicy(
                 self,
                 f"Inline-{policy_name}",
                 name=policy_name,
                 role=self.resource.id,
                 policy=json.dumps(document, sort_keys=True),
             )
+            self.dependables.append(inline)
 
     @property
     def role_arn(self) -> str:

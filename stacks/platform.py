@@ -99,5 +99,6 @@ class PlatformStack(AccountStack):
                     or None,
                     ignore_changes=ignore_changes_for(config, f"blueprint:{name.value}"),
                     existing_blueprint_id=settings.existing_blueprint_id,
+                    depends_on=self.blueprint_roles.dependables,
                 ),
             )

@@ -141,3 +141,24 @@ def test_example_keys_created_by_the_pipeline_name_the_deploy_role(example_stack
                 s for s in json.loads(key["policy"])["Statement"] if s["Sid"] == "KeyPolicyManagedByThePipeline"
             ]
             assert managers[0]["Principal"] == {"AWS": [f"arn:aws:iam::{account_id}:role/smus-deploy"]}, stack
+
+
+def test_a_domain_waits_for_its_created_roles_policies_and_not_for_given_roles() -> None:
+    stack = new_stack()
+    make_domain(stack)
+    waits = only(synth(stack), "aws_datazone_domain")["depends_on"]
+    assert sum(entry.startswith("aws_iam_role_policy_attachment.") for entry in waits) == 2, waits
+    assert sum(entry.startswith("aws_iam_role.") for entry in waits) == 2, waits
+    given = new_stack()
+    make_domain(given, execution_role_arn=ROLE, service_role_arn=ROLE)
+    assert "depends_on" not in only(synth(given), "aws_datazone_domain")
+
+
+def test_example_blueprint_configurations_wait_for_created_blueprint_roles(example_stacks: dict[str, StackDoc]) -> None:
+    dev = all_of(example_stacks["dev-platform"], "aws_datazone_environment_blueprint_configuration").values()
+    assert dev
+    for config in dev:
+        assert any(e.startswith("aws_iam_role_policy_attachment.") for e in config["depends_on"]), config
+        assert any(e.startswith("aws_iam_role_policy.") for e in config["depends_on"]), config
+    prod = all_of(example_stacks["prod-platform"], "aws_datazone_environment_blueprint_configuration").values()
+    assert prod and all("depends_on" not in config for config in prod)
