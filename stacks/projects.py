@@ -13,8 +13,10 @@ from constructs import Construct
 from config.errors import ConfigError, ConfigIssue
 from config.loader import LoadedAccount
 from config.models import MemberSettings
+from smus_constructs.access import DomainPrincipals
 from smus_constructs.blueprint_names import BEDROCK_BLUEPRINTS
-from smus_constructs.grants import PolicyGrant, principal_key
+from smus_constructs.domain import SingleSignOn
+from smus_constructs.grants import GroupPrincipal, PolicyGrant, UserPrincipal, principal_key
 from smus_constructs.patterns import partition_of
 from smus_constructs.policy_types import BLUEPRINT_POLICIES, GrantPolicy
 from smus_constructs.project import MemberDesignation, MemberKind, ProjectMember, ProjectProps, UnifiedStudioProject
@@ -113,6 +115,7 @@ class ProjectsStack(AccountStack):
                     execution_role_arn=execution_role_arn,
                 ),
             )
+        self._register_template_members(platform)
         project_ids = {name: project.project_id for name, project in self.projects.items()}
         self.grants: list[PolicyGrant] = []
         for unit in config.domain_units:
@@ -166,3 +169,39 @@ class ProjectsStack(AccountStack):
         )
         self.execution_roles[project_name] = role
         return role.role_arn
+
+    def _register_template_members(self, platform: PlatformStack) -> None:
+        """Members a project class adds itself (template defaults) are not in the file, so the platform layer did not
+        register them; register them here, and make their memberships wait for the profiles."""
+        known = {(MemberKind.USER, i) for i in platform.principals.user_profiles} | {
+            (MemberKind.GROUP, i) for i in platform.principals.group_profiles
+        }
+        missing = {
+            (member.kind, member.identifier)
+            for project in self.projects.values()
+            for member in project.members
+            if (member.kind, member.identifier) not in known
+        }
+        if not missing:
+            return
+        principals = DomainPrincipals(
+            self,
+            "TemplateMembers",
+            domain=platform.domain,
+            principals=[
+                UserPrincipal(user_identifier=i) if kind is MemberKind.USER else GroupPrincipal(group_identifier=i)
+                for kind, i in sorted(missing)
+            ],
+            identity_center=platform.domain.props.single_sign_on is SingleSignOn.IAM_IDENTITY_CENTER,
+        )
+        profiles = {
+            **{(MemberKind.USER, i): p for i, p in principals.user_profiles.items()},
+            **{(MemberKind.GROUP, i): p for i, p in principals.group_profiles.items()},
+        }
+        for project in self.projects.values():
+            for member, membership in zip(project.members, project.memberships, strict=True):
+                profile = profiles.get((member.kind, member.identifier))
+                if profile is not None:
+                    membership.add_override(
+                        "depends_on", [f"{profile.terraform_resource_type}.{profile.friendly_unique_id}"]
+                    )

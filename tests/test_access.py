@@ -395,3 +395,21 @@ def test_protected_example_account_has_no_all_users_creation_grant(example_stack
         assert not [
             g for g in grants_of(example_stacks[name]) if g["principal"].get("user", {}).get("all_users_grant_filter")
         ]
+
+
+def test_members_a_template_adds_get_a_profile_and_their_memberships_wait_for_it(
+    example_stacks: dict[str, StackDoc],
+) -> None:
+    projects = example_stacks["dev-projects"]["resource"]
+    (profile_name, profile) = next(iter(projects["awscc_datazone_group_profile"].items()))
+    assert profile["group_identifier"] == "model-risk-reviewers"
+    platform_groups = example_stacks["dev-platform"]["resource"]["awscc_datazone_group_profile"].values()
+    assert "model-risk-reviewers" not in {g["group_identifier"] for g in platform_groups}
+    reviewers = [
+        m
+        for m in projects["awscc_datazone_project_membership"].values()
+        if m["member"].get("group_identifier") == "model-risk-reviewers"
+    ]
+    assert reviewers and all(m["depends_on"] == [f"awscc_datazone_group_profile.{profile_name}"] for m in reviewers)
+    others = [m for m in projects["awscc_datazone_project_membership"].values() if m not in reviewers]
+    assert others and all("depends_on" not in m for m in others)
