@@ -55,7 +55,8 @@ checkov-install: $(CHECKOV_STAMP)
 checkov: synth $(CHECKOV_STAMP)
 	$(PIPENV) run python -m smus_cli.checkov_gate cdktf.out
 
-$(PY_STAMP): Pipfile.lock pyproject.toml
+# Order-only on Node: the warm-up must start the jsii kernel on the project's Node 22, not the system Node 20.
+$(PY_STAMP): Pipfile.lock pyproject.toml | $(NODE_STAMP)
 	@$(PYTHON) -m pipenv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check pipenv
 	$(PIPENV) sync --dev
 	$(PIPENV) run python -m smus_cli.warmup
