@@ -67,11 +67,14 @@ def guard(
         Path | None, typer.Option("--allow-list", help="Reviewed exceptions. default: config/guard-allowlist.toml")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the machine-readable report instead.")] = False,
+    stack: Annotated[
+        str | None, typer.Option("--stack", help="The stack the plan is of; only its allow-list entries apply.")
+    ] = None,
 ) -> None:
     """Fail (exit 1) when the plan deletes, replaces or forgets a protected resource; exit 2 on unreadable input."""
     from smus_cli.guard import run_guard
 
-    raise typer.Exit(run_guard(plan, allow_list, as_json=as_json, out=out, err=err))
+    raise typer.Exit(run_guard(plan, allow_list, as_json=as_json, out=out, err=err, stack=stack))
 
 
 @app.command("diff-envs")

@@ -56,6 +56,9 @@ class AllowEntry(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
+    #: The stack the plan is of, e.g. `dev-platform`. Logical IDs repeat across accounts (every account's domain is
+    #: `aws_datazone_domain.Domain_66AC69E0`), so an entry without its stack would let the change through everywhere.
+    stack: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{1,30}-(bootstrap|platform|projects|ops)$")]
     #: The full resource address as `terraform show -json` prints it, e.g. `aws_datazone_domain.Domain_Resource_0A1B`.
     address: Annotated[str, Field(min_length=1)]
     action: Literal["delete", "replace", "forget"]
@@ -120,11 +123,15 @@ class GuardReport:
         return EXIT_PASS if self.passed else EXIT_DESTRUCTIVE
 
 
-def evaluate(plan: Plan, allow_list: AllowList, today: date | None = None) -> GuardReport:
-    """Classify every destructive change in ``plan``; the plan passes when none is blocked."""
+def evaluate(plan: Plan, allow_list: AllowList, today: date | None = None, stack: str | None = None) -> GuardReport:
+    """Classify every destructive change in ``plan`` (of ``stack``); the plan passes when none is blocked.
+
+    Only entries for ``stack`` apply; without a stack no entry does, so an unnamed plan can never be waved through.
+    """
     today = today or datetime.now(UTC).date()
-    live = [entry for entry in allow_list.allow if entry.expires >= today]
-    expired = [entry for entry in allow_list.allow if entry.expires < today]
+    mine = [entry for entry in allow_list.allow if stack is not None and entry.stack == stack]
+    live = [entry for entry in mine if entry.expires >= today]
+    expired = [entry for entry in mine if entry.expires < today]
     used: set[AllowEntry] = set()
     findings = []
     for change in plan.resource_changes:
@@ -262,7 +269,15 @@ def _entries_json(entries: Iterable[AllowEntry]) -> list[dict[str, str]]:
     ]
 
 
-def run_guard(plan_path: Path, allow_list_path: Path | None, *, as_json: bool, out: Console, err: Console) -> int:
+def run_guard(
+    plan_path: Path,
+    allow_list_path: Path | None,
+    *,
+    as_json: bool,
+    out: Console,
+    err: Console,
+    stack: str | None = None,
+) -> int:
     """The `smus guard` command: read, evaluate, print; returns the exit code. Bad input never passes."""
     from config.errors import ConfigError
     from smus_cli.plan_model import PlanFormatError, load_plan
@@ -275,7 +290,7 @@ def run_guard(plan_path: Path, allow_list_path: Path | None, *, as_json: bool, o
         if as_json:
             _print_json(out, {"passed": False, "exit_code": EXIT_BAD_INPUT, "error": str(error)})
         return EXIT_BAD_INPUT
-    report = evaluate(plan, allow_list)
+    report = evaluate(plan, allow_list, stack=stack)
     if as_json:
         _print_json(out, as_json_report(report))
     else:

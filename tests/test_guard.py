@@ -168,7 +168,13 @@ def test_adoption_plan_with_imports_passes_and_lists_what_it_imports() -> None:
 
 
 def test_live_entry_allows_its_address_and_expired_entry_is_ignored_and_reported() -> None:
-    code, report = guard_json(str(PLANS / "allow-list-case.json"), "--allow-list", str(PLANS / "allow-list-mixed.toml"))
+    code, report = guard_json(
+        str(PLANS / "allow-list-case.json"),
+        "--allow-list",
+        str(PLANS / "allow-list-mixed.toml"),
+        "--stack",
+        "dev-platform",
+    )
     assert code == 1, "the domain's entry has expired, so its replacement must still fail"
     assert finding(report, KEY)["verdict"] == "allowed"
     assert "CHG-3107" in finding(report, KEY)["note"]
@@ -178,27 +184,37 @@ def test_live_entry_allows_its_address_and_expired_entry_is_ignored_and_reported
 
 
 def test_expired_entry_is_reported_in_the_table_output() -> None:
-    _, output = guard(str(PLANS / "allow-list-case.json"), "--allow-list", str(PLANS / "allow-list-mixed.toml"))
+    _, output = guard(
+        str(PLANS / "allow-list-case.json"),
+        "--allow-list",
+        str(PLANS / "allow-list-mixed.toml"),
+        "--stack",
+        "dev-platform",
+    )
     assert f"expired allow-list entry (ignored): {DOMAIN} replace, expired 2024-01-31" in output
 
 
 def entry(address: str, action: Literal["delete", "replace", "forget"], expires: date) -> AllowEntry:
-    return AllowEntry(address=address, action=action, reason="CHG-1: reviewed and safe", expires=expires)
+    return AllowEntry(
+        stack="dev-platform", address=address, action=action, reason="CHG-1: reviewed and safe", expires=expires
+    )
 
 
 def test_entry_counts_through_its_expiry_day_and_not_after() -> None:
     plan = load_plan(PLANS / "project-delete.json")
     address = "awscc_datazone_project.Project-customer-360_EF16AEB2"
     allow = AllowList(allow=[entry(address, "delete", date(2026, 3, 31))])
-    assert evaluate(plan, allow, today=date(2026, 3, 31)).passed
-    late = evaluate(plan, allow, today=date(2026, 4, 1))
+    assert evaluate(plan, allow, today=date(2026, 3, 31), stack="dev-platform").passed
+    late = evaluate(plan, allow, today=date(2026, 4, 1), stack="dev-platform")
     assert not late.passed
     assert [e.address for e in late.expired_entries] == [address]
 
 
 def test_entry_for_another_action_does_not_allow() -> None:
     plan = load_plan(PLANS / "domain-replace-kms-key.json")
-    report = evaluate(plan, AllowList(allow=[entry(DOMAIN, "delete", date(2099, 1, 1))]), today=date(2026, 1, 1))
+    report = evaluate(
+        plan, AllowList(allow=[entry(DOMAIN, "delete", date(2099, 1, 1))]), today=date(2026, 1, 1), stack="dev-platform"
+    )
     assert not report.passed, "an entry for 'delete' must not permit a replacement"
     assert [e.action for e in report.unused_entries] == ["delete"]
 
@@ -281,3 +297,24 @@ def test_migration_tools_do_not_load_cdktn() -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
     assert result.returncode == 0, f"heavy modules imported: {result.stdout}{result.stderr}"
+
+
+def test_an_entry_applies_to_its_own_stack_only() -> None:
+    plan = load_plan(PLANS / "project-delete.json")
+    address = "awscc_datazone_project.Project-customer-360_EF16AEB2"
+    allow = AllowList(allow=[entry(address, "delete", date(2099, 1, 1))])
+    assert evaluate(plan, allow, today=date(2026, 1, 1), stack="dev-platform").passed
+    for other in ("prod-platform", None):
+        report = evaluate(plan, allow, today=date(2026, 1, 1), stack=other)
+        assert not report.passed, f"an entry for dev-platform must not allow the same address in {other}"
+        assert report.unused_entries == []
+
+
+def test_an_entry_without_a_stack_is_refused(tmp_path: Path) -> None:
+    listing = tmp_path / "allow.toml"
+    listing.write_text(
+        '[[allow]]\naddress = "aws_kms_key.K"\naction = "delete"\nreason = "CHG-1: reviewed"\nexpires = 2099-01-01\n'
+    )
+    code, output = guard(str(PLANS / "moved-only.json"), "--allow-list", str(listing))
+    assert code == 2
+    assert "allow[0].stack" in " ".join(output.split())
