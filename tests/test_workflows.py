@@ -198,7 +198,7 @@ def test_pull_request_plans_run_the_guard_and_keep_a_readable_summary() -> None:
     names = [step.get("name") for step in plan_job["steps"]]
     assert names.index("Plan") < names.index("Readable summary") < names.index("Replacement guard")
     guard = step_named("pull-request.yml", "plan", "Replacement guard")["run"]
-    assert 'smus guard "$out/plan.json" --json' in guard and 'exit "$status"' in guard
+    assert 'smus guard "$out/plan.json" --stack "$STACK" --json' in guard and 'exit "$status"' in guard
     upload = plan_job["steps"][-1]
     assert upload["uses"].startswith("actions/upload-artifact") and upload["if"] == "always()"
     assert "-lock=false" in step_named("pull-request.yml", "plan", "Plan")["run"]
