@@ -74,6 +74,53 @@ def load_account(path: Path) -> LoadedAccount:
     return LoadedAccount(path=path, config=config)
 
 
+# Arguments Terraform can be told to ignore, per resource kind (the provider schemas' configurable arguments); an
+# unknown name would otherwise only fail at plan with "Unsupported attribute".
+IGNORABLE_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "domain": frozenset(
+        {
+            "description",
+            "domain_execution_role",
+            "kms_key_identifier",
+            "name",
+            "service_role",
+            "single_sign_on",
+            "skip_deletion_check",
+            "tags",
+        }
+    ),
+    "blueprint": frozenset(
+        {
+            "enabled_regions",
+            "global_parameters",
+            "manage_access_role_arn",
+            "provisioning_role_arn",
+            "regional_parameters",
+        }
+    ),
+    "profile": frozenset(
+        {
+            "allow_custom_project_resource_tags",
+            "description",
+            "domain_unit_identifier",
+            "environment_configurations",
+            "project_resource_tags",
+            "status",
+        }
+    ),
+    "project": frozenset(
+        {
+            "description",
+            "domain_unit_id",
+            "glossary_terms",
+            "project_profile_version",
+            "resource_tags",
+            "user_parameters",
+        }
+    ),
+}
+
+
 def _dotted(loc: Iterable[int | str]) -> str:
     text = ""
     for part in loc:
@@ -225,6 +272,14 @@ def _reference_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue
                 f"ignore_changes[{index}].resource",
                 entry.resource,
                 f"a {kind} defined in this file: {sorted(known)}",
+            )
+        attribute = entry.attribute.split(".")[0].split("[")[0]
+        if attribute not in IGNORABLE_ATTRIBUTES[kind]:
+            yield ConfigIssue(
+                path,
+                f"ignore_changes[{index}].attribute",
+                entry.attribute,
+                f"an argument of the {kind}'s resource: {', '.join(sorted(IGNORABLE_ATTRIBUTES[kind]))}",
             )
 
 

@@ -391,6 +391,7 @@ def test_example_memberships_are_per_project(example_stacks: dict[str, StackDoc]
 
 
 def test_protected_example_account_has_no_all_users_creation_grant(example_stacks: dict[str, StackDoc]) -> None:
+    assert len(grants_of(example_stacks["prod-projects"])) >= 3, "prod has creator, member-pool and glossary grants"
     for name in ("prod-platform", "prod-projects"):
         assert not [
             g for g in grants_of(example_stacks[name]) if g["principal"].get("user", {}).get("all_users_grant_filter")

@@ -237,3 +237,15 @@ def test_cli_exits_2_with_the_message_and_no_output(tmp_path: Path) -> None:
     assert result.returncode == 2, result.stderr
     assert "dev.toml: account.account_id = '1111': expected 12 digits" in " ".join(result.stderr.split())
     assert not outdir.exists()
+
+
+def test_an_ignore_changes_attribute_the_resource_does_not_have_is_named(tmp_path: Path) -> None:
+    config_dir = tmp_path / "accounts"
+    shutil.copytree(DEFAULT_CONFIG_DIR, config_dir)
+    prod = config_dir / "prod.toml"
+    prod.write_text(prod.read_text().replace('attribute = "domain_execution_role"', 'attribute = "domain_exec_role"'))
+    with pytest.raises(ConfigError) as caught:
+        load_estate(config_dir)
+    (issue,) = caught.value.issues
+    assert (issue.field, issue.value) == ("ignore_changes[0].attribute", "domain_exec_role")
+    assert "domain_execution_role" in issue.accepted and issue.file == prod

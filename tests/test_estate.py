@@ -121,10 +121,13 @@ def test_projects_layer_reads_the_platform_layer_through_remote_state(example_st
 
 
 def test_project_and_profile_names_meet_the_aws_pattern(example_stacks: dict[str, StackDoc]) -> None:
+    checked = 0
     for stack, doc in example_stacks.items():
         for rtype in ("awscc_datazone_project", "awscc_datazone_project_profile"):
             for body in resources(doc).get(rtype, {}).values():
+                checked += 1
                 assert NAME.match(body["name"]), f"{stack}: {rtype} name {body['name']!r}"
+    assert checked == 7 + 6, "3 + 2 + 2 projects and 2 profiles per account"
 
 
 def test_example_estate_uses_the_example_subclass_and_a_bedrock_blueprint(example_stacks: dict[str, StackDoc]) -> None:
