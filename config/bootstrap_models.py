@@ -6,21 +6,31 @@ deploy_role_arn`, which the platform and projects stacks already use, so the two
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from config.operations_models import DEFAULT_BRANCH
 from smus_constructs.pipeline_rules import (
     ACCEPTED_BUCKET,
     ACCEPTED_OIDC_PROVIDER_ARN,
+    ACCEPTED_PLAN_SUBJECT,
     ACCEPTED_REPOSITORY,
     ACCEPTED_SUBJECT,
     BUCKET_NAME,
     GITHUB_REPOSITORY,
     GITHUB_SUBJECT,
+    IAM_ROLE_NAME,
     OIDC_PROVIDER_ARN,
+    PLAN_SUBJECT,
+    default_plan_role_name,
+    role_arn,
+    split_role_arn,
 )
 from smus_constructs.service_linked_role_names import ServiceLinkedRoleName
+
+if TYPE_CHECKING:
+    from config.models import AccountConfig
 
 
 def _repository(value: str) -> str:
@@ -37,6 +47,23 @@ def _subject(value: str) -> str:
         )
     if not GITHUB_SUBJECT.match(value):
         raise ValueError(f"expected {ACCEPTED_SUBJECT}")
+    return value
+
+
+def _plan_subject(value: str) -> str:
+    if value.startswith("repo:"):
+        raise ValueError(
+            "expected the part after 'repo:<owner>/<name>:' only (the repository comes from github_repository), "
+            f"i.e. {ACCEPTED_PLAN_SUBJECT}"
+        )
+    if not PLAN_SUBJECT.match(value):
+        raise ValueError(f"expected {ACCEPTED_PLAN_SUBJECT}")
+    return value
+
+
+def _role_name(value: str) -> str:
+    if not IAM_ROLE_NAME.match(value):
+        raise ValueError("expected an IAM role name: 1-64 of letters, digits and '+=,.@_-', e.g. 'smus-plan'")
     return value
 
 
@@ -67,6 +94,7 @@ def _unique_subjects(values: list[str]) -> list[str]:
 
 
 GithubSubject = Annotated[str, AfterValidator(_subject)]
+PlanSubject = Annotated[str, AfterValidator(_plan_subject)]
 
 
 class BootstrapSettings(BaseModel):
@@ -79,6 +107,15 @@ class BootstrapSettings(BaseModel):
     #: Where in that repository a deploy may run from: GitHub environments or branches, compared exactly.
     #: Use a GitHub environment with required reviewers for protected accounts, e.g. ["environment:prod"].
     github_subjects: Annotated[list[GithubSubject], Field(min_length=1), AfterValidator(_unique_subjects)]
+    #: default: ["pull_request"]. Where in that repository a *plan* may run from, with the read-only plan role: any
+    #: pull-request job, GitHub environments or branches, compared exactly. The scheduled drift job's own subject
+    #: (`environment:<[operations] plan_github_environment>`, else `ref:refs/heads/main`) is trusted as well.
+    plan_subjects: Annotated[list[PlanSubject], Field(min_length=1), AfterValidator(_unique_subjects)] = [
+        "pull_request"
+    ]
+    #: default: the deploy role's name with '-deploy' replaced by '-plan' ('smus-deploy' -> 'smus-plan'), on the
+    #: deploy role's path. The read-only role pull-request and drift plans run with.
+    plan_role_name: Annotated[str, AfterValidator(_role_name)] | None = None
     #: default: false - the account already has a GitHub OIDC provider (there can be only one per URL).
     create_oidc_provider: bool = False
     #: default: the provider's standard ARN in this account. Only with create_oidc_provider = false.
@@ -100,3 +137,17 @@ class BootstrapSettings(BaseModel):
                 "the account can have only one GitHub OIDC provider"
             )
         return self
+
+
+def plan_role_arn(config: AccountConfig) -> str:
+    """The plan role's ARN: the deploy role's partition, account and path, and `[bootstrap] plan_role_name`."""
+    partition, account_id, path, deploy_name = split_role_arn(config.account.deploy_role_arn)
+    name = config.bootstrap.plan_role_name or default_plan_role_name(deploy_name)
+    return role_arn(partition, account_id, path, name)
+
+
+def plan_role_subjects(config: AccountConfig, branch: str = DEFAULT_BRANCH) -> list[str]:
+    """What the plan role trusts: `[bootstrap] plan_subjects` and the scheduled drift job's subject."""
+    chosen = config.operations.plan_github_environment
+    drift = f"environment:{chosen}" if chosen is not None else f"ref:refs/heads/{branch}"
+    return sorted({*config.bootstrap.plan_subjects, drift})

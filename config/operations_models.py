@@ -70,9 +70,9 @@ class OperationsSettings(BaseModel):
     quota_threshold_percent: Annotated[int, Field(ge=1, le=100)] = 80
     #: default: 24. Hours without a completed drift run before the heartbeat alarm fires (the job runs every 6 hours).
     heartbeat_hours: Annotated[int, Field(ge=1, le=24)] = 24
-    #: default: the account's deploy environment, or none when it trusts refs/heads/main. The GitHub environment the
-    #: pull-request plan and the scheduled drift job run in; it must be one of [bootstrap] github_subjects. Set it
-    #: when the deploy environment has required reviewers, or every scheduled drift run waits for an approval.
+    #: default: none (the drift job runs on refs/heads/main). The GitHub environment the scheduled drift job runs in,
+    #: with the read-only plan role, which trusts it; it must (still) be one of [bootstrap] github_subjects.
+    #: Pull-request plans never run in an environment.
     plan_github_environment: GithubEnvironment | None = None
     #: default: true. The AWS Config rules (state bucket, mandatory tags). Turn off where an organisation
     #: conformance pack already deploys the same rules into the account.

@@ -165,6 +165,17 @@ def ci_matrix(
     )
 
 
+@app.command("plan-override")
+def plan_override(
+    config_dir: ConfigDir = DEFAULT_CONFIG_DIR,
+    outdir: Annotated[Path, typer.Option("--outdir", help="The synth output folder.")] = Path("cdktf.out"),
+) -> None:
+    """Make every CI stack in OUTDIR plan with its account's read-only plan role (writes an override file each)."""
+    from smus_cli.plan_override import run_plan_override
+
+    raise typer.Exit(run_plan_override(config_dir, outdir, err=err))
+
+
 @app.command()
 def evidence(
     config_dir: ConfigDir = DEFAULT_CONFIG_DIR,

@@ -1,16 +1,17 @@
 """`smus ci-matrix`: what the GitHub workflows need to know about each account, read from config, never copied.
 
-The deploy role ARN, the region, the stacks in apply order, the metric namespace and - the subtle part - which GitHub
-environment each kind of job must run in. GitHub's OIDC token names the job's environment in its `sub` claim when the
-job has one (`repo:<owner>/<name>:environment:<env>`) and the branch otherwise (`repo:...:ref:refs/heads/main`); a
-pull-request job without an environment gets `repo:...:pull_request`, which the deploy role never trusts. So:
+The deploy and plan role ARNs, the region, the stacks in apply order, the metric namespace and - the subtle part -
+which GitHub environment each kind of job must run in. GitHub's OIDC token names the job's environment in its `sub`
+claim when the job has one (`repo:<owner>/<name>:environment:<env>`) and the branch otherwise
+(`repo:...:ref:refs/heads/main`); a pull-request job without an environment gets `repo:...:pull_request`, which the
+deploy role never trusts and the read-only plan role trusts by default. So:
 
-* deploy - the first environment `[bootstrap] github_subjects` trusts (its reviewers approve the apply); none when the
-  account trusts only `ref:refs/heads/main` (pushes to main deploy it).
-* drift - `[operations] plan_github_environment` if set; none when main is trusted; else the deploy environment
-  (which then gates every scheduled run on its reviewers: set plan_github_environment to avoid that).
-* pull request - `plan_github_environment`, else the deploy environment; without either the account cannot be planned
-  from a pull request at all, and the workflow says so instead of failing on credentials.
+* deploy (deploy role) - the first environment `[bootstrap] github_subjects` trusts (its reviewers approve the
+  apply); none when the account trusts only `ref:refs/heads/main` (pushes to main deploy it).
+* drift (plan role) - `[operations] plan_github_environment` if set, else none (the plan role trusts the drift job's
+  subject either way, see config.bootstrap_models.plan_role_subjects).
+* pull request (plan role) - never an environment: no approval, and no job of a pull request ever holds a role that
+  can write. An account whose `[bootstrap] plan_subjects` leaves out `pull_request` is not planned from pull requests.
 
 Reads config only (no synth, no providers): it runs in a second.
 """
@@ -25,6 +26,7 @@ from typing import Any, Literal
 
 from rich.console import Console
 
+from config.bootstrap_models import plan_role_arn
 from config.errors import ConfigError, ConfigIssue
 from config.loader import LoadedAccount, load_estate
 from config.operations_models import DEFAULT_BRANCH, operations_issues, trusted_environments, trusts_branch
@@ -42,21 +44,21 @@ class AccountTarget:
     account: str
     account_id: str
     region: str
+    #: The deploy role: deploy.yml only.
     role_arn: str
+    #: The read-only plan role: pull-request and drift plans.
+    plan_role_arn: str
     protected: bool
     deploy_environment: str
     drift_environment: str
-    pr_environment: str
+    #: Whether the plan role trusts pull-request jobs (`pull_request` in `[bootstrap] plan_subjects`).
+    pull_request_plans: bool
     metric_namespace: str
     domain_name: str
     #: '' when the platform stack creates the domain: the drift job looks it up by name.
     domain_id: str
     #: CI stacks in apply order, space-separated (a shell loop reads it as is).
     stacks: str
-
-    @property
-    def pull_request_plans(self) -> bool:
-        return self.pr_environment != ""
 
 
 def ci_stack_names(account_name: str) -> list[str]:
@@ -81,18 +83,17 @@ def account_target(loaded: LoadedAccount, branch: str = DEFAULT_BRANCH) -> Accou
     if issues:
         raise ConfigError(issues)
     deploy = environments[0] if environments else ""
-    chosen = config.operations.plan_github_environment
-    drift = chosen if chosen is not None else ("" if on_branch else deploy)
-    pull_request = chosen if chosen is not None else deploy
+    drift = config.operations.plan_github_environment or ""
     return AccountTarget(
         account=loaded.name,
         account_id=config.account.account_id,
         region=config.account.region,
         role_arn=config.account.deploy_role_arn,
+        plan_role_arn=plan_role_arn(config),
         protected=config.account.protected,
         deploy_environment=deploy,
         drift_environment=drift,
-        pr_environment=pull_request,
+        pull_request_plans="pull_request" in config.bootstrap.plan_subjects,
         metric_namespace=config.operations.metric_namespace,
         domain_name=config.domain.name,
         domain_id=config.domain.existing_id or "",
@@ -116,7 +117,6 @@ def ordered_targets(accounts: Sequence[LoadedAccount], branch: str = DEFAULT_BRA
 
 def _entry(target: AccountTarget, **extra: str) -> dict[str, Any]:
     entry: dict[str, Any] = asdict(target)
-    entry["pull_request_plans"] = target.pull_request_plans
     entry.update(extra)
     return entry
 
@@ -191,8 +191,8 @@ def run_ci_matrix(
             skipped = [s for s in target.stacks.split() if not filtered or s in wanted]
             if not target.pull_request_plans and skipped:
                 err.print(
-                    f"note: {', '.join(skipped)} not planned: account {target.account} trusts no GitHub environment "
-                    "a pull-request job could run in (set [operations] plan_github_environment to one it trusts)",
+                    f"note: {', '.join(skipped)} not planned: the plan role of account {target.account} does not "
+                    "trust pull-request jobs (add 'pull_request' to [bootstrap] plan_subjects)",
                     markup=False,
                 )
     if filtered and not ci:

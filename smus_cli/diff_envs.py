@@ -56,6 +56,8 @@ FIELD_COVERAGE: dict[str, str] = {
     "state.dynamodb_table": "compared as set or not",
     "bootstrap.github_repository": "compared",
     "bootstrap.github_subjects": "ignored: each account deploys from its own environment or branch",
+    "bootstrap.plan_subjects": "compared",
+    "bootstrap.plan_role_name": "compared",
     "bootstrap.create_oidc_provider": "ignored: whether the account already had a GitHub OIDC provider",
     "bootstrap.oidc_provider_arn": "ignored: an ARN in the account",
     "bootstrap.service_linked_roles": "compared",

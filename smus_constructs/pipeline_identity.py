@@ -10,6 +10,10 @@ re-assuming itself unless its trust says so; so the trust has a second statement
 session lasts at most an hour and the SDK refreshes it from the web-identity session, which therefore must outlive the
 longest apply (awscc waits up to 120 minutes per DataZone resource): hence a four-hour maximum session.
 
+Pull-request and drift plans get a second, read-only role (:class:`GithubPlanRole`, :func:`plan_permissions`): it may
+be trusted by every pull-request job because it can change nothing; the plan job points the stacks' `assume_role` at
+it (``smus plan-override``), so it re-assumes itself exactly like the deploy role.
+
 Permissions are pure data (:func:`deploy_permissions`), so tests and governance rules read the same document AWS gets.
 """
 
@@ -30,6 +34,7 @@ from smus_constructs.iam import DATAZONE_PRINCIPAL, SERVICE_ROLE_PATH, PolicyDoc
 from smus_constructs.ops_metrics import OPS_ACTIONS_BY_TYPE
 from smus_constructs.pipeline_rules import (
     ACCEPTED_OIDC_PROVIDER_ARN,
+    ACCEPTED_PLAN_SUBJECT,
     ACCEPTED_REPOSITORY,
     ACCEPTED_SUBJECT,
     GITHUB_OIDC_HOST,
@@ -39,17 +44,21 @@ from smus_constructs.pipeline_rules import (
     IAM_PATH,
     IAM_ROLE_NAME,
     OIDC_PROVIDER_ARN,
+    PLAN_SUBJECT,
     STS_AUDIENCE,
     role_arn,
 )
 
 #: Four hours: longer than the slowest apply (two awscc waits of up to 120 minutes would not fit in less).
 MAX_SESSION_SECONDS = 4 * 3600
+#: One hour: a plan job's timeout (the chained session lasts at most an hour anyway).
+PLAN_MAX_SESSION_SECONDS = 3600
 
 
-def check_subject(subject: str, *, path: str, prop: str = "subjects") -> str:
-    if not isinstance(subject, str) or not GITHUB_SUBJECT.match(subject):
-        raise PropValidationError(path, prop, subject, ACCEPTED_SUBJECT)
+def check_subject(subject: str, *, path: str, prop: str = "subjects", plan: bool = False) -> str:
+    pattern, accepted = (PLAN_SUBJECT, ACCEPTED_PLAN_SUBJECT) if plan else (GITHUB_SUBJECT, ACCEPTED_SUBJECT)
+    if not isinstance(subject, str) or not pattern.match(subject):
+        raise PropValidationError(path, prop, subject, accepted)
     return subject
 
 
@@ -451,6 +460,132 @@ def ops_statements(scope: DeployScope) -> list[Statement]:
     return statements
 
 
+# Read-only counterparts of the deploy role's actions: what `terraform plan` calls to refresh what the stacks manage.
+READ_PREFIXES = ("Describe", "Get", "List", "Search")
+
+
+def _reads(actions: Sequence[str]) -> list[str]:
+    return sorted({action for action in actions if action.split(":", 1)[1].startswith(READ_PREFIXES)})
+
+
+PLAN_DATAZONE_DOMAIN_ACTIONS = _reads(DATAZONE_DOMAIN_ACTIONS)
+PLAN_DATAZONE_ACCOUNT_ACTIONS = _reads(DATAZONE_ACCOUNT_ACTIONS)
+PLAN_CLOUD_CONTROL_ACTIONS = ["cloudformation:GetResource", "cloudformation:ListResources"]
+PLAN_ROLE_ACTIONS = [
+    "iam:GetRole",
+    "iam:GetRolePolicy",
+    "iam:ListAttachedRolePolicies",
+    "iam:ListRolePolicies",
+    "iam:ListRoleTags",
+]
+PLAN_KEY_ACTIONS = ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"]
+
+
+def plan_permissions(scope: DeployScope) -> PolicyDocument:
+    """The plan role's only policy: read this account's state and what the stacks manage; change nothing.
+
+    ``scope.self_role_arn`` is the *plan* role's ARN here. No state lock is taken: pull-request and drift plans run
+    with `-lock=false` (a plan must never make a deploy wait), so there is no `.tflock` write either. The one write is
+    PutMetricData into the drift namespace: the drift job reports its result with this role.
+    """
+    p, account, region = scope.partition, scope.account_id, scope.region
+    in_region = {"StringEquals": {"aws:RequestedRegion": region}}
+    roles = f"arn:{p}:iam::{account}:role{SERVICE_ROLE_PATH}{scope.role_name_prefix}-*"
+    statements: list[Statement] = [
+        {
+            "Sid": "StateBucket",
+            "Effect": "Allow",
+            "Action": ["s3:GetBucketLocation", "s3:ListBucket"],
+            "Resource": f"arn:{p}:s3:::{scope.state_bucket}",
+        },
+        {
+            "Sid": "ReadStateObjectsOfThisAccount",
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": f"arn:{p}:s3:::{scope.state_bucket}/{scope.state_prefix}*",
+        },
+        {
+            "Sid": "DecryptStateThroughS3",
+            "Effect": "Allow",
+            "Action": "kms:Decrypt",
+            "Resource": scope.state_key_arn,
+            "Condition": {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
+        },
+    ]
+    if scope.lock_table_name is not None:
+        # With a lock table the backend reads the state's digest item even when no lock is taken.
+        statements += [
+            {
+                "Sid": "ReadLockTable",
+                "Effect": "Allow",
+                "Action": ["dynamodb:DescribeTable", "dynamodb:GetItem"],
+                "Resource": f"arn:{p}:dynamodb:{region}:{account}:table/{scope.lock_table_name}",
+            },
+            {
+                "Sid": "DecryptLockTableThroughDynamoDB",
+                "Effect": "Allow",
+                "Action": ["kms:Decrypt", "kms:DescribeKey"],
+                "Resource": scope.state_key_arn,
+                "Condition": {"StringEquals": {"kms:ViaService": f"dynamodb.{region}.amazonaws.com"}},
+            },
+        ]
+    statements += [
+        {
+            "Sid": "ReadDataZoneDomainsOfThisAccount",
+            "Effect": "Allow",
+            "Action": PLAN_DATAZONE_DOMAIN_ACTIONS,
+            "Resource": f"arn:{p}:datazone:{region}:{account}:domain/*",
+        },
+        {
+            "Sid": "ListDataZoneDomains",
+            "Effect": "Allow",
+            "Action": PLAN_DATAZONE_ACCOUNT_ACTIONS,
+            "Resource": "*",
+            "Condition": in_region,
+        },
+        {
+            "Sid": "ReadThroughCloudControl",
+            "Effect": "Allow",
+            "Action": PLAN_CLOUD_CONTROL_ACTIONS,
+            "Resource": "*",
+            "Condition": in_region,
+        },
+        {
+            "Sid": "ReadEstateRoles",
+            "Effect": "Allow",
+            "Action": PLAN_ROLE_ACTIONS,
+            "Resource": roles,
+        },
+        {
+            "Sid": "ReadKeysTaggedForTheEstate",
+            "Effect": "Allow",
+            "Action": PLAN_KEY_ACTIONS,
+            "Resource": f"arn:{p}:kms:{region}:{account}:key/*",
+            "Condition": {"StringEquals": {"aws:ResourceTag/SmusStack": sorted(scope.managed_stack_tags)}},
+        },
+        {
+            "Sid": "ListKeyAliases",
+            "Effect": "Allow",
+            "Action": "kms:ListAliases",
+            "Resource": "*",
+            "Condition": in_region,
+        },
+        {
+            "Sid": "ReassumeThisRole",
+            "Effect": "Allow",
+            "Action": "sts:AssumeRole",
+            "Resource": scope.self_role_arn,
+        },
+    ]
+    for statement in ops_statements(scope):
+        actions = statement["Action"]
+        if statement["Sid"] == "DriftJobMetricsInItsNamespace":
+            statements.append(statement)
+        elif isinstance(actions, list):
+            statements.append({**statement, "Sid": f"Read{statement['Sid']}", "Action": _reads(actions)})
+    return policy_document(*statements)
+
+
 class GithubOidcProvider(Construct):
     """The account's IAM OIDC provider for GitHub Actions (`aws_iam_openid_connect_provider`, child ``Resource``).
 
@@ -496,6 +631,10 @@ class GithubDeployRoleProps:
 class GithubDeployRole(Construct):
     """The CI deploy role (child ``Resource``); its permissions are added as inline policies."""
 
+    #: Whether `pull_request` may be a subject (only for a role that can change nothing).
+    plan_subjects: bool = False
+    max_session_seconds: int = MAX_SESSION_SECONDS
+
     def __init__(self, scope: Construct, id: str, props: GithubDeployRoleProps) -> None:
         super().__init__(scope, id)
         path = self.node.path
@@ -508,9 +647,10 @@ class GithubDeployRole(Construct):
         if not isinstance(props.repository, str) or not GITHUB_REPOSITORY.match(props.repository):
             raise PropValidationError(path, "repository", props.repository, ACCEPTED_REPOSITORY)
         if isinstance(props.subjects, str) or not props.subjects:
-            raise PropValidationError(path, "subjects", props.subjects, f"a non-empty list of {ACCEPTED_SUBJECT}")
+            accepted = ACCEPTED_PLAN_SUBJECT if self.plan_subjects else ACCEPTED_SUBJECT
+            raise PropValidationError(path, "subjects", props.subjects, f"a non-empty list of {accepted}")
         for subject in props.subjects:
-            check_subject(subject, path=path)
+            check_subject(subject, path=path, plan=self.plan_subjects)
         if not patterns.is_token(props.oidc_provider_arn) and not OIDC_PROVIDER_ARN.match(props.oidc_provider_arn):
             raise PropValidationError(path, "oidc_provider_arn", props.oidc_provider_arn, ACCEPTED_OIDC_PROVIDER_ARN)
 
@@ -530,7 +670,7 @@ class GithubDeployRole(Construct):
             path=props.path,
             description=props.description,
             assume_role_policy=json.dumps(self.trust, sort_keys=True),
-            max_session_duration=MAX_SESSION_SECONDS,
+            max_session_duration=self.max_session_seconds,
             tags=dict(props.tags) or None,
         )
 
@@ -551,3 +691,13 @@ class GithubDeployRole(Construct):
     @property
     def role_name(self) -> str:
         return self.resource.name
+
+
+class GithubPlanRole(GithubDeployRole):
+    """The read-only CI plan role (child ``Resource``): same trust shape, `pull_request` allowed, one-hour sessions.
+
+    Give it :func:`plan_permissions` and nothing else.
+    """
+
+    plan_subjects = True
+    max_session_seconds = PLAN_MAX_SESSION_SECONDS

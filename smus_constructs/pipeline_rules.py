@@ -16,6 +16,8 @@ STS_AUDIENCE = "sts.amazonaws.com"
 
 GITHUB_REPOSITORY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
 GITHUB_SUBJECT = re.compile(r"^(environment:[A-Za-z0-9_.-]{1,255}|ref:refs/(heads|tags)/[A-Za-z0-9_./-]{1,255})$")
+#: What the read-only plan role may trust: pull requests too (it can change nothing), but not tags, and no wildcard.
+PLAN_SUBJECT = re.compile(r"^(pull_request|environment:[A-Za-z0-9_.-]{1,255}|ref:refs/heads/[A-Za-z0-9_./-]{1,255})$")
 OIDC_PROVIDER_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:oidc-provider/token\.actions\.githubusercontent\.com$")
 ROLE_ARN_PARTS = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):role(/(?:[\w+=,.@-]+/)*)([\w+=,.@-]{1,64})$")
 IAM_PATH = re.compile(r"^/([\w+=,.@-]+/)*$")
@@ -26,6 +28,10 @@ TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
 ACCEPTED_SUBJECT = (
     "'environment:<name>', 'ref:refs/heads/<branch>' or 'ref:refs/tags/<tag>' with no wildcard, "
     "e.g. 'environment:prod' (pull_request is refused: any pull request would get the deploy role)"
+)
+ACCEPTED_PLAN_SUBJECT = (
+    "'pull_request', 'environment:<name>' or 'ref:refs/heads/<branch>' with no wildcard, "
+    "e.g. 'pull_request' (the part after 'repo:<owner>/<name>:')"
 )
 ACCEPTED_REPOSITORY = "a GitHub repository as 'owner/name', e.g. 'acme/smus-estate'"
 ACCEPTED_OIDC_PROVIDER_ARN = (
@@ -42,6 +48,12 @@ def github_oidc_provider_arn(partition: str, account_id: str) -> str:
 
 def role_arn(partition: str, account_id: str, path: str, name: str) -> str:
     return f"arn:{partition}:iam::{account_id}:role{path}{name}"
+
+
+def default_plan_role_name(deploy_role_name: str) -> str:
+    """'smus-deploy' -> 'smus-plan'; any other name gets '-plan' appended (cut to IAM's 64 characters)."""
+    stem = deploy_role_name.removesuffix("-deploy")
+    return f"{stem[:59]}-plan"
 
 
 def split_role_arn(arn: str) -> tuple[str, str, str, str]:

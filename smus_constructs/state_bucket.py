@@ -97,9 +97,18 @@ def state_bucket_policy(*, partition: str, account_id: str, bucket: str, key_arn
 
 
 def state_key_policy(
-    *, partition: str, account_id: str, region: str, user_role_arns: Sequence[str], lock_table: bool = False
+    *,
+    partition: str,
+    account_id: str,
+    region: str,
+    user_role_arns: Sequence[str],
+    lock_table: bool = False,
+    reader_role_arns: Sequence[str] = (),
 ) -> PolicyDocument:
-    """Key policy: the account administers the key; only the named roles use it, and only through S3 (and DynamoDB)."""
+    """Key policy: the account administers the key; only the named roles use it, and only through S3 (and DynamoDB).
+
+    Reader roles (the read-only plan role) may only decrypt, and only through the same services.
+    """
     services = [f"s3.{region}.amazonaws.com"]
     if lock_table:
         services.append(f"dynamodb.{region}.amazonaws.com")
@@ -122,6 +131,19 @@ def state_key_policy(
             },
         },
     ]
+    if reader_role_arns:
+        statements.append(
+            {
+                "Sid": "StateReadThroughStorage",
+                "Effect": "Allow",
+                "Principal": {"AWS": list(reader_role_arns)},
+                "Action": "kms:Decrypt",
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"kms:CallerAccount": account_id, "kms:ViaService": services},
+                },
+            }
+        )
     if lock_table:
         # DynamoDB encrypts a table with a customer-managed key through a grant made with the caller's rights.
         statements.append(
@@ -157,6 +179,8 @@ class StateBucketProps:
     access_log_bucket: str | None = None
     #: default: no DynamoDB lock table. Set: a table of that name, encrypted with the state key, with PITR.
     lock_table_name: str | None = None
+    #: default: none. Roles that only read state (the plan role): decrypt through S3 (and DynamoDB), nothing else.
+    reader_role_arns: Sequence[str] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -178,6 +202,10 @@ class StateBucket(Construct):
             raise PropValidationError(path, "user_role_arns", props.user_role_arns, "a non-empty list of role ARNs")
         for arn in props.user_role_arns:
             patterns.check(patterns.ROLE_ARN, arn, path=path, prop="user_role_arns")
+        if isinstance(props.reader_role_arns, str):
+            raise PropValidationError(path, "reader_role_arns", props.reader_role_arns, "a list of role ARNs")
+        for arn in props.reader_role_arns:
+            patterns.check(patterns.ROLE_ARN, arn, path=path, prop="reader_role_arns")
         if not 1 <= props.noncurrent_version_expiration_days <= 3650:
             raise PropValidationError(
                 path, "noncurrent_version_expiration_days", props.noncurrent_version_expiration_days, "1 to 3650 days"
@@ -197,6 +225,7 @@ class StateBucket(Construct):
             region=props.region,
             user_role_arns=props.user_role_arns,
             lock_table=props.lock_table_name is not None,
+            reader_role_arns=props.reader_role_arns,
         )
         self.key = KmsKey(
             self,

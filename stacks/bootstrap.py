@@ -8,17 +8,23 @@ only means importing these few resources again.
 After the first apply, copy the `state_kms_key_arn` output into `[state] kms_key_arn` of the account file: the bucket
 refuses state uploads encrypted with any other key.
 
+It also creates the read-only plan role pull-request and drift plans run with (`[bootstrap] plan_subjects`; named
+`[bootstrap] plan_role_name`, default the deploy role's name with '-plan' for '-deploy', on the same path).
+
 Names are taken from the account file, never repeated in it: the bucket is `[state] bucket`, the role name and path
 come from `[account] deploy_role_arn`, and the state prefix is the one the platform and projects stacks write under.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from cdktn import LocalBackend, TerraformOutput, TerraformStack
 from cdktn_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from constructs import Construct
 from pydantic import BaseModel
 
+from config.bootstrap_models import plan_role_arn, plan_role_subjects
 from config.loader import LoadedAccount
 from smus_constructs.iam import managed_policy_arn
 from smus_constructs.pipeline_identity import (
@@ -26,7 +32,9 @@ from smus_constructs.pipeline_identity import (
     GithubDeployRole,
     GithubDeployRoleProps,
     GithubOidcProvider,
+    GithubPlanRole,
     deploy_permissions,
+    plan_permissions,
 )
 from smus_constructs.pipeline_rules import github_oidc_provider_arn, split_role_arn
 from smus_constructs.service_linked_roles import ServiceLinkedRoles
@@ -110,6 +118,22 @@ class BootstrapStack(TerraformStack):
                 description=f"Deploys the {loaded.name} SageMaker Unified Studio estate from GitHub Actions",
             ),
         )
+        plan_arn = plan_role_arn(config)
+        _, _, plan_path, plan_name = split_role_arn(plan_arn)
+        self.plan_role = GithubPlanRole(
+            self,
+            "PlanRole",
+            GithubDeployRoleProps(
+                account_id=account.account_id,
+                region=account.region,
+                role_name=plan_name,
+                path=plan_path,
+                repository=settings.github_repository,
+                subjects=plan_role_subjects(config),
+                oidc_provider_arn=oidc_provider_arn,
+                description=f"Plans the {loaded.name} SageMaker Unified Studio estate from GitHub Actions (read-only)",
+            ),
+        )
         self.state = StateBucket(
             self,
             "State",
@@ -120,6 +144,7 @@ class BootstrapStack(TerraformStack):
                 # The created role's ARN (a reference, not the config string): KMS refuses a key policy naming a
                 # principal that does not exist yet, and the reference orders the role first.
                 user_role_arns=[self.deploy_role.role_arn],
+                reader_role_arns=[self.plan_role.role_arn],
                 noncurrent_version_expiration_days=settings.noncurrent_version_expiration_days,
                 noncurrent_versions_to_keep=settings.noncurrent_versions_to_keep,
                 access_log_bucket=settings.access_log_bucket,
@@ -127,7 +152,7 @@ class BootstrapStack(TerraformStack):
             ),
         )
 
-        given_roles = sorted(given_role_arns(config) - {account.deploy_role_arn})
+        given_roles = sorted(given_role_arns(config) - {account.deploy_role_arn, plan_arn})
         self.deploy_scope = DeployScope(
             partition=partition,
             account_id=account.account_id,
@@ -146,6 +171,8 @@ class BootstrapStack(TerraformStack):
             metric_namespace=config.operations.metric_namespace,
         )
         self.deploy_policy = self.deploy_role.add_inline_policy("DeployEstate", deploy_permissions(self.deploy_scope))
+        self.plan_scope = replace(self.deploy_scope, self_role_arn=plan_arn)
+        self.plan_policy = self.plan_role.add_inline_policy("PlanEstate", plan_permissions(self.plan_scope))
 
         self.service_linked_roles = ServiceLinkedRoles(self, "ServiceLinkedRoles", names=settings.service_linked_roles)
 
@@ -157,6 +184,7 @@ class BootstrapStack(TerraformStack):
             description="Copy into [state] kms_key_arn of the account file after the first apply",
         )
         TerraformOutput(self, "deploy_role_arn", value=self.deploy_role.role_arn)
+        TerraformOutput(self, "plan_role_arn", value=self.plan_role.role_arn)
 
 
 def given_role_arns(model: BaseModel) -> set[str]:

@@ -69,9 +69,14 @@ def bootstrap(example_stacks: dict[str, StackDoc], account: str) -> StackDoc:
     return example_stacks[f"{account}-bootstrap"]
 
 
-def address(doc: Doc, resource_type: str) -> str:
-    (name,) = all_of(doc, resource_type)
+def address(doc: Doc, resource_type: str, construct: str = "") -> str:
+    (name,) = [name for name in all_of(doc, resource_type) if name.startswith(construct)]
     return f"{resource_type}.{name}"
+
+
+def of_construct(doc: Doc, resource_type: str, construct: str) -> Doc:
+    """The single resource of a type created under ``construct`` (e.g. 'DeployRole' or 'PlanRole')."""
+    return all_of(doc, resource_type)[address(doc, resource_type, construct).split(".", 1)[1]]
 
 
 # --- GitHub trust -------------------------------------------------------------------------------------------------
@@ -570,7 +575,7 @@ def test_a_state_lock_table_in_config_is_created_and_granted(tmp_path: Path) -> 
     doc = synth(BootstrapStack(Testing.app(), load_account(dev)))
     table = only(doc, "aws_dynamodb_table")
     assert table["name"] == "acme-smus-locks" and table["point_in_time_recovery"] == {"enabled": True}
-    policy = statements(policy_of(only(doc, "aws_iam_role_policy")))
+    policy = statements(policy_of(of_construct(doc, "aws_iam_role_policy", "DeployRole")))
     assert policy["LockTable"]["Resource"] == "arn:aws:dynamodb:eu-west-1:111111111111:table/acme-smus-locks"
     key_policy = statements(policy_of(only(doc, "aws_kms_key")))
     assert (
@@ -597,7 +602,7 @@ def test_bootstrap_names_come_from_the_account_file(example_stacks: dict[str, St
     config = CONFIG[account]
     doc = bootstrap(example_stacks, account)
     assert only(doc, "aws_s3_bucket")["bucket"] == config.state.bucket
-    role = only(doc, "aws_iam_role")
+    role = of_construct(doc, "aws_iam_role", "DeployRole")
     _, account_id, path, name = split_role_arn(config.account.deploy_role_arn)
     assert (account_id, path, name) == (ACCOUNTS[account], role["path"], role["name"])
     assert doc["output"]["state_kms_key_arn"]["value"] == f"${{{address(doc, 'aws_kms_key')}.arn}}"
@@ -609,7 +614,7 @@ def test_example_trust_names_the_repository_subjects_and_provider(
 ) -> None:
     config = CONFIG[account]
     doc = bootstrap(example_stacks, account)
-    trust = statements(policy_of(only(doc, "aws_iam_role"), "assume_role_policy"))
+    trust = statements(policy_of(of_construct(doc, "aws_iam_role", "DeployRole"), "assume_role_policy"))
     github = trust["GithubActionsOfThisRepository"]
     if config.bootstrap.create_oidc_provider:
         expected_provider = f"${{{address(doc, 'aws_iam_openid_connect_provider')}.arn}}"
@@ -635,7 +640,7 @@ def test_example_key_and_bucket_policies(example_stacks: dict[str, StackDoc], ac
     key = only(doc, "aws_kms_key")
     assert key["enable_key_rotation"] is True
     use = statements(policy_of(key))["StateUseThroughStorage"]
-    assert use["Principal"] == {"AWS": [f"${{{address(doc, 'aws_iam_role')}.arn}}"]}
+    assert use["Principal"] == {"AWS": [f"${{{address(doc, 'aws_iam_role', 'DeployRole')}.arn}}"]}
     assert use["Condition"]["StringEquals"]["kms:ViaService"] == ["s3.eu-west-1.amazonaws.com"]
     bucket_policy = statements(policy_of(only(doc, "aws_s3_bucket_policy")))
     assert bucket_policy["DenyPrincipalsOfOtherAccounts"]["Condition"]["StringNotEquals"] == {
@@ -658,13 +663,13 @@ def test_only_prod_pre_creates_service_linked_roles_and_logs_state_access(exampl
 
 @pytest.mark.parametrize("account", ACCOUNTS)
 def test_example_deploy_policy_is_least_privilege(example_stacks: dict[str, StackDoc], account: str) -> None:
-    body = only(bootstrap(example_stacks, account), "aws_iam_role_policy")
+    body = of_construct(bootstrap(example_stacks, account), "aws_iam_role_policy", "DeployRole")
     assert len(json.dumps(json.loads(body["policy"]), separators=(",", ":"))) < 10240, "IAM inline policy size limit"
     assert_least_privilege(policy_of(body), f"{account}: ")
 
 
 def deploy_policy(example_stacks: dict[str, StackDoc], account: str) -> dict[str, Doc]:
-    return statements(policy_of(only(bootstrap(example_stacks, account), "aws_iam_role_policy")))
+    return statements(policy_of(of_construct(bootstrap(example_stacks, account), "aws_iam_role_policy", "DeployRole")))
 
 
 @pytest.mark.parametrize("account", ACCOUNTS)

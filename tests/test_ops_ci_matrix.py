@@ -41,26 +41,33 @@ def test_roles_regions_and_stacks_come_from_config_in_promotion_order() -> None:
         assert target.domain_name == loaded.config.domain.name
 
 
-def test_an_account_trusting_main_deploys_and_checks_drift_without_an_environment_but_cannot_plan_prs() -> None:
+def test_an_account_trusting_main_deploys_and_checks_drift_without_an_environment() -> None:
     target = account_target(dev())
-    assert (target.deploy_environment, target.drift_environment, target.pr_environment) == ("", "", "")
-    assert target.pull_request_plans is False
+    assert (target.deploy_environment, target.drift_environment) == ("", "")
+    assert target.pull_request_plans is True
 
 
-def test_an_account_trusting_an_environment_runs_every_job_in_it() -> None:
+def test_pull_requests_and_drift_plan_with_the_plan_role_and_never_in_the_deploy_environment() -> None:
     target = account_target(dev(subjects=["environment:dev"]))
-    assert (target.deploy_environment, target.drift_environment, target.pr_environment) == ("dev", "dev", "dev")
+    assert (target.deploy_environment, target.drift_environment) == ("dev", "")
+    assert target.role_arn == "arn:aws:iam::111111111111:role/smus-deploy"
+    assert target.plan_role_arn == "arn:aws:iam::111111111111:role/smus-plan"
 
 
-def test_a_plan_environment_keeps_scheduled_drift_and_prs_away_from_the_approval_gate() -> None:
+def test_a_plan_environment_is_the_drift_jobs_only() -> None:
     target = account_target(
         dev(subjects=["environment:dev", "environment:dev-plan"], plan_github_environment="dev-plan")
     )
-    assert (target.deploy_environment, target.drift_environment, target.pr_environment) == (
-        "dev",
-        "dev-plan",
-        "dev-plan",
-    )
+    assert (target.deploy_environment, target.drift_environment) == ("dev", "dev-plan")
+    assert "pr_environment" not in build_matrix([target])["include"][0]
+
+
+def test_an_account_whose_plan_role_does_not_trust_pull_requests_is_not_planned_from_them() -> None:
+    loaded = dev()
+    bootstrap = loaded.config.bootstrap.model_copy(update={"plan_subjects": ["ref:refs/heads/main"]})
+    target = account_target(LoadedAccount(loaded.path, loaded.config.model_copy(update={"bootstrap": bootstrap})))
+    assert target.pull_request_plans is False
+    assert build_matrix([target], pull_request=True) == {"include": []}
 
 
 def test_an_account_no_workflow_could_deploy_is_refused() -> None:
@@ -75,8 +82,10 @@ def test_matrix_by_stack_keeps_only_the_requested_stacks_and_pull_request_planna
     matrix = build_matrix(targets, "stack", ["dev-ops", "prod-platform", "staging-projects"])
     assert [entry["stack"] for entry in matrix["include"]] == ["dev-ops", "staging-projects", "prod-platform"]
     pull_request = build_matrix(targets, "stack", ["dev-ops", "prod-platform"], pull_request=True)
-    assert [entry["stack"] for entry in pull_request["include"]] == ["prod-platform"]
-    assert pull_request["include"][0]["pr_environment"] == "prod"
+    assert [entry["stack"] for entry in pull_request["include"]] == ["dev-ops", "prod-platform"]
+    prod = pull_request["include"][1]
+    assert prod["plan_role_arn"] == "arn:aws:iam::333333333333:role/smus-plan"
+    assert prod["role_arn"] == "arn:aws:iam::333333333333:role/smus-deploy", "deploy.yml reads the same matrix"
 
 
 def test_command_prints_one_line_of_json_for_github_output() -> None:
@@ -93,9 +102,8 @@ def test_command_reads_changed_stacks_from_a_file_and_explains_what_it_leaves_ou
     changed.write_text("dev-bootstrap\ndev-platform\nstaging-ops\n")
     result = runner.invoke(app, ["ci-matrix", "--by", "stack", "--pull-request", "--stacks-file", str(changed)])
     assert result.exit_code == 0, result.output
-    assert [entry["stack"] for entry in json.loads(result.stdout)["include"]] == ["staging-ops"]
+    assert [entry["stack"] for entry in json.loads(result.stdout)["include"]] == ["dev-platform", "staging-ops"]
     assert "dev-bootstrap is applied by an administrator" in result.stderr
-    assert "dev-platform not planned: account dev trusts no GitHub environment" in result.stderr
 
 
 def test_command_refuses_an_unknown_stack_and_an_empty_change_is_an_empty_matrix(tmp_path: Path) -> None:

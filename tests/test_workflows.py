@@ -125,7 +125,7 @@ def test_every_smus_call_names_a_real_command_with_real_options() -> None:
             except Exception as error:
                 raise AssertionError(f"{step.where}: `smus {' '.join(argv)}` does not parse: {error}") from error
             seen.add(name)
-    assert {"validate", "synth", "check", "ci-matrix", "guard", "evidence"} <= seen, sorted(seen)
+    assert {"validate", "synth", "check", "ci-matrix", "guard", "evidence", "plan-override"} <= seen, sorted(seen)
 
 
 def test_the_extractor_finds_calls_inside_substitutions_and_arrays() -> None:
@@ -163,10 +163,34 @@ def test_oidc_credentials_only_with_id_token_write_and_a_config_role() -> None:
             oidc_jobs += 1
             assert _permissions(workflow, job).get("id-token") == "write", f"{name}: jobs.{job_name}"
             for step in uses_aws:
-                # The role comes from config through `smus ci-matrix`, never a copied ARN or a stored secret.
-                assert step["with"]["role-to-assume"] == "${{ matrix.role_arn }}", f"{name}: jobs.{job_name}"
+                # The role comes from config through `smus ci-matrix`, never a copied ARN or a stored secret; only
+                # deploy.yml gets the deploy role, every plan elsewhere runs with the read-only plan role.
+                role = "role_arn" if name == "deploy.yml" else "plan_role_arn"
+                assert step["with"]["role-to-assume"] == f"${{{{ matrix.{role} }}}}", f"{name}: jobs.{job_name}"
                 assert "aws-access-key-id" not in step["with"], f"{name}: jobs.{job_name} uses long-lived keys"
     assert oidc_jobs == 3
+
+
+def test_plans_outside_deploy_use_the_plan_role_and_pull_requests_no_environment() -> None:
+    for name in ("pull-request.yml", "drift.yml"):
+        text = (WORKFLOWS / name).read_text(encoding="utf-8")
+        assert "matrix.role_arn" not in text, f"{name} must not hand out the deploy role"
+    assert "plan-override" not in (WORKFLOWS / "deploy.yml").read_text(encoding="utf-8")
+    plan_job = load("pull-request.yml")["jobs"]["plan"]
+    assert "environment" not in plan_job, "a pull-request plan needs no approval and gets no deploy environment"
+    assert load("drift.yml")["jobs"]["drift"]["environment"] == "${{ matrix.drift_environment }}"
+    # The stacks' backend and providers are pointed at the plan role before the synth output is handed on.
+    for name, job, artifact in (("pull-request.yml", "verify", "synth"), ("drift.yml", "synth", "synth")):
+        job_steps = load(name)["jobs"][job]["steps"]
+        runs = [str(step.get("run", "")) for step in job_steps]
+        override = next(i for i, run in enumerate(runs) if "smus plan-override --outdir cdktf.out" in run)
+        synthesise = next(i for i, run in enumerate(runs) if "smus synth --outdir cdktf.out" in run)
+        upload = next(
+            i
+            for i, step in enumerate(job_steps)
+            if str(step.get("uses", "")).startswith("actions/upload-artifact") and step["with"]["name"] == artifact
+        )
+        assert synthesise < override < upload, name
 
 
 def test_terraform_wrapper_is_off_everywhere() -> None:
