@@ -156,7 +156,7 @@ def _issue_from_pydantic(path: Path, item: Any) -> ConfigIssue:
         accepted = f"one of the known keys: {', '.join(known)}" if known else "no such key here"
         return ConfigIssue(path, _dotted(loc), f"unknown key {loc[-1]!r}", accepted)
     message = str(item["msg"])
-    message = message.removeprefix("Value error, ").removeprefix("expected ")
+    message = message.removeprefix("Value error, ").removeprefix("expected ").removeprefix("Input should be ")
     value = item.get("input")
     if kind.startswith("enum") and len(loc) >= 2 and loc[-1] == "[key]":
         loc = loc[:-1]
