@@ -6,6 +6,8 @@ deploy_role_arn`, which the platform and projects stacks already use, so the two
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -39,26 +41,24 @@ def _repository(value: str) -> str:
     return value
 
 
-def _subject(value: str) -> str:
-    if value.startswith("repo:"):
-        raise ValueError(
-            "expected the part after 'repo:<owner>/<name>:' only (the repository comes from github_repository), "
-            f"i.e. {ACCEPTED_SUBJECT}"
-        )
-    if not GITHUB_SUBJECT.match(value):
-        raise ValueError(f"expected {ACCEPTED_SUBJECT}")
-    return value
+def _subject_check(pattern: re.Pattern[str], accepted: str) -> Callable[[str], str]:
+    """A validator for the part of an OIDC `sub` after `repo:<owner>/<name>:`, against one role's accepted forms."""
+
+    def check(value: str) -> str:
+        if value.startswith("repo:"):
+            raise ValueError(
+                "expected the part after 'repo:<owner>/<name>:' only (the repository comes from github_repository), "
+                f"i.e. {accepted}"
+            )
+        if not pattern.match(value):
+            raise ValueError(f"expected {accepted}")
+        return value
+
+    return check
 
 
-def _plan_subject(value: str) -> str:
-    if value.startswith("repo:"):
-        raise ValueError(
-            "expected the part after 'repo:<owner>/<name>:' only (the repository comes from github_repository), "
-            f"i.e. {ACCEPTED_PLAN_SUBJECT}"
-        )
-    if not PLAN_SUBJECT.match(value):
-        raise ValueError(f"expected {ACCEPTED_PLAN_SUBJECT}")
-    return value
+_subject = _subject_check(GITHUB_SUBJECT, ACCEPTED_SUBJECT)
+_plan_subject = _subject_check(PLAN_SUBJECT, ACCEPTED_PLAN_SUBJECT)
 
 
 def _role_name(value: str) -> str:

@@ -306,6 +306,14 @@ class DriftAlarms(Construct):
             "alarm_actions": actions,
             "ok_actions": actions,
         }
+        # Drift and failed checks alarm on any occurrence in the hour; no data means no run, which the heartbeat covers.
+        any_in_the_hour = {
+            "statistic": "Maximum",
+            "period": 3600,
+            "comparison_operator": "GreaterThanOrEqualToThreshold",
+            "threshold": 1,
+            "treat_missing_data": "ignore",
+        }
         self.drift = CloudwatchMetricAlarm(
             self,
             "Drift",
@@ -315,11 +323,7 @@ class DriftAlarms(Construct):
                 f"Find the stack in the drift run's summary; see {RUNBOOK}#drift-detected."
             ),
             metric_name=OpsMetric.DRIFT_DETECTED.value,
-            statistic="Maximum",
-            period=3600,
-            comparison_operator="GreaterThanOrEqualToThreshold",
-            threshold=1,
-            treat_missing_data="ignore",
+            **any_in_the_hour,  # type: ignore[arg-type]
             **common,  # type: ignore[arg-type]
         )
         self.check_failed = CloudwatchMetricAlarm(
@@ -331,11 +335,7 @@ class DriftAlarms(Construct):
                 f"drift there is unknown. See {RUNBOOK}#drift-check-failed."
             ),
             metric_name=OpsMetric.DRIFT_CHECK_ERRORS.value,
-            statistic="Maximum",
-            period=3600,
-            comparison_operator="GreaterThanOrEqualToThreshold",
-            threshold=1,
-            treat_missing_data="ignore",
+            **any_in_the_hour,  # type: ignore[arg-type]
             **common,  # type: ignore[arg-type]
         )
         self.heartbeat = CloudwatchMetricAlarm(
