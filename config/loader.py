@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from config.errors import MISSING, ConfigError, ConfigIssue
 from config.models import MANDATORY_TAGS, AccountConfig, MemberSettings, PrincipalSettings
 from smus_constructs.blueprint_names import BEDROCK_BLUEPRINTS, TOOLING_BLUEPRINTS
-from smus_constructs.policy_types import BLUEPRINT_POLICIES
+from smus_constructs.policy_types import BLUEPRINT_POLICIES, GrantPolicy
 
 DEFAULT_CONFIG_DIR = Path(__file__).resolve().parent / "accounts"
 
@@ -352,6 +352,7 @@ def _access_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]:
                 grant.blueprint.value,
                 f"to be left out: {grant.policy.value} applies to a unit",
             )
+        yield from _grant_profile_issues(path, config, index)
 
     project_names = {project.name for project in config.projects}
     identity_center = config.domain.single_sign_on.value == "IAM_IDENTITY_CENTER"
@@ -376,6 +377,42 @@ def _access_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]:
     if not identity_center:
         for field, member in _members(config):
             yield from _iam_mode_issue(path, field, member.kind, member.id)
+
+
+def _grant_profile_issues(path: Path, config: AccountConfig, index: int) -> Iterable[ConfigIssue]:
+    """A create-project grant names the profiles it allows, each of the grant's unit; other grants name none.
+
+    DataZone accepts an empty list, and the grant then allows nothing; aws-ia's policy-grant-create-project requires
+    one or more profiles, all of the unit the grant is on.
+    """
+    grant = config.grants[index]
+    field = f"grants[{index}].profiles"
+    if grant.policy is not GrantPolicy.CREATE_PROJECT_FROM_PROJECT_PROFILE:
+        if grant.profiles:
+            yield ConfigIssue(
+                path, field, grant.profiles, "to be left out: only CREATE_PROJECT_FROM_PROJECT_PROFILE names profiles"
+            )
+        return
+    units = {profile.name: profile.unit for profile in config.profiles}
+    if not grant.profiles:
+        yield ConfigIssue(
+            path,
+            field,
+            MISSING,
+            f"one or more profiles of this file on unit {grant.unit!r}: {', '.join(sorted(units)) or '(none)'}",
+        )
+    for k, name in enumerate(grant.profiles):
+        if name not in units:
+            yield ConfigIssue(
+                path, f"{field}[{k}]", name, f"a profile defined in this file: {', '.join(sorted(units)) or '(none)'}"
+            )
+        elif units[name] != grant.unit:
+            yield ConfigIssue(
+                path,
+                f"{field}[{k}]",
+                name,
+                f"a profile of unit {grant.unit!r} (the grant's unit); {name!r} belongs to {units[name]!r}",
+            )
 
 
 def _iam_mode_issue(path: Path, field: str, kind: str, identifier: str | None) -> Iterable[ConfigIssue]:

@@ -308,6 +308,8 @@ class GrantSettings(Strict):
     unit: UnitPath = "/root"
     #: The enabled blueprint the grant applies to (CREATE_ENVIRONMENT_FROM_BLUEPRINT, DELEGATE_CREATE_...).
     blueprint: BlueprintName | None = None
+    #: CREATE_PROJECT_FROM_PROJECT_PROFILE only, and required there: the profiles (of `unit`) projects may come from.
+    profiles: list[ResourceName] = []
     include_child_units: bool = True
     reason: Annotated[str, Field(min_length=10)]
 

@@ -155,6 +155,7 @@ FIELD_COVERAGE: dict[str, str] = {
     "grants.unit": "compared",
     "grants.blueprint": "compared",
     "grants.include_child_units": "compared",
+    "grants.profiles": "compared",
     "grants.reason": "ignored: free text",
 }
 
@@ -325,7 +326,8 @@ def structure(config: AccountConfig) -> dict[Key, str]:
     for grant in config.grants:
         target = f"blueprint {grant.blueprint.value}" if grant.blueprint else f"unit {grant.unit}"
         children = "" if grant.include_child_units else ", child units excluded"
-        facts["grants", f"{grant.policy} on {target} to {_principal(grant.principal)}{children}"] = PRESENT
+        profiles = f" from {', '.join(sorted(grant.profiles))}" if grant.profiles else ""
+        facts["grants", f"{grant.policy}{profiles} on {target} to {_principal(grant.principal)}{children}"] = PRESENT
     return facts
 
 

@@ -67,6 +67,7 @@ class UnifiedStudioDomainUnit(Construct):
         super().__init__(scope, id)
         self.domain = domain
         self.unit_path: str = f"{parent.unit_path if parent else ROOT}/{name}"
+        self._unit_token: str | None = None
         if not UNIT_PATH.match(self.unit_path) or self.unit_path == ROOT:
             raise PropValidationError(self.node.path, "name", name, "1-64 letters, digits, '_', '-' or spaces")
         self.resource = DatazoneDomainUnit(
@@ -91,7 +92,10 @@ class UnifiedStudioDomainUnit(Construct):
 
     @property
     def domain_unit_id(self) -> str:
-        return self.resource.domain_unit_id
+        # One token per attribute: grants are told apart by their entity and principal strings (PolicyGrants).
+        if self._unit_token is None:
+            self._unit_token = self.resource.domain_unit_id
+        return self._unit_token
 
 
 def _owner_struct(owner: Owner) -> DatazoneOwnerOwner:

@@ -22,7 +22,7 @@ from smus_constructs import patterns
 from smus_constructs.blueprint_names import BlueprintName, parse_blueprint_name
 from smus_constructs.domain import IDomain
 from smus_constructs.errors import PropValidationError
-from smus_constructs.grants import DomainUnitProjects, GrantPolicy, GrantPrincipal, PolicyGrant, principal_key
+from smus_constructs.grants import DomainUnitProjects, GrantPolicy, GrantPrincipal, PolicyGrants, principal_key
 from smus_constructs.iam import RoleSpec, ServiceRole, datazone_service_trust, managed_policy_arn, policy_document
 from smus_constructs.lifecycle import IgnoreChange, apply_lifecycle
 
@@ -109,6 +109,9 @@ class UnifiedStudioBlueprint(Construct):
         self.lookup = DataAwsDatazoneEnvironmentBlueprint(
             self, "Lookup", domain_id=props.domain.domain_id, name=self._name.value, managed=True
         )
+        # One token per attribute: grants are told apart by their entity strings (grants.PolicyGrants).
+        self._blueprint_id = self.lookup.id
+        self._entity_id = f"{props.domain.account_id}:{self._blueprint_id}"
         regional = {region: params.as_map() for region, params in sorted(props.regional_parameters.items())}
         self.resource = DatazoneEnvironmentBlueprintConfiguration(
             self,
@@ -132,13 +135,13 @@ class UnifiedStudioBlueprint(Construct):
         creators = props.environment_creators
         if creators is None:
             creators = [DomainUnitProjects(domain_unit_id=props.domain.root_domain_unit_id)]
+        # Through the stack's grant set: a blueprint authorised twice for one unit is still one grant.
+        grant_set = PolicyGrants.of(self, props.domain)
         self.grants = [
-            PolicyGrant(
-                self,
-                f"EnvironmentGrant-{principal_key(principal, index)}",
-                domain_id=props.domain.domain_id,
+            grant_set.grant(
+                f"{id}-EnvironmentGrant-{principal_key(principal, index)}",
                 policy=GrantPolicy.CREATE_ENVIRONMENT_FROM_BLUEPRINT,
-                entity_id=f"{props.domain.account_id}:{self.lookup.id}",
+                entity_id=self._entity_id,
                 principal=principal,
                 depends_on=[self.resource],
             )
@@ -155,7 +158,7 @@ class UnifiedStudioBlueprint(Construct):
 
     @property
     def blueprint_id(self) -> str:
-        return self.lookup.id
+        return self._blueprint_id
 
     @property
     def enabled_regions(self) -> Sequence[str]:

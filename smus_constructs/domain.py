@@ -13,7 +13,7 @@ from typing import Literal, Protocol
 
 from cdktn_provider_aws.data_aws_datazone_domain import DataAwsDatazoneDomain
 from cdktn_provider_aws.datazone_domain import DatazoneDomain, DatazoneDomainSingleSignOn, DatazoneDomainTimeouts
-from constructs import Construct
+from constructs import Construct, Node
 
 from smus_constructs import patterns
 from smus_constructs.errors import PropValidationError
@@ -41,7 +41,7 @@ class IDomain(Protocol):
     """What a blueprint, profile or project needs to know about its domain, created here or managed elsewhere."""
 
     @property
-    def node(self) -> object: ...
+    def node(self) -> Node: ...
     @property
     def domain_id(self) -> str: ...
     @property
@@ -108,6 +108,7 @@ class UnifiedStudioDomain(Construct):
 
     def __init__(self, scope: Construct, id: str, props: DomainProps) -> None:
         super().__init__(scope, id)
+        self._root_unit_token: str | None = None
         path = self.node.path
         patterns.check(patterns.RESOURCE_NAME, props.name, path=path, prop="name")
         patterns.check(patterns.ACCOUNT_ID, props.account_id, path=path, prop="account_id")
@@ -242,7 +243,10 @@ class UnifiedStudioDomain(Construct):
 
     @property
     def root_domain_unit_id(self) -> str:
-        return self.resource.root_domain_unit_id
+        # One token per attribute: grants are told apart by their entity string (grants.PolicyGrants).
+        if self._root_unit_token is None:
+            self._root_unit_token = self.resource.root_domain_unit_id
+        return self._root_unit_token
 
     @property
     def portal_url(self) -> str:
@@ -288,6 +292,7 @@ class ImportedDomain(Construct):
         self._region = patterns.check(patterns.REGION, region, path=path, prop="region")
         self._partition = patterns.partition_of(region)
         self.lookup = DataAwsDatazoneDomain(self, "Lookup", id=domain_id)
+        self._root_unit_token: str | None = None
 
     @property
     def domain_id(self) -> str:
@@ -303,7 +308,10 @@ class ImportedDomain(Construct):
 
     @property
     def root_domain_unit_id(self) -> str:
-        return self.lookup.root_domain_unit_id
+        # One token per attribute: grants are told apart by their entity string (grants.PolicyGrants).
+        if self._root_unit_token is None:
+            self._root_unit_token = self.lookup.root_domain_unit_id
+        return self._root_unit_token
 
     @property
     def portal_url(self) -> str:

@@ -11,10 +11,10 @@ created); re-running apply converges. Pin the provider and check that issue befo
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
 
-from cdktn import ITerraformDependable
+from cdktn import ITerraformDependable, TerraformStack
 from cdktn_provider_awscc.datazone_policy_grant import (
     DatazonePolicyGrant,
     DatazonePolicyGrantDetail,
@@ -37,8 +37,9 @@ from cdktn_provider_awscc.datazone_policy_grant import (
     DatazonePolicyGrantPrincipalProjectProjectGrantFilterDomainUnitFilter,
     DatazonePolicyGrantPrincipalUser,
 )
-from constructs import Construct
+from constructs import Construct, Node
 
+from smus_constructs.errors import PropValidationError
 from smus_constructs.policy_types import GrantPolicy
 
 Designation = Literal["OWNER", "CONTRIBUTOR"]
@@ -50,6 +51,7 @@ __all__ = [
     "GrantPrincipal",
     "GroupPrincipal",
     "PolicyGrant",
+    "PolicyGrants",
     "ProjectPrincipal",
     "UserPrincipal",
 ]
@@ -234,6 +236,11 @@ class PolicyGrant(Construct):
         depends_on: Sequence[ITerraformDependable] = (),
     ) -> None:
         super().__init__(scope, id)
+        if policy is GrantPolicy.CREATE_PROJECT_FROM_PROJECT_PROFILE and not project_profile_ids:
+            # DataZone accepts the empty list and the grant then allows nothing: refuse it rather than ship it.
+            raise PropValidationError(
+                self.node.path, "project_profile_ids", list(project_profile_ids), "one or more project profile IDs"
+            )
         self.policy = policy
         self.principal = principal
         self.resource = DatazonePolicyGrant(
@@ -255,3 +262,137 @@ class PolicyGrant(Construct):
         if isinstance(principal, AllUsers) and principal.reason:
             # A `//` comment Terraform ignores: reviewers and the governance rules (SMUS-016) read the reason here.
             self.resource.add_override("//.all_users_reason", principal.reason)
+
+
+class _GrantDomain(Protocol):
+    """What a grant set needs of a domain (smus_constructs.domain.IDomain has it)."""
+
+    @property
+    def node(self) -> Node: ...
+    @property
+    def domain_id(self) -> str: ...
+
+
+@dataclass
+class _Merged:
+    """One grant of a :class:`PolicyGrants` set and what was merged into it."""
+
+    grant: PolicyGrant
+    hint: str
+    include_child_domain_units: bool
+    project_profile_ids: list[str] = field(default_factory=list)
+
+
+class PolicyGrants(Construct):
+    """Policy grants of one domain, at most one per (entity, policy type, principal).
+
+    DataZone treats a grant as its entity, policy type and principal: a second `awscc_datazone_policy_grant` with the
+    same three replaces the first one's content and then fails with `AlreadyExists` (aws-ia's module, README "Known
+    Issues"). So every grant of a stack goes through one set: a CREATE_PROJECT_FROM_PROJECT_PROFILE grant on a scope
+    already granted gains the new profiles; any other grant on such a scope must ask for the same detail.
+
+    Keys are the entity and principal strings as given. A token (a unit or blueprint ID known only to Terraform) is
+    the same scope only when it is the same token string, so the constructs hand out one token per attribute.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, domain_id: str) -> None:
+        super().__init__(scope, id)
+        self.domain_id = domain_id
+        self._by_scope: dict[tuple[str, str, str], _Merged] = {}
+        self._hints: set[str] = set()
+
+    @staticmethod
+    def of(scope: Construct, domain: _GrantDomain) -> PolicyGrants:
+        """The set of ``scope``'s stack for ``domain``, created on first use, so separate constructs share it."""
+        stack = TerraformStack.of(scope)
+        name = f"Grants-{_safe(domain.node.id)}"
+        found = stack.node.try_find_child(name)
+        if isinstance(found, PolicyGrants):
+            return found
+        return PolicyGrants(stack, name, domain_id=domain.domain_id)
+
+    @property
+    def grants(self) -> list[PolicyGrant]:
+        return [merged.grant for merged in self._by_scope.values()]
+
+    def grant(
+        self,
+        hint: str,
+        *,
+        policy: GrantPolicy,
+        entity_id: str,
+        principal: GrantPrincipal,
+        include_child_domain_units: bool = True,
+        project_profile_ids: Sequence[str] = (),
+        depends_on: Sequence[ITerraformDependable] = (),
+    ) -> PolicyGrant:
+        """The grant for this scope: created, or the existing one widened by ``project_profile_ids``.
+
+        ``hint`` names the grant's construct (the first caller's wins); keep it stable, a new name replaces the grant.
+        """
+        scope = (policy.value, entity_id, principal_scope(principal))
+        merged = self._by_scope.get(scope)
+        if merged is None:
+            construct_id = _safe(hint)
+            suffix = 2
+            while construct_id in self._hints:
+                construct_id, suffix = f"{_safe(hint)}-{suffix}", suffix + 1
+            self._hints.add(construct_id)
+            grant = PolicyGrant(
+                self,
+                construct_id,
+                domain_id=self.domain_id,
+                policy=policy,
+                entity_id=entity_id,
+                principal=principal,
+                include_child_domain_units=include_child_domain_units,
+                project_profile_ids=project_profile_ids,
+                depends_on=depends_on,
+            )
+            self._by_scope[scope] = _Merged(grant, hint, include_child_domain_units, list(project_profile_ids))
+            return grant
+        if merged.include_child_domain_units != include_child_domain_units:
+            raise PropValidationError(
+                f"{self.node.path}/{hint}",
+                "include_child_domain_units",
+                include_child_domain_units,
+                f"{merged.include_child_domain_units}, as grant {merged.hint!r} on the same entity, policy type and "
+                "principal says (DataZone keeps one grant per scope)",
+            )
+        if isinstance(principal, AllUsers) and principal.reason and not _reason_of(merged.grant):
+            merged.grant.resource.add_override("//.all_users_reason", principal.reason)
+        added = [profile for profile in project_profile_ids if profile not in merged.project_profile_ids]
+        if added:
+            merged.project_profile_ids.extend(added)
+            merged.grant.resource.put_detail(
+                create_project_from_project_profile=DatazonePolicyGrantDetailCreateProjectFromProjectProfile(
+                    project_profiles=list(merged.project_profile_ids),
+                    include_child_domain_units=include_child_domain_units,
+                )
+            )
+        for dependable in depends_on:
+            merged.grant.resource.depends_on = [*(merged.grant.resource.depends_on or []), dependable.fqn]
+        return merged.grant
+
+
+def _reason_of(grant: PolicyGrant) -> bool:
+    return isinstance(grant.principal, AllUsers) and bool(grant.principal.reason)
+
+
+def principal_scope(principal: GrantPrincipal) -> str:
+    """The principal as DataZone compares it: its kind and every identifying value (not the recorded reason)."""
+    match principal:
+        case UserPrincipal(user_identifier=user):
+            return f"user:{user}"
+        case GroupPrincipal(group_identifier=group):
+            return f"group:{group}"
+        case AllUsers():
+            return "all-users"
+        case DomainUnitProjects():
+            children = principal.include_child_domain_units
+            return f"unit-projects:{principal.domain_unit_id}:{principal.designation}:{children}"
+        case ProjectPrincipal():
+            return f"project:{principal.project_id}:{principal.designation}"
+        case DomainUnitOwners():
+            return f"unit-owners:{principal.domain_unit_id}:{principal.all_domain_units}"
+    raise TypeError(f"unsupported grant principal {principal!r}")

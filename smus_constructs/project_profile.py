@@ -29,7 +29,7 @@ from smus_constructs.blueprint import IBlueprint, adoption_domain_id
 from smus_constructs.blueprint_names import TOOLING_BLUEPRINTS
 from smus_constructs.domain import IDomain
 from smus_constructs.errors import PropValidationError
-from smus_constructs.grants import GrantPolicy, GrantPrincipal, PolicyGrant, principal_key
+from smus_constructs.grants import GrantPolicy, GrantPrincipal, PolicyGrants, principal_key
 from smus_constructs.lifecycle import IgnoreChange, apply_lifecycle
 
 
@@ -129,6 +129,7 @@ class UnifiedStudioProjectProfile(Construct):
         patterns.check(patterns.RESOURCE_NAME, props.name, path=path, prop="name")
         self._domain = props.domain
         self._name = props.name
+        self._profile_token: str | None = None
         self._check_environments(path, props)
         ordered = ordered_environments(props.environments)
         self._environment_names = tuple(env.configuration_name for env in ordered)
@@ -167,11 +168,11 @@ class UnifiedStudioProjectProfile(Construct):
             # awscc imports by the CloudFormation primary identifier, joined with "|": DomainIdentifier|Identifier.
             self.resource.import_from(f"{domain_id}|{props.existing_profile_id}")
         unit_id = props.domain_unit_id or props.domain.root_domain_unit_id
+        # Through the stack's grant set: profiles that share a creator and a unit share one grant listing them all.
+        grant_set = PolicyGrants.of(self, props.domain)
         self.grants = [
-            PolicyGrant(
-                self,
+            grant_set.grant(
                 f"CreateProjectGrant-{principal_key(principal, index)}",
-                domain_id=props.domain.domain_id,
                 policy=GrantPolicy.CREATE_PROJECT_FROM_PROJECT_PROFILE,
                 entity_id=unit_id,
                 principal=principal,
@@ -241,7 +242,10 @@ class UnifiedStudioProjectProfile(Construct):
 
     @property
     def project_profile_id(self) -> str:
-        return self.resource.project_profile_id
+        # One token per attribute, so a grant that lists this profile twice lists it once (grants.PolicyGrants).
+        if self._profile_token is None:
+            self._profile_token = self.resource.project_profile_id
+        return self._profile_token
 
     @property
     def profile_name(self) -> str:

@@ -16,7 +16,7 @@ from config.models import MemberSettings
 from smus_constructs.access import DomainPrincipals
 from smus_constructs.blueprint_names import BEDROCK_BLUEPRINTS
 from smus_constructs.domain import SingleSignOn
-from smus_constructs.grants import GroupPrincipal, PolicyGrant, UserPrincipal, principal_key
+from smus_constructs.grants import GroupPrincipal, PolicyGrant, PolicyGrants, UserPrincipal, principal_key
 from smus_constructs.patterns import partition_of
 from smus_constructs.policy_types import BLUEPRINT_POLICIES, GrantPolicy
 from smus_constructs.project import MemberDesignation, MemberKind, ProjectMember, ProjectProps, UnifiedStudioProject
@@ -117,37 +117,33 @@ class ProjectsStack(AccountStack):
             )
         self._register_template_members(platform)
         project_ids = {name: project.project_id for name, project in self.projects.items()}
-        self.grants: list[PolicyGrant] = []
+        # Every grant of the stack goes through one set (the profiles' creator grants already do): DataZone keeps one
+        # grant per entity, policy type and principal, so two entries for one scope become one grant.
+        grants = PolicyGrants.of(self, platform.domain)
         for unit in config.domain_units:
             for index, principal in enumerate(unit.project_member_pool):
                 resolved = grant_principal(principal, units, project_ids)
-                self.grants.append(
-                    PolicyGrant(
-                        self,
-                        construct_id("MemberPool", f"{unit.path}-{principal_key(resolved, index)}"),
-                        domain_id=platform.domain.domain_id,
-                        policy=GrantPolicy.ADD_TO_PROJECT_MEMBER_POOL,
-                        entity_id=units.unit_id(unit.path),
-                        principal=resolved,
-                        include_child_domain_units=principal.include_child_units,
-                    )
+                grants.grant(
+                    construct_id("MemberPool", f"{unit.path}-{principal_key(resolved, index)}"),
+                    policy=GrantPolicy.ADD_TO_PROJECT_MEMBER_POOL,
+                    entity_id=units.unit_id(unit.path),
+                    principal=resolved,
+                    include_child_domain_units=principal.include_child_units,
                 )
         for index, grant in enumerate(config.grants):
             if grant.blueprint is not None and grant.policy in BLUEPRINT_POLICIES:
                 entity_id = f"{config.account.account_id}:{platform.blueprints[grant.blueprint].blueprint_id}"
             else:
                 entity_id = units.unit_id(grant.unit)
-            self.grants.append(
-                PolicyGrant(
-                    self,
-                    f"Grant{index}-{grant.policy.value}",
-                    domain_id=platform.domain.domain_id,
-                    policy=grant.policy,
-                    entity_id=entity_id,
-                    principal=grant_principal(grant.principal, units, project_ids),
-                    include_child_domain_units=grant.include_child_units,
-                )
+            grants.grant(
+                f"Grant{index}-{grant.policy.value}",
+                policy=grant.policy,
+                entity_id=entity_id,
+                principal=grant_principal(grant.principal, units, project_ids),
+                include_child_domain_units=grant.include_child_units,
+                project_profile_ids=[self.profiles[name].project_profile_id for name in grant.profiles],
             )
+        self.grants: list[PolicyGrant] = grants.grants
 
     def _created_execution_role(self, loaded: LoadedAccount, project_name: str, profile_name: str) -> str | None:
         """The project's own role when its profile asks for one; Bedrock scoped when the profile has Bedrock."""
