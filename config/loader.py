@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from config.errors import MISSING, ConfigError, ConfigIssue
+from config.identities import resolve_identities
 from config.models import MANDATORY_TAGS, AccountConfig, MemberSettings, PrincipalSettings
 from smus_constructs.blueprint_names import BEDROCK_BLUEPRINTS, TOOLING_BLUEPRINTS
 from smus_constructs.policy_types import BLUEPRINT_POLICIES, GrantPolicy
@@ -58,8 +59,12 @@ def load_estate(config_dir: Path = DEFAULT_CONFIG_DIR, only: Sequence[str] = ())
     return sorted(accounts, key=lambda account: account.name)
 
 
-def load_account(path: Path) -> LoadedAccount:
-    """One account file, validated; raises :class:`ConfigError` naming every problem found."""
+def load_account(path: Path, *, resolve: bool = True) -> LoadedAccount:
+    """One account file, validated, its user and group names resolved to IDs through its identity lock.
+
+    ``resolve=False`` keeps the names unresolved (what `smus identities` reads to write the lock). Raises
+    :class:`ConfigError` naming every problem found.
+    """
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
@@ -71,6 +76,8 @@ def load_account(path: Path) -> LoadedAccount:
     issues = list(_reference_issues(path, config))
     if issues:
         raise ConfigError(issues)
+    if resolve:
+        config = resolve_identities(path, config)
     return LoadedAccount(path=path, config=config)
 
 
@@ -373,10 +380,10 @@ def _access_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]:
                 "a reason of 10+ characters: an all-users grant in a protected account must say why",
             )
         if not identity_center and principal.kind in ("user", "group"):
-            yield from _iam_mode_issue(path, field, principal.kind, principal.id)
+            yield from _iam_mode_issue(path, field, principal.kind, principal.id, principal.name)
     if not identity_center:
         for field, member in _members(config):
-            yield from _iam_mode_issue(path, field, member.kind, member.id)
+            yield from _iam_mode_issue(path, field, member.kind, member.id, member.name)
 
 
 def _grant_profile_issues(path: Path, config: AccountConfig, index: int) -> Iterable[ConfigIssue]:
@@ -415,11 +422,17 @@ def _grant_profile_issues(path: Path, config: AccountConfig, index: int) -> Iter
             )
 
 
-def _iam_mode_issue(path: Path, field: str, kind: str, identifier: str | None) -> Iterable[ConfigIssue]:
-    """With single sign-on disabled only IAM users and roles exist in the domain."""
+def _iam_mode_issue(
+    path: Path, field: str, kind: str, identifier: str | None, name: str | None
+) -> Iterable[ConfigIssue]:
+    """With single sign-on disabled only IAM users and roles exist in the domain (no Identity Center names)."""
     if kind == "group":
         yield ConfigIssue(
             path, f"{field}.kind", kind, "'user': groups need IAM Identity Center (domain.single_sign_on)"
+        )
+    elif name is not None:
+        yield ConfigIssue(
+            path, f"{field}.name", name, "an IAM user or role ARN in 'id': this domain has single sign-on disabled"
         )
     elif identifier is not None and not identifier.startswith("arn:"):
         yield ConfigIssue(

@@ -22,6 +22,7 @@ from smus_constructs.patterns import (
     DOMAIN_ID,
     DURATION,
     GROUP_IDENTIFIER,
+    IDENTITY_CENTER_ID,
     KMS_KEY_ARN,
     POLICY_ARN,
     REGION,
@@ -187,24 +188,57 @@ class EnvironmentSettings(Strict):
     overrides: list[ParameterOverrideSettings] = []
 
 
-def _check_identifier(kind: str, identifier: str | None) -> None:
-    """User and group identifiers have the shapes DataZone accepts (AWS::DataZone::UserProfile / GroupProfile)."""
-    if identifier is None:
-        raise ValueError(f"'id' is required for kind {kind!r}")
+def _check_identifier(kind: str, identifier: str) -> None:
+    """IDs have the shapes DataZone needs: an Identity Center ID, or (users) an IAM user or role ARN.
+
+    DataZone's own patterns also accept a display name, which fails at apply (or names the wrong principal), so a
+    name is refused here with the way to give one: `name = ...`, resolved through the account's identity lock.
+    """
     pattern = USER_IDENTIFIER if kind == "user" else GROUP_IDENTIFIER
     if not pattern.match(identifier):
-        raise ValueError(f"id {identifier!r} is not {ACCEPTED[pattern]}")
+        accepted = (
+            ACCEPTED[USER_IDENTIFIER] if kind == "user" else ACCEPTED[IDENTITY_CENTER_ID].replace("ID", "group ID")
+        )
+        raise ValueError(
+            f"id {identifier!r} is not {accepted}; to name the {kind} instead, write name = {identifier!r} "
+            "(resolved through the account's identity lock, written by `smus identities`)"
+        )
+
+
+def _check_name(kind: str, name: str) -> None:
+    """A display name (group) or user name: what a reviewer reads, resolved to an ID through the identity lock."""
+    if not name or name != name.strip() or len(name) > 1024:
+        raise ValueError(f"name {name!r} is not a {kind} name of 1-1024 characters without surrounding spaces")
+    if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in name):
+        raise ValueError(f"name {name!r} contains control characters")
+    if "${" in name or "%{" in name:
+        raise ValueError(f"name {name!r} contains '${{' or '%{{', which Terraform and cdktn read as templates")
+
+
+def _check_who(kind: str, identifier: str | None, name: str | None) -> None:
+    if (identifier is None) == (name is None):
+        raise ValueError(
+            f"kind {kind!r} takes exactly one of 'id' (an ID or ARN) or 'name' (resolved through the identity lock)"
+        )
+    if identifier is not None:
+        _check_identifier(kind, identifier)
+    if name is not None:
+        _check_name(kind, name)
 
 
 class PrincipalSettings(Strict):
     """Who a grant is for.
 
-    `user` / `group` take `id`; `unit_projects` (projects in a unit) and `unit_owners` take `unit`; `project` takes
-    `project` (a project name in this file); `all_users` takes nothing but, in a protected account, a `reason`.
+    `user` / `group` take `name` (resolved to an ID through the identity lock) or `id`; `unit_projects` (projects in
+    a unit) and `unit_owners` take `unit`; `project` takes `project` (a project name in this file); `all_users` takes
+    nothing but, in a protected account, a `reason`.
     """
 
     kind: Literal["user", "group", "all_users", "unit_projects", "unit_owners", "project"]
+    #: An Identity Center user or group ID, or an IAM user or role ARN.
     id: str | None = None
+    #: A group's display name or a user's user name; the account's identity lock gives its ID.
+    name: str | None = None
     unit: UnitPath | None = None
     project: ResourceName | None = None
     designation: Literal["OWNER", "CONTRIBUTOR"] = "CONTRIBUTOR"
@@ -213,18 +247,24 @@ class PrincipalSettings(Strict):
 
     @model_validator(mode="after")
     def _fields_match_kind(self) -> PrincipalSettings:
-        needs = {"user": "id", "group": "id", "unit_projects": "unit", "unit_owners": "unit", "project": "project"}
-        wanted = needs.get(self.kind)
-        for name in ("id", "unit", "project"):
-            if name != wanted and getattr(self, name) is not None:
-                raise ValueError(
-                    f"kind {self.kind!r} takes {f'{wanted!r}' if wanted else 'no identifier'}, not {name!r}"
-                )
-        if wanted is not None and getattr(self, wanted) is None:
-            raise ValueError(f"kind {self.kind!r} needs {wanted!r}")
+        needs = {"unit_projects": "unit", "unit_owners": "unit", "project": "project"}
+        wanted = {"user": ("id", "name"), "group": ("id", "name")}.get(self.kind) or (
+            (needs[self.kind],) if self.kind in needs else ()
+        )
+        for field_name in ("id", "name", "unit", "project"):
+            if field_name not in wanted and getattr(self, field_name) is not None:
+                takes = " or ".join(repr(w) for w in wanted) if wanted else "no identifier"
+                raise ValueError(f"kind {self.kind!r} takes {takes}, not {field_name!r}")
         if self.kind in ("user", "group"):
-            _check_identifier(self.kind, self.id)
+            _check_who(self.kind, self.id, self.name)
+        elif wanted and getattr(self, wanted[0]) is None:
+            raise ValueError(f"kind {self.kind!r} needs {wanted[0]!r}")
         return self
+
+    @property
+    def who(self) -> str:
+        """The name a reviewer reads (or the ID when only that was given), for messages and comparisons."""
+        return self.name or self.id or ""
 
 
 #: Kept for readability in profiles: a project creator is any principal.
@@ -246,15 +286,21 @@ class ProfileSettings(Strict):
 
 
 class MemberSettings(Strict):
-    """A user or group: a project member, or a domain unit owner."""
+    """A user or group: a project member, or a domain unit owner. `name` is resolved through the identity lock."""
 
-    id: str
+    id: str | None = None
+    name: str | None = None
     kind: Literal["user", "group"] = "user"
 
     @model_validator(mode="after")
     def _id_shape(self) -> MemberSettings:
-        _check_identifier(self.kind, self.id)
+        _check_who(self.kind, self.id, self.name)
         return self
+
+    @property
+    def who(self) -> str:
+        """The name a reviewer reads (or the ID when only that was given)."""
+        return self.name or self.id or ""
 
 
 class ProjectSettings(Strict):

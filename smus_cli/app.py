@@ -132,6 +132,43 @@ def inventory(
     )
 
 
+@app.command()
+def identities(
+    account: Annotated[str, typer.Option("--account", "-a", help="The account whose names to look up, e.g. dev.")],
+    config_dir: ConfigDir = DEFAULT_CONFIG_DIR,
+    from_dir: Annotated[
+        Path | None,
+        typer.Option("--from-dir", help="Folder of saved `aws identitystore list-groups` / `list-users` JSON."),
+    ] = None,
+    live: Annotated[bool, typer.Option("--live", help="Read the Identity Store API (needs the 'live' extra).")] = False,
+    identity_store_id: Annotated[
+        str | None,
+        typer.Option("--identity-store-id", help="default: the one in the saved responses, or (--live) the only one"),
+    ] = None,
+    region: Annotated[str | None, typer.Option(help="AWS region of the Identity Center instance (--live).")] = None,
+    profile: Annotated[str | None, typer.Option(help="AWS CLI profile (--live).")] = None,
+    save_responses: Annotated[
+        Path | None, typer.Option("--save-responses", help="Keep what --live found, as --from-dir files.")
+    ] = None,
+) -> None:
+    """Write config/accounts/identities/<account>.toml: the Identity Center IDs of the names the account file uses."""
+    from smus_cli.identities import run_identities
+
+    raise typer.Exit(
+        run_identities(
+            account_file=config_dir / f"{account}.toml",
+            from_dir=from_dir,
+            live=live,
+            identity_store_id=identity_store_id,
+            region=region,
+            profile=profile,
+            save_dir=save_responses,
+            out=out,
+            err=err,
+        )
+    )
+
+
 @app.command("ci-matrix")
 def ci_matrix(
     config_dir: ConfigDir = DEFAULT_CONFIG_DIR,

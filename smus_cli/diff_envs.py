@@ -97,6 +97,7 @@ FIELD_COVERAGE: dict[str, str] = {
     "profiles.environments.overrides.editable": "compared",
     "profiles.project_creators.kind": "compared",
     "profiles.project_creators.id": "compared",
+    "profiles.project_creators.name": "compared: by name, so accounts on different identity stores compare",
     "profiles.project_creators.unit": "compared",
     "profiles.project_creators.project": "compared",
     "profiles.project_creators.designation": "compared",
@@ -110,8 +111,10 @@ FIELD_COVERAGE: dict[str, str] = {
     "projects.description": "ignored: free text",
     "projects.template": "compared",
     "projects.owners.id": "compared",
+    "projects.owners.name": "compared: by name, so accounts on different identity stores compare",
     "projects.owners.kind": "compared",
     "projects.contributors.id": "compared",
+    "projects.contributors.name": "compared: by name, so accounts on different identity stores compare",
     "projects.contributors.kind": "compared",
     "projects.user_parameters": "compared, account name and ID as placeholders",
     "projects.resource_tags": "compared",
@@ -136,9 +139,11 @@ FIELD_COVERAGE: dict[str, str] = {
     "domain_units.path": "compared: which exist",
     "domain_units.description": "ignored: free text",
     "domain_units.owners.id": "compared",
+    "domain_units.owners.name": "compared: by name, so accounts on different identity stores compare",
     "domain_units.owners.kind": "compared",
     "domain_units.project_member_pool.kind": "compared",
     "domain_units.project_member_pool.id": "compared",
+    "domain_units.project_member_pool.name": "compared: by name, so accounts on different identity stores compare",
     "domain_units.project_member_pool.unit": "compared",
     "domain_units.project_member_pool.project": "compared",
     "domain_units.project_member_pool.designation": "compared",
@@ -147,6 +152,7 @@ FIELD_COVERAGE: dict[str, str] = {
     "grants.policy": "compared: which grants exist",
     "grants.principal.kind": "compared",
     "grants.principal.id": "compared",
+    "grants.principal.name": "compared: by name, so accounts on different identity stores compare",
     "grants.principal.unit": "compared",
     "grants.principal.project": "compared",
     "grants.principal.designation": "compared",
@@ -306,8 +312,8 @@ def structure(config: AccountConfig) -> dict[Key, str]:
         facts[(*at, "template")] = project.template
         facts[(*at, "unit")] = project.unit
         facts[(*at, "execution_role")] = "from profile" if project.execution_role_arn is None else BROUGHT
-        facts[(*at, "owners")] = _people((m.kind, m.id) for m in project.owners)
-        facts[(*at, "contributors")] = _people((m.kind, m.id) for m in project.contributors)
+        facts[(*at, "owners")] = _people((m.kind, m.who) for m in project.owners)
+        facts[(*at, "contributors")] = _people((m.kind, m.who) for m in project.contributors)
         for env_name, parameters in project.user_parameters.items():
             for key, value in parameters.items():
                 facts[(*at, "user_parameters", env_name, key)] = norm(value)
@@ -320,7 +326,7 @@ def structure(config: AccountConfig) -> dict[Key, str]:
     for unit in config.domain_units:
         at = ("domain_units", unit.path)
         facts[at] = PRESENT
-        facts[(*at, "owners")] = _people((m.kind, m.id) for m in unit.owners)
+        facts[(*at, "owners")] = _people((m.kind, m.who) for m in unit.owners)
         facts[(*at, "project_member_pool")] = _principals(unit.project_member_pool)
 
     for grant in config.grants:
@@ -337,7 +343,7 @@ def _people(members: Iterable[tuple[str, str]]) -> str:
 
 def _principal(principal: PrincipalSettings) -> str:
     """A principal as one comparable string; its free-text reason is left out."""
-    ident = principal.id or principal.unit or principal.project
+    ident = principal.who or principal.unit or principal.project
     text = f"{principal.kind}:{ident}" if ident else principal.kind
     if principal.designation != "CONTRIBUTOR":
         text += f" as {principal.designation}"

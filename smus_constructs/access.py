@@ -186,10 +186,7 @@ class DomainPrincipals(Construct):
         for principal in unique:
             if isinstance(principal, UserPrincipal):
                 identifier = principal.user_identifier
-                if not USER_IDENTIFIER.match(identifier):
-                    raise PropValidationError(
-                        path, "user", identifier, "an Identity Center user ID or name, or an IAM ARN"
-                    )
+                patterns.check(USER_IDENTIFIER, identifier, path=path, prop="user")
                 user_type = user_type_of(identifier)
                 if not identity_center and user_type is UserType.SSO_USER:
                     raise PropValidationError(
@@ -203,10 +200,10 @@ class DomainPrincipals(Construct):
                     user_type=user_type.value,
                     status="ASSIGNED",
                 )
+                _label(self.user_profiles[identifier], principal.display_name)
             else:
                 identifier = principal.group_identifier
-                if not GROUP_IDENTIFIER.match(identifier):
-                    raise PropValidationError(path, "group", identifier, "an Identity Center group ID or name")
+                patterns.check(GROUP_IDENTIFIER, identifier, path=path, prop="group")
                 if not identity_center:
                     raise PropValidationError(
                         path, "group", identifier, "no groups: groups need IAM Identity Center (single sign-on)"
@@ -218,3 +215,10 @@ class DomainPrincipals(Construct):
                     group_identifier=identifier,
                     status="ASSIGNED",
                 )
+                _label(self.group_profiles[identifier], principal.display_name)
+
+
+def _label(profile: DatazoneUserProfile | DatazoneGroupProfile, display_name: str | None) -> None:
+    """The name behind an ID, as a `//` comment Terraform ignores: a reviewer of the JSON sees who gets access."""
+    if display_name:
+        profile.add_override("//.display_name", display_name)

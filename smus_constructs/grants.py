@@ -62,6 +62,8 @@ class UserPrincipal:
     """One user, by DataZone user identifier (an Identity Center user ID or an IAM ARN)."""
 
     user_identifier: str
+    #: default: none. Who the ID is (the Identity Center user name), written beside the user's profile for reviewers.
+    display_name: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,6 +71,8 @@ class GroupPrincipal:
     """One Identity Center group, by group identifier."""
 
     group_identifier: str
+    #: default: none. Who the ID is (the group's display name), written beside the group's profile for reviewers.
+    display_name: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -21,13 +21,22 @@ ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role(/[\w+=,.@-]+)*/[\w+=,.@
 POLICY_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}|aws):policy(/[\w+=,.@-]+)*/[\w+=,.@-]{1,128}$")
 KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[0-9a-fA-F-]{36}$")
 RESOURCE_ID_ACCEPTED = "a DataZone ID of 1-36 letters, digits, '_' or '-'"
-# AWS::DataZone::UserProfile UserIdentifier: an Identity Center user ID, a user name, or an IAM ARN.
-USER_IDENTIFIER = re.compile(
-    r"(^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$"
-    r"|^[a-zA-Z_0-9+=,.@-]+$|^arn:aws[a-z-]*:iam::\d{12}:.+$)"
+# An Identity Store user or group ID: a UUID, optionally after a 10-hex-digit prefix (IdentityStore GetGroupId /
+# GetUserId response pattern; the first alternative of DataZone's UserIdentifier and GroupIdentifier patterns).
+IDENTITY_CENTER_ID = re.compile(
+    r"^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$"
 )
-# An Identity Center group ID, or a group display name.
-GROUP_IDENTIFIER = re.compile(r"^[\w+=,.@ -]{1,256}$")
+# An IAM user or role, the principals an IAM-based domain has.
+IAM_PRINCIPAL_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(user|role)(/[\w+=,.@-]+)*/[\w+=,.@-]{1,64}$")
+# What DataZone must be sent for a user (AWS::DataZone::UserProfile, PolicyGrant, Owner, ProjectMembership): the
+# Identity Center user ID or an IAM ARN. The schemas' pattern also accepts any user *name*, and DataZone then fails
+# at apply or registers the wrong principal, so names are resolved to IDs before they reach a construct.
+USER_IDENTIFIER = re.compile(f"({IDENTITY_CENTER_ID.pattern}|{IAM_PRINCIPAL_ARN.pattern})")
+# A group: the Identity Center group ID. The schemas' second alternative accepts any text (a display name) and cannot
+# catch one; aws-ia's project-membership module refuses SSO groups that are not identity-store UUIDs.
+GROUP_IDENTIFIER = IDENTITY_CENTER_ID
+# An identity store: `d-` and 10 hex digits, or a UUID (IdentityStore API IdentityStoreId pattern).
+IDENTITY_STORE_ID = re.compile(r"^(d-[0-9a-f]{10}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
 # A domain unit, by path from the root unit.
 UNIT_PATH = re.compile(r"^/root(/[\w -]{1,64})*$")
 # Terraform duration strings as the aws provider's timeouts block takes them.
@@ -44,8 +53,12 @@ ACCEPTED = {
     POLICY_ARN: "an IAM policy ARN, e.g. 'arn:aws:iam::aws:policy/ReadOnlyAccess'",
     KMS_KEY_ARN: "a KMS key ARN, e.g. 'arn:aws:kms:eu-west-1:123456789012:key/<36-character key id>'",
     DURATION: "a duration such as '90m', '2h' or '1h30m'",
-    USER_IDENTIFIER: "an Identity Center user ID or user name, or an IAM user/role ARN",
-    GROUP_IDENTIFIER: "an Identity Center group ID or group name",
+    IDENTITY_CENTER_ID: "an Identity Center ID: a UUID, optionally after 10 hex digits and '-'",
+    IAM_PRINCIPAL_ARN: "an IAM user or role ARN, e.g. 'arn:aws:iam::123456789012:role/Admin'",
+    USER_IDENTIFIER: (
+        "an Identity Center user ID (a UUID, optionally after 10 hex digits and '-') or an IAM user/role ARN"
+    ),
+    IDENTITY_STORE_ID: "an identity store ID such as 'd-1234567890'",
     UNIT_PATH: "a domain unit path such as '/root' or '/root/risk/fraud'",
 }
 

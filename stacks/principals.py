@@ -17,10 +17,18 @@ from smus_constructs.grants import (
 )
 
 
-def member_principal(member: MemberSettings) -> Owner:
+def resolved_id(who: MemberSettings | PrincipalSettings) -> str:
+    """The ID of a user or group; names were resolved by the config loader (config.identities)."""
+    if who.id is None:
+        raise ValueError(f"{who.kind} {who.name!r} was not resolved through the identity lock")
+    return who.id
+
+
+def member_principal(member: MemberSettings | PrincipalSettings) -> Owner:
+    """A user or group, by ID, with its name kept for the comment beside its profile."""
     if member.kind == "group":
-        return GroupPrincipal(group_identifier=member.id)
-    return UserPrincipal(user_identifier=member.id)
+        return GroupPrincipal(group_identifier=resolved_id(member), display_name=member.name)
+    return UserPrincipal(user_identifier=resolved_id(member), display_name=member.name)
 
 
 def grant_principal(
@@ -28,12 +36,8 @@ def grant_principal(
 ) -> GrantPrincipal:
     """A typed principal; unit paths and project names were checked by the config loader."""
     match settings.kind:
-        case "user":
-            assert settings.id is not None
-            return UserPrincipal(user_identifier=settings.id)
-        case "group":
-            assert settings.id is not None
-            return GroupPrincipal(group_identifier=settings.id)
+        case "user" | "group":
+            return member_principal(settings)
         case "all_users":
             return AllUsers(reason=settings.reason)
         case "unit_projects":
@@ -63,8 +67,4 @@ def referenced_users_and_groups(config: AccountConfig) -> Iterable[Owner]:
         *(principal for unit in config.domain_units for principal in unit.project_member_pool),
         *(grant.principal for grant in config.grants),
     ]
-    for principal in settings:
-        if principal.kind == "user" and principal.id is not None:
-            yield UserPrincipal(user_identifier=principal.id)
-        elif principal.kind == "group" and principal.id is not None:
-            yield GroupPrincipal(group_identifier=principal.id)
+    yield from (member_principal(principal) for principal in settings if principal.kind in ("user", "group"))

@@ -31,7 +31,7 @@ from smus_constructs.project_role import ProjectExecutionRole
 from stacks.account_stack import AccountStack, Layer
 from stacks.lifecycle_config import ignore_changes_for
 from stacks.platform import PlatformStack
-from stacks.principals import grant_principal
+from stacks.principals import grant_principal, resolved_id
 from stacks.templates import PROJECT_TEMPLATES
 
 
@@ -40,7 +40,9 @@ def construct_id(kind: str, name: str) -> str:
 
 
 def member(settings: MemberSettings, designation: MemberDesignation) -> ProjectMember:
-    return ProjectMember(identifier=settings.id, kind=MemberKind(settings.kind.upper()), designation=designation)
+    return ProjectMember(
+        identifier=resolved_id(settings), kind=MemberKind(settings.kind.upper()), designation=designation
+    )
 
 
 class ProjectsStack(AccountStack):

@@ -29,6 +29,12 @@ from tests.conftest import StackDoc
 from tests.helpers import ACCOUNT, all_of, by_path, full_synth, make_domain, new_stack, only, resolve, synth
 from tests.test_project import project_in
 
+ANALYSTS = "0a1b2c3d4e-1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b"
+ALICE = "b0c1d2e3-f405-7162-8374-95a6b7c8d9e0"
+# From config/accounts/identities/*.toml (the example estate's identity locks).
+ANALYTICS_LEADS = "f4e8d4a8-1071-70c1-c2a1-7e7f0e1d2c3b"
+ML_LEADS = "d4f8a4e8-9031-7067-2e3f-4a5b6c7d8e9f"
+
 
 def test_units_are_created_parent_first_whatever_the_declared_order() -> None:
     stack = new_stack()
@@ -200,8 +206,8 @@ def test_principals_get_user_and_group_profiles_with_the_right_user_type() -> No
             UserPrincipal(user_identifier=f"arn:aws:iam::{ACCOUNT}:role/DataAdmin"),
             UserPrincipal(user_identifier=f"arn:aws:iam::{ACCOUNT}:user/bob"),
             UserPrincipal(user_identifier="a1b2c3d4e5-0f0f0f0f-1111-2222-3333-444455556666"),
-            GroupPrincipal(group_identifier="analysts"),
-            GroupPrincipal(group_identifier="analysts"),
+            GroupPrincipal(group_identifier=ANALYSTS, display_name="analysts"),
+            GroupPrincipal(group_identifier=ANALYSTS),
         ],
     )
     doc = synth(stack)
@@ -212,14 +218,35 @@ def test_principals_get_user_and_group_profiles_with_the_right_user_type() -> No
         "a1b2c3d4e5-0f0f0f0f-1111-2222-3333-444455556666": "SSO_USER",
     }
     (group,) = all_of(doc, "awscc_datazone_group_profile").values()
-    assert (group["group_identifier"], group["status"]) == ("analysts", "ASSIGNED")
+    assert (group["group_identifier"], group["status"]) == (ANALYSTS, "ASSIGNED")
+
+
+def test_a_principal_named_by_display_name_is_refused_by_the_construct() -> None:
+    stack = new_stack()
+    domain = make_domain(stack)
+    with pytest.raises(PropValidationError, match=r"group = 'analysts'.*Identity Center ID"):
+        DomainPrincipals(stack, "P", domain=domain, principals=[GroupPrincipal(group_identifier="analysts")])
+    with pytest.raises(PropValidationError, match=r"user = 'alice'.*Identity Center user ID"):
+        DomainPrincipals(stack, "Q", domain=domain, principals=[UserPrincipal(user_identifier="alice")])
+
+
+def test_a_display_name_is_written_beside_the_profile_for_reviewers() -> None:
+    stack = new_stack()
+    DomainPrincipals(
+        stack,
+        "Principals",
+        domain=make_domain(stack),
+        principals=[GroupPrincipal(group_identifier=ANALYSTS, display_name="analysts")],
+    )
+    (group,) = all_of(full_synth(stack), "awscc_datazone_group_profile").values()
+    assert group["//"]["display_name"] == "analysts"
 
 
 @pytest.mark.parametrize(
     ("principal", "message"),
     [
-        (GroupPrincipal(group_identifier="analysts"), r"group = 'analysts'.*groups need IAM Identity Center"),
-        (UserPrincipal(user_identifier="alice"), r"user = 'alice'.*single sign-on disabled"),
+        (GroupPrincipal(group_identifier=ANALYSTS), rf"group = '{ANALYSTS}'.*groups need IAM Identity Center"),
+        (UserPrincipal(user_identifier=ALICE), rf"user = '{ALICE}'.*single sign-on disabled"),
     ],
 )
 def test_iam_mode_domains_refuse_identity_center_principals(principal: GrantPrincipal, message: str) -> None:
@@ -285,7 +312,7 @@ def edited(tmp_path: Path, name: str, old: str, new: str) -> Path:
         ),
         (
             "dev",
-            'principal = { kind = "group", id = "data-stewards" }',
+            'principal = { kind = "group", name = "data-stewards" }',
             'principal = { kind = "project", project = "nope" }',
             "grants[0].principal.project",
             "a project in this file",
@@ -299,7 +326,7 @@ def edited(tmp_path: Path, name: str, old: str, new: str) -> Path:
         ),
         (
             "prod",
-            '{ kind = "group", id = "ml-leads" }',
+            '{ kind = "group", name = "ml-leads" }',
             '{ kind = "all_users" }',
             "profiles[1].project_creators[0].reason",
             "all-users grant in a protected account must say why",
@@ -328,7 +355,7 @@ def test_all_users_creators_are_fine_in_a_protected_account_with_a_reason(tmp_pa
     config_dir = edited(
         tmp_path,
         "prod",
-        '{ kind = "group", id = "ml-leads" }',
+        '{ kind = "group", name = "ml-leads" }',
         '{ kind = "all_users", reason = "Firm-wide hackathon, approved CAB-118" }',
     )
     assert [a.name for a in load_estate(config_dir)] == ["dev", "prod", "staging"]
@@ -337,7 +364,7 @@ def test_all_users_creators_are_fine_in_a_protected_account_with_a_reason(tmp_pa
 def test_malformed_principal_identifier_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"id 'bad user!' is not an Identity Center user ID"):
         load_estate(
-            edited(tmp_path, "dev", '{ kind = "group", id = "data-stewards" }', '{ kind = "user", id = "bad user!" }')
+            edited(tmp_path, "dev", '{ kind = "group", name = "data-stewards" }', '{ kind = "user", id = "bad user!" }')
         )
 
 
@@ -354,7 +381,11 @@ def test_example_estate_has_unit_hierarchies_with_owners(example_stacks: dict[st
         names = sorted(unit["name"] for unit in platform["awscc_datazone_domain_unit"].values())
         assert names == ["analytics", "fraud", "risk"], account
         assert len(platform["awscc_datazone_owner"]) == 3, account
-        assert "analytics-leads" in {g["group_identifier"] for g in platform["awscc_datazone_group_profile"].values()}
+        groups = {
+            g["group_identifier"]: g["//"].get("display_name")
+            for g in platform["awscc_datazone_group_profile"].values()
+        }
+        assert groups[ANALYTICS_LEADS] == "analytics-leads", account
 
 
 def test_example_blueprint_and_profile_grants_are_scoped_to_named_units(example_stacks: dict[str, StackDoc]) -> None:
@@ -374,8 +405,8 @@ def test_example_blueprint_and_profile_grants_are_scoped_to_named_units(example_
         if g["policy_type"] == "CREATE_PROJECT_FROM_PROJECT_PROFILE"
     ]
     assert sorted(json.dumps(g["principal"], sort_keys=True) for g in creators) == [
-        json.dumps({"group": {"group_identifier": "analytics-leads"}}),
-        json.dumps({"group": {"group_identifier": "ml-leads"}}),
+        json.dumps({"group": {"group_identifier": ML_LEADS}}),
+        json.dumps({"group": {"group_identifier": ANALYTICS_LEADS}}),
     ]
     assert all("cross-stack-output-awscc_datazone_domain_unit" in g["entity_identifier"] for g in creators)
 
@@ -403,13 +434,13 @@ def test_members_a_template_adds_get_a_profile_and_their_memberships_wait_for_it
 ) -> None:
     projects = example_stacks["dev-projects"]["resource"]
     (profile_name, profile) = next(iter(projects["awscc_datazone_group_profile"].items()))
-    assert profile["group_identifier"] == "model-risk-reviewers"
+    assert profile["group_identifier"] == "7448b4a8-d0c1-70f2-8a9b-0c1d2e3f4a5b"
     platform_groups = example_stacks["dev-platform"]["resource"]["awscc_datazone_group_profile"].values()
-    assert "model-risk-reviewers" not in {g["group_identifier"] for g in platform_groups}
+    assert "7448b4a8-d0c1-70f2-8a9b-0c1d2e3f4a5b" not in {g["group_identifier"] for g in platform_groups}
     reviewers = [
         m
         for m in projects["awscc_datazone_project_membership"].values()
-        if m["member"].get("group_identifier") == "model-risk-reviewers"
+        if m["member"].get("group_identifier") == "7448b4a8-d0c1-70f2-8a9b-0c1d2e3f4a5b"
     ]
     assert reviewers and all(m["depends_on"] == [f"awscc_datazone_group_profile.{profile_name}"] for m in reviewers)
     others = [m for m in projects["awscc_datazone_project_membership"].values() if m not in reviewers]

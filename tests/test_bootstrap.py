@@ -572,6 +572,7 @@ def test_a_state_lock_table_in_config_is_created_and_granted(tmp_path: Path) -> 
     dev = tmp_path / "dev.toml"
     text = (DEFAULT_CONFIG_DIR / "dev.toml").read_text()
     dev.write_text(text.replace("[state]\n", '[state]\ndynamodb_table = "acme-smus-locks"\n', 1))
+    shutil.copytree(DEFAULT_CONFIG_DIR / "identities", tmp_path / "identities")  # the names' identity lock
     doc = synth(BootstrapStack(Testing.app(), load_account(dev)))
     table = only(doc, "aws_dynamodb_table")
     assert table["name"] == "acme-smus-locks" and table["point_in_time_recovery"] == {"enabled": True}

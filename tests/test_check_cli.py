@@ -7,6 +7,7 @@ engines; the example estate must be clean.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -211,6 +212,7 @@ def test_synth_records_applied_suppressions_in_the_manifest(tmp_path: Path) -> N
     accounts = tmp_path / "accounts"
     accounts.mkdir()
     (accounts / "dev.toml").write_text((DEFAULT_CONFIG_DIR / "dev.toml").read_text())
+    shutil.copytree(DEFAULT_CONFIG_DIR / "identities", accounts / "identities")  # the names' identity lock
     (tmp_path / "governance.toml").write_text(
         '[approved_blueprints]\ndefault = ["Tooling", "RedshiftServerless", "MLExperiments", '
         '"AmazonBedrockChatAgent"]\n'

@@ -133,7 +133,7 @@ def test_project_and_profile_names_meet_the_aws_pattern(example_stacks: dict[str
 def test_example_estate_uses_the_example_subclass_and_a_bedrock_blueprint(example_stacks: dict[str, StackDoc]) -> None:
     dev = example_stacks["dev-projects"]
     memberships = resources(dev)["awscc_datazone_project_membership"].values()
-    assert any(m["member"] == {"group_identifier": "model-risk-reviewers"} for m in memberships)
+    assert any(m["member"] == {"group_identifier": "7448b4a8-d0c1-70f2-8a9b-0c1d2e3f4a5b"} for m in memberships)
     lookups = example_stacks["dev-platform"]["data"]["aws_datazone_environment_blueprint"].values()
     names = {lookup["name"] for lookup in lookups}
     assert {"Tooling", "DataLake", "RedshiftServerless"} <= names

@@ -24,7 +24,7 @@ def test_adds_reviewers_workload_tag_and_description() -> None:
     assert {"key": "Workload", "value": "machine-learning"} in body["resource_tags"]
     assert {"key": "ModelRiskTier", "value": "high"} in body["resource_tags"]
     member = only(doc, "awscc_datazone_project_membership")
-    assert member["member"] == {"group_identifier": "model-risk-reviewers"}
+    assert member["member"] == {"group_identifier": "7448b4a8-d0c1-70f2-8a9b-0c1d2e3f4a5b"}
     assert member["designation"] == "PROJECT_CONTRIBUTOR"
 
 

@@ -18,8 +18,9 @@ MODEL_RISK_TIERS = ("low", "medium", "high")
 class GovernedMlProject(UnifiedStudioProject):
     """An ML project with model-risk reviewers, a mandatory `ModelRiskTier` tag and a default description."""
 
-    #: The Identity Center group of model-risk reviewers. A team subclasses again, or sets this, for its own group.
-    model_risk_group: str = "model-risk-reviewers"
+    #: The Identity Center group ID of the model-risk reviewers (display name `model-risk-reviewers`): DataZone needs
+    #: the Identity Store ID, not the name. A team subclasses again, or sets this, for its own group.
+    model_risk_group: str = "7448b4a8-d0c1-70f2-8a9b-0c1d2e3f4a5b"
 
     def default_members(self) -> Sequence[ProjectMember]:
         return [
