@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 
 def _repository(value: str) -> str:
-    if not GITHUB_REPOSITORY.match(value):
+    if not GITHUB_REPOSITORY.fullmatch(value):
         raise ValueError(f"expected {ACCEPTED_REPOSITORY}")
     return value
 
@@ -50,7 +50,7 @@ def _subject_check(pattern: re.Pattern[str], accepted: str) -> Callable[[str], s
                 "expected the part after 'repo:<owner>/<name>:' only (the repository comes from github_repository), "
                 f"i.e. {accepted}"
             )
-        if not pattern.match(value):
+        if not pattern.fullmatch(value):
             raise ValueError(f"expected {accepted}")
         return value
 
@@ -62,19 +62,19 @@ _plan_subject = _subject_check(PLAN_SUBJECT, ACCEPTED_PLAN_SUBJECT)
 
 
 def _role_name(value: str) -> str:
-    if not IAM_ROLE_NAME.match(value):
+    if not IAM_ROLE_NAME.fullmatch(value):
         raise ValueError("expected an IAM role name: 1-64 of letters, digits and '+=,.@_-', e.g. 'smus-plan'")
     return value
 
 
 def _oidc_provider_arn(value: str) -> str:
-    if not OIDC_PROVIDER_ARN.match(value):
+    if not OIDC_PROVIDER_ARN.fullmatch(value):
         raise ValueError(f"expected {ACCEPTED_OIDC_PROVIDER_ARN}")
     return value
 
 
 def _bucket(value: str) -> str:
-    if not BUCKET_NAME.match(value):
+    if not BUCKET_NAME.fullmatch(value):
         raise ValueError(f"expected {ACCEPTED_BUCKET}")
     return value
 

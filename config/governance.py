@@ -9,7 +9,6 @@ security the required reviewer of it. Errors name file, field, value and what is
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from config.errors import MISSING, ConfigError, ConfigIssue
 from config.loader import DEFAULT_CONFIG_DIR, LoadedAccount
 from config.models import MANDATORY_TAGS, MINIMUM_DOMAIN_TIMEOUT_MINUTES
+from config.toml_files import read_toml
 from smus_constructs.blueprint_names import BlueprintName
 from smus_rules.model import LockedParameter, RuleContext, Suppression
 from smus_rules.registry import RULE_IDS
@@ -40,7 +40,7 @@ def _rule_id(value: str) -> str:
 
 
 def _path_glob(value: str) -> str:
-    if not PATH_GLOB.match(value) or value.strip("*/") == "":
+    if not PATH_GLOB.fullmatch(value) or value.strip("*/") == "":
         raise ValueError(
             "expected a construct path such as 'prod-projects/Grant0-CREATE_GLOSSARY' ('*' within a segment, "
             "'**' across segments), naming at least a stack"
@@ -160,10 +160,7 @@ def load_governance(path: Path = DEFAULT_GOVERNANCE_PATH, accounts: Sequence[Loa
     """The governance file, validated; with ``accounts``, also checked against the estate it governs."""
     if not path.is_file():
         raise ConfigError([ConfigIssue(path, "(file)", MISSING, "the security-owned governance file")])
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError([ConfigIssue(path, "(syntax)", str(error), "valid TOML")]) from None
+    raw = read_toml(path)
     try:
         config = GovernanceConfig.model_validate(raw)
     except ValidationError as error:

@@ -6,7 +6,7 @@ Nothing here imports cdktn: a bad file is reported in well under a second, befor
 
 from __future__ import annotations
 
-import tomllib
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from config.errors import MISSING, ConfigError, ConfigIssue
 from config.identities import resolve_identities
 from config.models import MANDATORY_TAGS, AccountConfig, MemberSettings, PrincipalSettings
+from config.toml_files import read_toml
 from smus_constructs.blueprint_names import BEDROCK_BLUEPRINTS, TOOLING_BLUEPRINTS
 from smus_constructs.policy_types import BLUEPRINT_POLICIES, GrantPolicy
 
@@ -35,21 +36,44 @@ class LoadedAccount:
         return self.config.account.name
 
 
+def account_files(config_dir: Path) -> tuple[list[Path], list[Path]]:
+    """The account files of ``config_dir``, and the editor lock and backup files skipped (`.#dev.toml`, `.dev.toml`).
+
+    Everything else ending in `.toml` is an account file, whatever it turns out to be (a folder, a dangling link):
+    each of those is an error naming it, never a silent skip.
+    """
+    try:
+        entries = sorted(config_dir.iterdir())
+    except OSError as error:
+        raise ConfigError(
+            [
+                ConfigIssue(
+                    config_dir, "(directory)", error.strerror or str(error), "a readable folder of <account>.toml"
+                )
+            ]
+        ) from None
+    candidates = [path for path in entries if path.name.endswith(".toml")]
+    skipped = [path for path in candidates if path.name.startswith((".", "#"))]
+    return [path for path in candidates if path not in skipped], skipped
+
+
 def load_estate(config_dir: Path = DEFAULT_CONFIG_DIR, only: Sequence[str] = ()) -> list[LoadedAccount]:
     """Every account file in ``config_dir`` (or just the named accounts), validated, sorted by account name."""
-    files = sorted(config_dir.glob("*.toml"))
+    files, _skipped = account_files(config_dir)
     if not files:
         raise ConfigError([ConfigIssue(config_dir, "(directory)", str(config_dir), "one or more <account>.toml files")])
     issues: list[ConfigIssue] = []
     accounts: list[LoadedAccount] = []
+    failed: set[str] = set()
     for path in files:
         try:
             accounts.append(load_account(path))
         except ConfigError as error:
             issues.extend(error.issues)
+            failed.add(path.stem)
     issues.extend(_estate_issues(accounts))
     if only:
-        known = {account.name for account in accounts}
+        known = {account.name for account in accounts} | failed  # a file that failed is already reported
         issues.extend(
             ConfigIssue(config_dir, "account", name, f"one of {sorted(known)}") for name in only if name not in known
         )
@@ -65,10 +89,10 @@ def load_account(path: Path, *, resolve: bool = True) -> LoadedAccount:
     ``resolve=False`` keeps the names unresolved (what `smus identities` reads to write the lock). Raises
     :class:`ConfigError` naming every problem found.
     """
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError([ConfigIssue(path, "(syntax)", str(error), "valid TOML")]) from None
+    raw = read_toml(path)
+    tokens = list(_token_issues(path, raw))
+    if tokens:
+        raise ConfigError(tokens)
     try:
         config = AccountConfig.model_validate(raw)
     except ValidationError as error:
@@ -79,6 +103,31 @@ def load_account(path: Path, *, resolve: bool = True) -> LoadedAccount:
     if resolve:
         config = resolve_identities(path, config)
     return LoadedAccount(path=path, config=config)
+
+
+#: cdktn encodes values only Terraform knows as text (`${TfToken[TOKEN.1]}`, lists as `#{TfToken[...]}`) and numbers
+#: as huge floats near -1.888e289; it resolves any of them it meets in any string it synthesises. In config they can
+#: only be an attack: one resolved to the deploy role's ARN and added a remote-state read.
+TOKEN_MARKER = "TfToken["
+TOKEN_NUMBER = 1e280
+
+
+def _token_issues(path: Path, raw: object, where: str = "") -> Iterable[ConfigIssue]:
+    """Every key or value in the raw file that cdktn would read as one of its tokens."""
+    accepted = "plain text: cdktn token syntax ('TfToken[') is not allowed in config"
+    if isinstance(raw, dict):
+        for key, value in raw.items():
+            field = f"{where}.{key}" if where else str(key)
+            if TOKEN_MARKER in str(key):
+                yield ConfigIssue(path, field, key, accepted)
+            yield from _token_issues(path, value, field)
+    elif isinstance(raw, list):
+        for index, value in enumerate(raw):
+            yield from _token_issues(path, value, f"{where}[{index}]")
+    elif isinstance(raw, str) and TOKEN_MARKER in raw:
+        yield ConfigIssue(path, where or "(file)", raw, accepted)
+    elif isinstance(raw, float) and (math.isinf(raw) or math.isnan(raw) or abs(raw) >= TOKEN_NUMBER):
+        yield ConfigIssue(path, where, raw, "a finite number below 1e280 (cdktn reads larger ones as tokens)")
 
 
 # Arguments Terraform can be told to ignore, per resource kind (the provider schemas' configurable arguments); an
@@ -165,7 +214,7 @@ def _issue_from_pydantic(path: Path, item: Any) -> ConfigIssue:
     message = str(item["msg"])
     message = message.removeprefix("Value error, ").removeprefix("expected ").removeprefix("Input should be ")
     value = item.get("input")
-    if kind.startswith("enum") and len(loc) >= 2 and loc[-1] == "[key]":
+    if len(loc) >= 2 and loc[-1] == "[key]":  # a bad key of a table: name it by the key itself
         loc = loc[:-1]
     return ConfigIssue(path, _dotted(loc), value, message)
 

@@ -7,6 +7,7 @@ every value that AWS constrains is checked here with the same pattern AWS uses (
 from __future__ import annotations
 
 import re
+import unicodedata
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -32,25 +33,74 @@ from smus_constructs.patterns import (
     USER_IDENTIFIER,
     duration_minutes,
 )
+from smus_constructs.pipeline_rules import TABLE_NAME
 from smus_constructs.policy_types import GrantPolicy
+from smus_constructs.regions import known_region
 
 MANDATORY_TAGS = ("CostCenter", "DataClassification", "Environment")
 MINIMUM_DOMAIN_TIMEOUT_MINUTES = 90
-S3_URI = re.compile(r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$")
-BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-VPC_ID = re.compile(r"^vpc-[0-9a-f]{8,17}$")
-SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8,17}$")
+S3_URI = re.compile(r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$", re.ASCII)
+BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", re.ASCII)
+VPC_ID = re.compile(r"^vpc-[0-9a-f]{8,17}$", re.ASCII)
+SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8,17}$", re.ASCII)
 
 
 def _matching(pattern: re.Pattern[str], accepted: str | None = None) -> AfterValidator:
     message = accepted or ACCEPTED[pattern]
 
     def check(value: str) -> str:
-        if not pattern.match(value):
+        if not pattern.fullmatch(value):
             raise ValueError(f"expected {message}")
         return value
 
     return AfterValidator(check)
+
+
+def _known_region(value: str) -> str:
+    if not known_region(value):
+        raise ValueError("expected a region that exists, e.g. 'eu-west-1' (smus_constructs.regions lists them)")
+    return value
+
+
+def visible_length(text: str) -> int:
+    """Characters a reader can see: not whitespace, not zero-width or other format characters (Unicode Cf)."""
+    return sum(1 for char in text if char.isprintable() and not char.isspace() and unicodedata.category(char) != "Cf")
+
+
+MINIMUM_REASON_LENGTH = 10
+
+
+def _reason(value: str) -> str:
+    if visible_length(value) < MINIMUM_REASON_LENGTH:
+        raise ValueError(f"expected a reason a reviewer can read: at least {MINIMUM_REASON_LENGTH} visible characters")
+    return value
+
+
+# AWS tag limits (IAM, KMS, S3, DataZone alike): keys 1-128 characters, values up to 256, at most 50 per resource,
+# and the `aws:` prefix is reserved for AWS (any case).
+TAG_KEY_MAX = 128
+TAG_VALUE_MAX = 256
+TAGS_MAX = 50
+
+
+def _tag_key(key: str) -> str:
+    if not 1 <= len(key) <= TAG_KEY_MAX:
+        raise ValueError(f"expected a tag key of 1-{TAG_KEY_MAX} characters (this one has {len(key)})")
+    if key.lower().startswith("aws:"):
+        raise ValueError("expected a tag key not starting with 'aws:' (the prefix is reserved for AWS)")
+    return key
+
+
+def _tag_value(value: str) -> str:
+    if len(value) > TAG_VALUE_MAX:
+        raise ValueError(f"expected a tag value of at most {TAG_VALUE_MAX} characters (this one has {len(value)})")
+    return value
+
+
+def _tag_count(values: dict[str, str]) -> dict[str, str]:
+    if len(values) > TAGS_MAX:
+        raise ValueError(f"expected at most {TAGS_MAX} tags (AWS's limit per resource)")
+    return values
 
 
 def _at_least_90m(value: str) -> str:
@@ -60,7 +110,12 @@ def _at_least_90m(value: str) -> str:
 
 
 AccountId = Annotated[str, _matching(ACCOUNT_ID)]
-Region = Annotated[str, _matching(REGION)]
+Region = Annotated[str, _matching(REGION), AfterValidator(_known_region)]
+Reason = Annotated[str, AfterValidator(_reason)]
+Tags = Annotated[
+    dict[Annotated[str, AfterValidator(_tag_key)], Annotated[str, AfterValidator(_tag_value)]],
+    AfterValidator(_tag_count),
+]
 ResourceName = Annotated[str, _matching(RESOURCE_NAME)]
 RoleArn = Annotated[str, _matching(ROLE_ARN)]
 PolicyArn = Annotated[str, _matching(POLICY_ARN)]
@@ -82,7 +137,9 @@ class Strict(BaseModel):
 class AccountSettings(Strict):
     """Who and where: the account the stacks deploy into, and whether it is protected (production)."""
 
-    name: Annotated[str, _matching(re.compile(r"^[a-z][a-z0-9-]{1,30}$"), "a short lowercase name such as 'prod'")]
+    name: Annotated[
+        str, _matching(re.compile(r"^[a-z][a-z0-9-]{1,30}$", re.ASCII), "a short lowercase name such as 'prod'")
+    ]
     account_id: AccountId
     region: Region
     #: Protected accounts get prevent_destroy on the domain and its key, and stricter governance rules.
@@ -97,11 +154,13 @@ class StateSettings(Strict):
     bucket: BucketName
     region: Region
     kms_key_arn: KmsKeyArn
-    key_prefix: Annotated[str, _matching(re.compile(r"^[a-z0-9][a-z0-9/_-]{0,100}$"), "a lowercase key prefix")] = (
-        "smus"
-    )
+    key_prefix: Annotated[
+        str, _matching(re.compile(r"^[a-z0-9][a-z0-9/_-]{0,100}$", re.ASCII), "a lowercase key prefix")
+    ] = "smus"
     #: Optional DynamoDB lock table, only for teams still migrating off it; S3 native locking is always on.
-    dynamodb_table: str | None = None
+    dynamodb_table: (
+        Annotated[str, _matching(TABLE_NAME, "a DynamoDB table name: 3-255 of letters, digits, '_', '.', '-'")] | None
+    ) = None
 
 
 class Timeouts(Strict):
@@ -115,12 +174,12 @@ class IgnoreChangeEntry(Strict):
     resource: Annotated[
         str,
         _matching(
-            re.compile(r"^(domain|blueprint:\w+|profile:[\w -]+|project:[\w -]+)$"),
+            re.compile(r"^(domain|blueprint:\w+|profile:[\w -]+|project:[\w -]+)$", re.ASCII),
             "'domain', 'blueprint:<Name>', 'profile:<name>' or 'project:<name>'",
         ),
     ]
-    attribute: Annotated[str, _matching(re.compile(r"^[a-z_][a-z0-9_.\[\]]*$"), "a resource attribute name")]
-    reason: Annotated[str, Field(min_length=10)]
+    attribute: Annotated[str, _matching(re.compile(r"^[a-z_][a-z0-9_.\[\]]*$", re.ASCII), "a resource attribute name")]
+    reason: Reason
 
 
 class SingleSignOnMode(StrEnum):
@@ -195,7 +254,7 @@ def _check_identifier(kind: str, identifier: str) -> None:
     name is refused here with the way to give one: `name = ...`, resolved through the account's identity lock.
     """
     pattern = USER_IDENTIFIER if kind == "user" else GROUP_IDENTIFIER
-    if not pattern.match(identifier):
+    if not pattern.fullmatch(identifier):
         accepted = (
             ACCEPTED[USER_IDENTIFIER] if kind == "user" else ACCEPTED[IDENTITY_CENTER_ID].replace("ID", "group ID")
         )
@@ -312,7 +371,7 @@ class ProjectSettings(Strict):
     owners: list[MemberSettings] = []
     contributors: list[MemberSettings] = []
     user_parameters: dict[str, dict[str, str]] = {}
-    resource_tags: dict[str, str] = {}
+    resource_tags: Tags = {}
     #: The domain unit the project belongs to. default: the root unit.
     unit: UnitPath = "/root"
     #: Bring your own execution role (wins over the profile's 'create'). Immutable: a change replaces the project.
@@ -328,7 +387,7 @@ class BedrockSettings(Strict):
         Annotated[
             str,
             _matching(
-                re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+(:[a-z0-9-]+)*$"),
+                re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+(:[a-z0-9-]+)*$", re.ASCII),
                 "a Bedrock model or inference profile ID such as 'anthropic.claude-3-5-sonnet-20240620-v1:0'",
             ),
         ]
@@ -357,7 +416,7 @@ class GrantSettings(Strict):
     #: CREATE_PROJECT_FROM_PROJECT_PROFILE only, and required there: the profiles (of `unit`) projects may come from.
     profiles: list[ResourceName] = []
     include_child_units: bool = True
-    reason: Annotated[str, Field(min_length=10)]
+    reason: Reason
 
 
 class AccountConfig(Strict):
@@ -367,7 +426,7 @@ class AccountConfig(Strict):
     state: StateSettings
     #: What the once-per-account bootstrap stack creates: CI's GitHub trust, service-linked roles, state retention.
     bootstrap: BootstrapSettings
-    tags: dict[str, str]
+    tags: Tags
     domain: DomainSettings
     blueprint_roles: BlueprintRoleSettings = BlueprintRoleSettings()
     blueprints: dict[BlueprintName, BlueprintSettings]

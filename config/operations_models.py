@@ -22,16 +22,16 @@ from smus_constructs.ops_metrics import ACCEPTED_NAMESPACE, DEFAULT_NAMESPACE, M
 if TYPE_CHECKING:
     from config.models import AccountConfig
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-GITHUB_ENVIRONMENT = re.compile(r"^[A-Za-z0-9_.-]{1,255}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", re.ASCII)
+BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", re.ASCII)
+GITHUB_ENVIRONMENT = re.compile(r"^[A-Za-z0-9_.-]{1,255}$", re.ASCII)
 #: The branch the main and scheduled workflows run on; a `ref:` subject for it lets them deploy without an environment.
 DEFAULT_BRANCH = "main"
 
 
 def _matches(pattern: re.Pattern[str], accepted: str) -> AfterValidator:
     def check(value: str) -> str:
-        if not pattern.match(value):
+        if not pattern.fullmatch(value):
             raise ValueError(f"expected {accepted}")
         return value
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -9,12 +11,17 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from config.errors import ConfigError
-from config.loader import DEFAULT_CONFIG_DIR, load_estate
+from config.errors import ConfigError, printable
+from config.loader import DEFAULT_CONFIG_DIR, account_files, load_estate
 
-app = typer.Typer(help="SageMaker Unified Studio estate as code (CDK Terrain).", no_args_is_help=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+app = typer.Typer(
+    help="SageMaker Unified Studio estate as code (CDK Terrain).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,  # main() turns an unexpected error into one line (the traceback with --debug)
+)
+# emoji off: a value such as ':fire:' is printed as written, never as an emoji.
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+out = Console(highlight=False, soft_wrap=True, emoji=False)
 
 ConfigDir = Annotated[Path, typer.Option("--config-dir", help="Folder of <account>.toml files.")]
 Accounts = Annotated[list[str] | None, typer.Option("--account", "-a", help="Only these accounts (repeatable).")]
@@ -22,21 +29,46 @@ Accounts = Annotated[list[str] | None, typer.Option("--account", "-a", help="Onl
 EXIT_INPUT = 2
 
 
+def safe(text: object) -> str:
+    """Text from a file or the command line, fit for a Rich console: markup escaped, control characters shown
+    (a multi-line message keeps its own line breaks; the values in it are escaped where the message is made)."""
+    return escape(printable(str(text), keep="\n"))
+
+
 def fail_input(error: Exception) -> None:
     """Bad input (config or construct props): the message names file or construct, field, value and what's accepted."""
-    err.print(f"[bold red]error:[/] {error}")
+    err.print(f"[bold red]error:[/] {safe(error)}")
     raise typer.Exit(EXIT_INPUT)
+
+
+def note_skipped(config_dir: Path) -> None:
+    """Say which editor lock and backup files the loader skipped, so nothing is skipped silently."""
+    try:
+        _files, skipped = account_files(config_dir)
+    except ConfigError:
+        return
+    for path in skipped:
+        err.print(f"note: skipped {safe(path)} (an editor's lock or backup file: its name starts with '.' or '#')")
+
+
+@app.callback()
+def root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an unexpected error.")] = False,
+) -> None:
+    """SageMaker Unified Studio estate as code (CDK Terrain)."""
 
 
 @app.command()
 def validate(config_dir: ConfigDir = DEFAULT_CONFIG_DIR, account: Accounts = None) -> None:
     """Check the config files only (types and references), without loading the providers."""
+    note_skipped(config_dir)
     try:
         accounts = load_estate(config_dir, only=account or ())
     except ConfigError as error:
         fail_input(error)
     for loaded in accounts:
-        out.print(f"ok  {loaded.path}  ({loaded.config.account.account_id}, {len(loaded.config.projects)} projects)")
+        config = loaded.config
+        out.print(f"ok  {safe(loaded.path)}  ({config.account.account_id}, {len(config.projects)} projects)")
 
 
 @app.command()
@@ -46,13 +78,17 @@ def synth(
     account: Accounts = None,
 ) -> None:
     """Synthesise Terraform JSON for every account and layer, all or nothing."""
+    from smus_cli.lifetime import die_with_parent
+    from smus_cli.output_folder import OutputFolderError
     from smus_cli.synth import synthesise
     from smus_constructs.errors import PropValidationError
     from smus_rules.errors import RuleFailures
 
+    die_with_parent()  # a synth whose caller is gone has nobody to report to: it must not replace the output later
+    note_skipped(config_dir)
     try:
         names = synthesise(config_dir, outdir, account or ())
-    except (ConfigError, PropValidationError) as error:
+    except (ConfigError, PropValidationError, OutputFolderError) as error:
         fail_input(error)
     except RuleFailures as error:  # governance rules (smus_rules): a policy failure, exit 1 like `smus check`
         err.print(f"[bold red]error:[/] {escape(str(error))}")
@@ -311,8 +347,35 @@ def check(
     )
 
 
-def main() -> None:
-    app(prog_name="smus")
+def main(argv: list[str] | None = None) -> None:
+    """Run one command. Every way it ends is an exit code and a few lines, never a traceback (unless ``--debug``):
+    0 done, 1 a gate failed, 2 bad input or an unexpected error, 128 + the signal when interrupted (Ctrl-C, SIGTERM,
+    SIGHUP).
+    """
+    from smus_cli import lifetime
+
+    lifetime.end_like_ctrl_c()
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args[: args.index("--") if "--" in args else len(args)]
+    if debug:
+        args.remove("--debug")
+    try:
+        typer.main.get_command(app).main(args=args, prog_name="smus")
+    except SystemExit:
+        if lifetime.received:
+            name = signal.Signals(lifetime.received[0]).name
+            err.print(f"interrupted ({name}): stopped cleanly, nothing half-written")
+            raise SystemExit(128 + lifetime.received[0]) from None
+        raise
+    except Exception as error:  # the one top-level handler: one line, the traceback on request
+        if debug:
+            raise
+        what = " ".join(safe(arg) for arg in args) or "(no arguments)"
+        err.print(
+            f"[bold red]error:[/] smus {what}: {safe(type(error).__name__)}: {safe(error)}\n"
+            "run with --debug for the traceback"
+        )
+        raise SystemExit(EXIT_INPUT) from None
 
 
 if __name__ == "__main__":

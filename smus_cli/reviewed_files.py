@@ -6,7 +6,6 @@ They are policy, reviewed in pull requests like the account files, so they fail 
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -14,18 +13,14 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from config.errors import MISSING, ConfigError, ConfigIssue
+from config.toml_files import read_toml
 
 Model = TypeVar("Model", bound=BaseModel)
 
 
 def load_reviewed_file(path: Path, model: type[Model]) -> Model:
     """Parse ``path`` as TOML into ``model``; raises :class:`ConfigError` listing every problem."""
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigError([ConfigIssue(path, "(file)", str(error.strerror), "a readable TOML file")]) from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError([ConfigIssue(path, "(syntax)", str(error), "valid TOML")]) from None
+    raw = read_toml(path)
     try:
         return model.model_validate(raw)
     except ValidationError as error:

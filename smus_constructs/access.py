@@ -28,6 +28,7 @@ from smus_constructs import patterns
 from smus_constructs.domain import IDomain
 from smus_constructs.errors import PropValidationError
 from smus_constructs.grants import GroupPrincipal, UserPrincipal, principal_key
+from smus_constructs.literals import literal
 
 ROOT = "/root"
 UNIT_PATH = patterns.UNIT_PATH
@@ -75,7 +76,7 @@ class UnifiedStudioDomainUnit(Construct):
             "Resource",
             domain_identifier=domain.domain_id,
             name=name,
-            description=description,
+            description=literal(description),
             parent_domain_unit_identifier=parent.domain_unit_id if parent else domain.root_domain_unit_id,
         )
         self.owners = [

@@ -25,6 +25,7 @@ from smus_constructs.errors import PropValidationError
 from smus_constructs.grants import DomainUnitProjects, GrantPolicy, GrantPrincipal, PolicyGrants, principal_key
 from smus_constructs.iam import RoleSpec, ServiceRole, datazone_service_trust, managed_policy_arn, policy_document
 from smus_constructs.lifecycle import IgnoreChange, apply_lifecycle
+from smus_constructs.literals import literal_map
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -121,8 +122,8 @@ class UnifiedStudioBlueprint(Construct):
             enabled_regions=regions,
             provisioning_role_arn=props.provisioning_role_arn,
             manage_access_role_arn=props.manage_access_role_arn,
-            regional_parameters={region: values for region, values in regional.items() if values} or None,
-            global_parameters=dict(props.global_parameters) or None,
+            regional_parameters={region: literal_map(values) for region, values in regional.items() if values} or None,
+            global_parameters=literal_map(props.global_parameters) or None,
             depends_on=list(props.depends_on) or None,
         )
         apply_lifecycle(self.resource, ignore_changes=props.ignore_changes)

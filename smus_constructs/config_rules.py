@@ -41,6 +41,7 @@ from constructs import Construct
 
 from smus_constructs import patterns
 from smus_constructs.errors import PropValidationError
+from smus_constructs.literals import literal
 
 
 class ManagedRuleId(StrEnum):
@@ -125,7 +126,7 @@ class RuleScope:
             compliance_resource_types=list(self.resource_types) or None,
             compliance_resource_id=self.resource_id,
             tag_key=self.tag_key,
-            tag_value=self.tag_value,
+            tag_value=literal(self.tag_value),
         )
 
 
@@ -185,9 +186,9 @@ class ManagedRule(Construct):
             self,
             "Resource",
             name=props.rule_name,
-            description=props.description,
+            description=literal(props.description),
             source=ConfigConfigRuleSource(owner="AWS", source_identifier=props.identifier.value),
-            input_parameters=json.dumps(dict(props.input_parameters), sort_keys=True)
+            input_parameters=literal(json.dumps(dict(props.input_parameters), sort_keys=True))
             if props.input_parameters
             else None,
             scope=props.scope.to_terraform() if props.scope is not None else None,
@@ -373,7 +374,7 @@ class MandatoryTagRules(Construct):
                     ),
                 ],
                 custom_policy_details=ConfigConfigRuleSourceCustomPolicyDetails(
-                    policy_runtime=GUARD_RUNTIME, policy_text=self.policy_text
+                    policy_runtime=GUARD_RUNTIME, policy_text=literal(self.policy_text)
                 ),
             ),
             scope=ConfigConfigRuleScope(compliance_resource_types=list(GUARD_TAGGED_RESOURCE_TYPES)),

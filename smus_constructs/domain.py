@@ -26,6 +26,7 @@ from smus_constructs.iam import (
 )
 from smus_constructs.kms import DomainKey
 from smus_constructs.lifecycle import IgnoreChange, apply_lifecycle
+from smus_constructs.literals import literal, literal_map
 
 MINIMUM_TIMEOUT_MINUTES = 90
 
@@ -207,13 +208,13 @@ class UnifiedStudioDomain(Construct):
             self,
             "Resource",
             name=props.name,
-            description=props.description,
+            description=literal(props.description),
             domain_version="V2",
             domain_execution_role=self.execution_role_arn,
             service_role=self.service_role_arn,
             kms_key_identifier=self.kms_key_arn,
             single_sign_on=single_sign_on,
-            tags=tags or None,
+            tags=literal_map(tags) or None,
             timeouts=DatazoneDomainTimeouts(create=props.create_timeout, delete=props.delete_timeout),
             # The ARNs alone would let Terraform create the domain before the roles' policies are attached.
             depends_on=[d for role in (self.execution_role, self.service_role) if role for d in role.dependables]

@@ -40,6 +40,7 @@ from cdktn_provider_awscc.datazone_policy_grant import (
 from constructs import Construct, Node
 
 from smus_constructs.errors import PropValidationError
+from smus_constructs.literals import literal
 from smus_constructs.policy_types import GrantPolicy
 
 Designation = Literal["OWNER", "CONTRIBUTOR"]
@@ -265,7 +266,7 @@ class PolicyGrant(Construct):
         )
         if isinstance(principal, AllUsers) and principal.reason:
             # A `//` comment Terraform ignores: reviewers and the governance rules (SMUS-016) read the reason here.
-            self.resource.add_override("//.all_users_reason", principal.reason)
+            self.resource.add_override("//.all_users_reason", literal(principal.reason))
 
 
 class _GrantDomain(Protocol):
@@ -364,7 +365,7 @@ class PolicyGrants(Construct):
                 "principal says (DataZone keeps one grant per scope)",
             )
         if isinstance(principal, AllUsers) and principal.reason and not _reason_of(merged.grant):
-            merged.grant.resource.add_override("//.all_users_reason", principal.reason)
+            merged.grant.resource.add_override("//.all_users_reason", literal(principal.reason))
         added = [profile for profile in project_profile_ids if profile not in merged.project_profile_ids]
         if added:
             merged.project_profile_ids.extend(added)

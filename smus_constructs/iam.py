@@ -18,6 +18,8 @@ from cdktn_provider_aws.iam_role_policy import IamRolePolicy
 from cdktn_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from constructs import Construct
 
+from smus_constructs.literals import literal, literal_map
+
 DATAZONE_PRINCIPAL = "datazone.amazonaws.com"
 SERVICE_ROLE_PATH = "/service-role/"
 
@@ -86,10 +88,10 @@ class ServiceRole(Construct):
             "Resource",
             name=spec.name,
             path=SERVICE_ROLE_PATH,
-            description=spec.description,
+            description=literal(spec.description),
             assume_role_policy=json.dumps(spec.trust, sort_keys=True),
             permissions_boundary=spec.permissions_boundary_arn,
-            tags=dict(tags) if tags else None,
+            tags=literal_map(tags) if tags else None,
         )
         #: The role and every policy on it: what a consumer must wait for before DataZone assumes the role.
         self.dependables: list[ITerraformDependable] = [self.resource]

@@ -15,6 +15,7 @@ from cdktn_provider_aws.kms_key import KmsKey
 from constructs import Construct
 
 from smus_constructs.iam import DATAZONE_PRINCIPAL, PolicyDocument, Statement, policy_document
+from smus_constructs.literals import literal, literal_map
 
 KEY_USE_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*"]
 # Administration without use: the account can manage (and recover) the key but not decrypt with it.
@@ -122,7 +123,7 @@ class DomainKey(Construct):
         self.resource = KmsKey(
             self,
             "Resource",
-            description=f"Unified Studio domain key ({alias_name})",
+            description=literal(f"Unified Studio domain key ({alias_name})"),
             key_usage="ENCRYPT_DECRYPT",
             customer_master_key_spec="SYMMETRIC_DEFAULT",
             enable_key_rotation=True,
@@ -137,7 +138,7 @@ class DomainKey(Construct):
                 ),
                 sort_keys=True,
             ),
-            tags={**(tags or {}), **DATAZONE_KEY_TAG},
+            tags=literal_map({**(tags or {}), **DATAZONE_KEY_TAG}),
         )
         self.alias = KmsAlias(self, "Alias", name=f"alias/{alias_name}", target_key_id=self.resource.key_id)
 

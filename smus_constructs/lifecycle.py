@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from cdktn import TerraformResource
 
+from smus_constructs.literals import literal
+
 
 @dataclass(frozen=True, kw_only=True)
 class IgnoreChange:
@@ -39,9 +41,11 @@ def apply_lifecycle(
     reasons: dict[str, object] = {}
     if prevent_destroy:
         resource.add_override("lifecycle.prevent_destroy", True)
-        reasons["prevent_destroy"] = prevent_destroy_reason or "protected account: destroying this deletes live data"
+        reasons["prevent_destroy"] = (
+            literal(prevent_destroy_reason) or "protected account: destroying this deletes live data"
+        )
     if ignore_changes:
         resource.add_override("lifecycle.ignore_changes", [change.attribute for change in ignore_changes])
-        reasons["ignore_changes"] = {change.attribute: change.reason for change in ignore_changes}
+        reasons["ignore_changes"] = {change.attribute: literal(change.reason) for change in ignore_changes}
     if reasons:
         resource.add_override("lifecycle.//", reasons)

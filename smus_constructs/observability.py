@@ -36,6 +36,7 @@ from smus_constructs import patterns
 from smus_constructs.errors import PropValidationError
 from smus_constructs.iam import PolicyDocument, policy_document
 from smus_constructs.kms import KEY_ADMIN_ACTIONS, key_policy_managers
+from smus_constructs.literals import literal_map
 from smus_constructs.ops_metrics import (
     ACCEPTED_NAMESPACE,
     ACCOUNT_DIMENSION,
@@ -213,7 +214,7 @@ class AlertTopic(Construct):
                 ),
                 sort_keys=True,
             ),
-            tags=dict(props.tags) or None,
+            tags=literal_map(props.tags) or None,
         )
         # Under alias/smus/: the only alias prefix the deploy role may manage (smus_constructs.pipeline_identity).
         self.alias = KmsAlias(self, "KeyAlias", name=f"alias/smus/{props.topic_name}", target_key_id=self.key.key_id)
@@ -222,7 +223,7 @@ class AlertTopic(Construct):
             "Resource",
             name=props.topic_name,
             kms_master_key_id=self.key.arn,
-            tags=dict(props.tags) or None,
+            tags=literal_map(props.tags) or None,
         )
         self.policy_document = alert_topic_policy(
             partition=partition,

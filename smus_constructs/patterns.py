@@ -1,46 +1,55 @@
-"""Value rules AWS enforces, checked before synth so a typo fails in seconds rather than at apply.
+r"""Value rules AWS enforces, checked before synth so a typo fails in seconds rather than at apply.
 
 Each pattern is copied from the AWS::DataZone::* CloudFormation schemas or the IAM/KMS ARN formats
 (see ../shared/FACTS.md). A check returns the value unchanged or raises :class:`PropValidationError`.
+
+AWS evaluates these patterns with Java regular expressions, where `\d` and `\w` are ASCII; Python's are Unicode
+(full-width digits are `\d`), so every pattern here is compiled with `re.ASCII` and matched whole (`fullmatch`: a
+Python `$` also matches before a trailing newline).
 """
 
 from __future__ import annotations
 
 import re
 
+from smus_constructs import regions
 from smus_constructs.errors import PropValidationError
 
-ACCOUNT_ID = re.compile(r"^\d{12}$")
-REGION = re.compile(r"^[a-z]{2}-?(iso|gov)?-[a-z]*-[0-9]$")
+ACCOUNT_ID = re.compile(r"^\d{12}$", re.ASCII)
+REGION = re.compile(r"^[a-z]{2}-?(iso|gov)?-[a-z]*-[0-9]$", re.ASCII)
 # AWS::DataZone::Project / ProjectProfile / environment configuration Name.
-RESOURCE_NAME = re.compile(r"^[\w -]{1,64}$")
-DOMAIN_ID = re.compile(r"^dzd[-_][a-zA-Z0-9_-]{1,36}$")
-DOMAIN_ARN = re.compile(r"^arn:aws[a-z-]*:datazone:([a-z0-9-]+):(\d{12}):domain/(dzd[-_][a-zA-Z0-9_-]{1,36})$")
-BLUEPRINT_ID = re.compile(r"^[a-zA-Z0-9_-]{1,36}$")
-ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role(/[\w+=,.@-]+)*/[\w+=,.@-]{1,64}$")
-POLICY_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}|aws):policy(/[\w+=,.@-]+)*/[\w+=,.@-]{1,128}$")
-KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[0-9a-fA-F-]{36}$")
+RESOURCE_NAME = re.compile(r"^[\w -]{1,64}$", re.ASCII)
+DOMAIN_ID = re.compile(r"^dzd[-_][a-zA-Z0-9_-]{1,36}$", re.ASCII)
+DOMAIN_ARN = re.compile(
+    r"^arn:aws[a-z-]*:datazone:([a-z0-9-]+):(\d{12}):domain/(dzd[-_][a-zA-Z0-9_-]{1,36})$", re.ASCII
+)
+BLUEPRINT_ID = re.compile(r"^[a-zA-Z0-9_-]{1,36}$", re.ASCII)
+ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role(/[\w+=,.@-]+)*/[\w+=,.@-]{1,64}$", re.ASCII)
+POLICY_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}|aws):policy(/[\w+=,.@-]+)*/[\w+=,.@-]{1,128}$", re.ASCII)
+KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[0-9a-fA-F-]{36}$", re.ASCII)
 RESOURCE_ID_ACCEPTED = "a DataZone ID of 1-36 letters, digits, '_' or '-'"
 # An Identity Store user or group ID: a UUID, optionally after a 10-hex-digit prefix (IdentityStore GetGroupId /
 # GetUserId response pattern; the first alternative of DataZone's UserIdentifier and GroupIdentifier patterns).
 IDENTITY_CENTER_ID = re.compile(
-    r"^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$"
+    r"^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$", re.ASCII
 )
 # An IAM user or role, the principals an IAM-based domain has.
-IAM_PRINCIPAL_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(user|role)(/[\w+=,.@-]+)*/[\w+=,.@-]{1,64}$")
+IAM_PRINCIPAL_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(user|role)(/[\w+=,.@-]+)*/[\w+=,.@-]{1,64}$", re.ASCII)
 # What DataZone must be sent for a user (AWS::DataZone::UserProfile, PolicyGrant, Owner, ProjectMembership): the
 # Identity Center user ID or an IAM ARN. The schemas' pattern also accepts any user *name*, and DataZone then fails
 # at apply or registers the wrong principal, so names are resolved to IDs before they reach a construct.
-USER_IDENTIFIER = re.compile(f"({IDENTITY_CENTER_ID.pattern}|{IAM_PRINCIPAL_ARN.pattern})")
+USER_IDENTIFIER = re.compile(f"({IDENTITY_CENTER_ID.pattern}|{IAM_PRINCIPAL_ARN.pattern})", re.ASCII)
 # A group: the Identity Center group ID. The schemas' second alternative accepts any text (a display name) and cannot
 # catch one; aws-ia's project-membership module refuses SSO groups that are not identity-store UUIDs.
 GROUP_IDENTIFIER = IDENTITY_CENTER_ID
 # An identity store: `d-` and 10 hex digits, or a UUID (IdentityStore API IdentityStoreId pattern).
-IDENTITY_STORE_ID = re.compile(r"^(d-[0-9a-f]{10}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
+IDENTITY_STORE_ID = re.compile(
+    r"^(d-[0-9a-f]{10}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$", re.ASCII
+)
 # A domain unit, by path from the root unit.
-UNIT_PATH = re.compile(r"^/root(/[\w -]{1,64})*$")
+UNIT_PATH = re.compile(r"^/root(/[\w -]{1,64})*$", re.ASCII)
 # Terraform duration strings as the aws provider's timeouts block takes them.
-DURATION = re.compile(r"^(\d+h)?(\d+m)?(\d+s)?$")
+DURATION = re.compile(r"^(\d+h)?(\d+m)?(\d+s)?$", re.ASCII)
 
 ACCEPTED = {
     ACCOUNT_ID: "12 digits, e.g. '123456789012'",
@@ -72,7 +81,7 @@ def check(pattern: re.Pattern[str], value: str, *, path: str, prop: str, accepte
     """Return ``value`` if it matches ``pattern`` (or is a token); otherwise raise naming prop and accepted form."""
     if is_token(value):
         return value
-    if not isinstance(value, str) or not pattern.match(value):
+    if not isinstance(value, str) or not pattern.fullmatch(value):
         raise PropValidationError(path, prop, value, accepted or ACCEPTED[pattern])
     return value
 
@@ -88,8 +97,4 @@ def duration_minutes(value: str) -> int:
 
 def partition_of(region: str) -> str:
     """The ARN partition a region belongs to, so ARNs we build are right in GovCloud and China too."""
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    if region.startswith("cn-"):
-        return "aws-cn"
-    return "aws"
+    return regions.partition_of(region)

@@ -31,6 +31,7 @@ from constructs import Construct
 from smus_constructs import patterns
 from smus_constructs.errors import PropValidationError
 from smus_constructs.iam import DATAZONE_PRINCIPAL, SERVICE_ROLE_PATH, PolicyDocument, Statement, policy_document
+from smus_constructs.literals import literal, literal_map
 from smus_constructs.ops_metrics import OPS_ACTIONS_BY_TYPE
 from smus_constructs.pipeline_rules import (
     ACCEPTED_OIDC_PROVIDER_ARN,
@@ -601,7 +602,7 @@ class GithubOidcProvider(Construct):
             "Resource",
             url=GITHUB_OIDC_URL,
             client_id_list=[STS_AUDIENCE],
-            tags=dict(tags) if tags else None,
+            tags=literal_map(tags) if tags else None,
         )
 
     @property
@@ -668,10 +669,10 @@ class GithubDeployRole(Construct):
             "Resource",
             name=props.role_name,
             path=props.path,
-            description=props.description,
+            description=literal(props.description),
             assume_role_policy=json.dumps(self.trust, sort_keys=True),
             max_session_duration=self.max_session_seconds,
-            tags=dict(props.tags) or None,
+            tags=literal_map(props.tags) or None,
         )
 
     def add_inline_policy(self, name: str, document: PolicyDocument) -> IamRolePolicy:

@@ -14,16 +14,22 @@ GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
 GITHUB_OIDC_URL = f"https://{GITHUB_OIDC_HOST}"
 STS_AUDIENCE = "sts.amazonaws.com"
 
-GITHUB_REPOSITORY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
-GITHUB_SUBJECT = re.compile(r"^(environment:[A-Za-z0-9_.-]{1,255}|ref:refs/(heads|tags)/[A-Za-z0-9_./-]{1,255})$")
+GITHUB_REPOSITORY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$", re.ASCII)
+GITHUB_SUBJECT = re.compile(
+    r"^(environment:[A-Za-z0-9_.-]{1,255}|ref:refs/(heads|tags)/[A-Za-z0-9_./-]{1,255})$", re.ASCII
+)
 #: What the read-only plan role may trust: pull requests too (it can change nothing), but not tags, and no wildcard.
-PLAN_SUBJECT = re.compile(r"^(pull_request|environment:[A-Za-z0-9_.-]{1,255}|ref:refs/heads/[A-Za-z0-9_./-]{1,255})$")
-OIDC_PROVIDER_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:oidc-provider/token\.actions\.githubusercontent\.com$")
-ROLE_ARN_PARTS = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):role(/(?:[\w+=,.@-]+/)*)([\w+=,.@-]{1,64})$")
-IAM_PATH = re.compile(r"^/([\w+=,.@-]+/)*$")
-IAM_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
-BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
+PLAN_SUBJECT = re.compile(
+    r"^(pull_request|environment:[A-Za-z0-9_.-]{1,255}|ref:refs/heads/[A-Za-z0-9_./-]{1,255})$", re.ASCII
+)
+OIDC_PROVIDER_ARN = re.compile(
+    r"^arn:aws[a-z-]*:iam::\d{12}:oidc-provider/token\.actions\.githubusercontent\.com$", re.ASCII
+)
+ROLE_ARN_PARTS = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):role(/(?:[\w+=,.@-]+/)*)([\w+=,.@-]{1,64})$", re.ASCII)
+IAM_PATH = re.compile(r"^/([\w+=,.@-]+/)*$", re.ASCII)
+IAM_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
+BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", re.ASCII)
+TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$", re.ASCII)
 
 ACCEPTED_SUBJECT = (
     "'environment:<name>', 'ref:refs/heads/<branch>' or 'ref:refs/tags/<tag>' with no wildcard, "

@@ -37,6 +37,7 @@ from smus_constructs import patterns
 from smus_constructs.blueprint import adoption_domain_id
 from smus_constructs.errors import PropValidationError
 from smus_constructs.lifecycle import IgnoreChange, apply_lifecycle
+from smus_constructs.literals import literal
 from smus_constructs.project_profile import IProjectProfile
 
 
@@ -129,14 +130,14 @@ class UnifiedStudioProject(Construct):
             domain_identifier=props.profile.domain.domain_id,
             domain_unit_id=props.domain_unit_id,
             name=props.name,
-            description=props.description,
+            description=literal(props.description),
             project_profile_id=props.profile.project_profile_id,
             project_execution_role=props.execution_role_arn,
             user_parameters=[
                 DatazoneProjectUserParameters(
                     environment_configuration_name=env_name,
                     environment_parameters=[
-                        DatazoneProjectUserParametersEnvironmentParameters(name=key, value=value)
+                        DatazoneProjectUserParametersEnvironmentParameters(name=literal(key), value=literal(value))
                         for key, value in sorted(values.items())
                     ],
                 )
@@ -144,7 +145,8 @@ class UnifiedStudioProject(Construct):
             ]
             or None,
             resource_tags=[
-                DatazoneProjectResourceTags(key=key, value=value) for key, value in sorted(props.resource_tags.items())
+                DatazoneProjectResourceTags(key=literal(key), value=literal(value))
+                for key, value in sorted(props.resource_tags.items())
             ]
             or None,
         )

@@ -31,6 +31,7 @@ from smus_constructs.domain import IDomain
 from smus_constructs.errors import PropValidationError
 from smus_constructs.grants import GrantPolicy, GrantPrincipal, PolicyGrants, principal_key
 from smus_constructs.lifecycle import IgnoreChange, apply_lifecycle
+from smus_constructs.literals import literal
 
 
 class DeploymentMode(StrEnum):
@@ -140,11 +141,13 @@ class UnifiedStudioProjectProfile(Construct):
             domain_identifier=props.domain.domain_id,
             domain_unit_identifier=props.domain_unit_id or props.domain.root_domain_unit_id,
             name=props.name,
-            description=props.description,
+            description=literal(props.description),
             status="ENABLED" if props.enabled else "DISABLED",
             environment_configurations=[self._configuration(env) for env in ordered],
             project_resource_tags=[
-                DatazoneProjectProfileProjectResourceTags(key=key, value=value, is_value_editable=False)
+                DatazoneProjectProfileProjectResourceTags(
+                    key=literal(key), value=literal(value), is_value_editable=False
+                )
                 for key, value in sorted(props.project_resource_tags.items())
             ]
             or None,
@@ -212,13 +215,13 @@ class UnifiedStudioProjectProfile(Construct):
     def _configuration(self, env: EnvironmentConfig) -> DatazoneProjectProfileEnvironmentConfigurations:
         overrides = [
             DatazoneProjectProfileEnvironmentConfigurationsConfigurationParametersParameterOverrides(
-                name=override.name, value=override.value, is_editable=override.is_editable
+                name=literal(override.name), value=literal(override.value), is_editable=override.is_editable
             )
             for override in env.parameter_overrides
         ]
         return DatazoneProjectProfileEnvironmentConfigurations(
             name=env.configuration_name,
-            description=env.description or f"{env.configuration_name} environment",
+            description=literal(env.description or f"{env.configuration_name} environment"),
             environment_blueprint_id=env.blueprint.blueprint_id,
             deployment_mode=env.deployment_mode.value,
             deployment_order=deployment_order(env),

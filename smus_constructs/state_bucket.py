@@ -50,6 +50,7 @@ from smus_constructs.errors import PropValidationError
 from smus_constructs.iam import PolicyDocument, Statement, policy_document
 from smus_constructs.kms import KEY_ADMIN_ACTIONS
 from smus_constructs.lifecycle import apply_lifecycle
+from smus_constructs.literals import literal, literal_map
 from smus_constructs.pipeline_rules import ACCEPTED_BUCKET, BUCKET_NAME, TABLE_NAME
 
 MINIMUM_TLS_VERSION = "1.2"
@@ -218,7 +219,7 @@ class StateBucket(Construct):
             raise PropValidationError(path, "lock_table_name", props.lock_table_name, "3-255 of A-Z a-z 0-9 _ . -")
 
         partition = patterns.partition_of(props.region)
-        tags = dict(props.tags) or None
+        tags = literal_map(props.tags) or None
         self.key_policy = state_key_policy(
             partition=partition,
             account_id=props.account_id,
@@ -230,7 +231,7 @@ class StateBucket(Construct):
         self.key = KmsKey(
             self,
             "Key",
-            description=f"Terraform state of the SageMaker Unified Studio estate ({props.bucket_name})",
+            description=literal(f"Terraform state of the SageMaker Unified Studio estate ({props.bucket_name})"),
             key_usage="ENCRYPT_DECRYPT",
             customer_master_key_spec="SYMMETRIC_DEFAULT",
             enable_key_rotation=True,

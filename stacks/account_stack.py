@@ -14,6 +14,7 @@ from cdktn_provider_awscc.provider import AwsccProvider, AwsccProviderAssumeRole
 from constructs import Construct
 
 from config.loader import LoadedAccount
+from smus_constructs.literals import literal_map
 
 
 class Layer(StrEnum):
@@ -65,7 +66,7 @@ class AccountStack(TerraformStack):
             region=account.region,
             allowed_account_ids=[account.account_id],
             assume_role=[AwsProviderAssumeRole(role_arn=account.deploy_role_arn, session_name=session_name)],
-            default_tags=[AwsProviderDefaultTags(tags=self.tags)],
+            default_tags=[AwsProviderDefaultTags(tags=literal_map(self.tags))],
         )
         # awscc has no allowed_account_ids; the deploy role it assumes lives in (and only works in) this account.
         self.awscc = AwsccProvider(

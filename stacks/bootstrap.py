@@ -27,6 +27,7 @@ from pydantic import BaseModel
 from config.bootstrap_models import plan_role_arn, plan_role_subjects
 from config.loader import LoadedAccount
 from smus_constructs.iam import managed_policy_arn
+from smus_constructs.literals import literal_map
 from smus_constructs.pipeline_identity import (
     DeployScope,
     GithubDeployRole,
@@ -93,7 +94,7 @@ class BootstrapStack(TerraformStack):
             "aws",
             region=account.region,
             allowed_account_ids=[account.account_id],
-            default_tags=[AwsProviderDefaultTags(tags=self.tags)],
+            default_tags=[AwsProviderDefaultTags(tags=literal_map(self.tags))],
         )
 
         partition, _, role_path, role_name = split_role_arn(account.deploy_role_arn)

@@ -203,24 +203,27 @@ def test_an_unknown_project_template_is_a_named_error_and_writes_nothing(tmp_pat
 def test_a_failed_synth_leaves_previous_output_untouched(tmp_path: Path) -> None:
     outdir = tmp_path / "cdktf.out"
     outdir.mkdir()
-    (outdir / "previous-good-synth.txt").write_text("kept")
+    (outdir / ".smus-synth.json").write_text('{"written_by": "smus synth"}')  # a previous synth's output
+    (outdir / "manifest.json").write_text("previous good synth")
     # passes config validation, then the GovernedMlProject construct refuses it: a failure after cdktn has started
     config_dir = make_config(tmp_path, sub('resource_tags = { ModelRiskTier = "high" }', "resource_tags = {}"))
     with pytest.raises(
         PropValidationError, match=r"dev-projects/Project-fraud-models: resource_tags\.ModelRiskTier = None"
     ):
         synthesise(config_dir, outdir)
-    assert [p.name for p in outdir.iterdir()] == ["previous-good-synth.txt"]
+    assert sorted(p.name for p in outdir.iterdir()) == [".smus-synth.json", "manifest.json"]
+    assert (outdir / "manifest.json").read_text() == "previous good synth"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["accounts", "cdktf.out"]
 
 
 def test_a_good_synth_replaces_the_whole_output(tmp_path: Path) -> None:
     outdir = tmp_path / "cdktf.out"
-    outdir.mkdir()
-    (outdir / "stale.txt").write_text("from an older synth")
+    (outdir / "stacks" / "stale-stack").mkdir(parents=True)
+    (outdir / "stacks" / "stale-stack" / "cdk.tf.json").write_text("{}")
+    (outdir / ".smus-synth.json").write_text('{"written_by": "smus synth"}')
     names = synthesise(DEFAULT_CONFIG_DIR, outdir, accounts=["dev"])
     assert names == ["dev-bootstrap", "dev-platform", "dev-projects", "dev-ops"]
-    assert sorted(p.name for p in outdir.iterdir()) == ["manifest.json", "stacks"]
+    assert sorted(p.name for p in outdir.iterdir()) == [".smus-synth.json", "manifest.json", "stacks"]
     assert sorted(p.name for p in (outdir / "stacks").iterdir()) == sorted(names)
 
 
