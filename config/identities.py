@@ -13,7 +13,6 @@ itself stays the account files only.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 from config.errors import MISSING, ConfigError, ConfigIssue
 from config.models import AccountConfig, MemberSettings, PrincipalSettings
+from config.toml_files import read_toml
 from smus_constructs.patterns import ACCEPTED, IDENTITY_CENTER_ID, IDENTITY_STORE_ID
 
 LOCK_FOLDER = "identities"
@@ -99,12 +99,7 @@ def _everyone(config: AccountConfig) -> Iterator[tuple[str, MemberSettings | Pri
 
 def load_lock(path: Path) -> IdentityLock:
     """The lock at ``path``; raises :class:`ConfigError` naming every bad entry."""
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigError([ConfigIssue(path, "(file)", str(error.strerror), "a readable TOML file")]) from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError([ConfigIssue(path, "(syntax)", str(error), "valid TOML")]) from None
+    raw = read_toml(path)
     try:
         return IdentityLock.model_validate(raw)
     except ValidationError as error:

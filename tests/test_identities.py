@@ -120,7 +120,7 @@ def test_id_and_name_together_are_refused(tmp_path: Path) -> None:
     ("name", "message"),
     [
         ("evil\\u001b[2J", "contains control characters"),
-        ("${TfToken[TOKEN.1]}", "which Terraform and cdktn read as templates"),
+        ("${TfToken[TOKEN.1]}", "cdktn token syntax ('TfToken[') is not allowed in config"),
         ("%{ if true }x%{ endif }", "which Terraform and cdktn read as templates"),
     ],
 )
