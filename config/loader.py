@@ -14,9 +14,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from config.cross_checks import duplicate_issues, local_arn_issues, partition_issues
 from config.errors import MISSING, ConfigError, ConfigIssue
 from config.identities import resolve_identities
 from config.models import MANDATORY_TAGS, AccountConfig, MemberSettings, PrincipalSettings
+from config.operations_models import operations_issues
+from config.templates import template_issues
 from config.toml_files import read_toml
 from smus_constructs.blueprint_names import BEDROCK_BLUEPRINTS, TOOLING_BLUEPRINTS
 from smus_constructs.policy_types import BLUEPRINT_POLICIES, GrantPolicy
@@ -102,6 +105,9 @@ def load_account(path: Path, *, resolve: bool = True) -> LoadedAccount:
         raise ConfigError(issues)
     if resolve:
         config = resolve_identities(path, config)
+    duplicates = list(duplicate_issues(path, config))  # after resolving: a name and its ID are one principal
+    if duplicates:
+        raise ConfigError(duplicates)
     return LoadedAccount(path=path, config=config)
 
 
@@ -312,6 +318,10 @@ def _reference_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue
                     f"an environment of profile {project.profile!r}: {profile_envs[project.profile]}",
                 )
 
+    yield from local_arn_issues(path, config)
+    yield from partition_issues(path, config)
+    yield from template_issues(path, config)
+    yield from operations_issues(path, config)
     yield from _adoption_issues(path, config)
     yield from _access_issues(path, config)
     yield from _bedrock_issues(path, config)

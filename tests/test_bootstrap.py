@@ -560,8 +560,9 @@ def test_inconsistent_bootstrap_settings_are_config_errors(
     prod.write_text(text.replace(old, new if new is not None else old.replace("eu-west-1", "eu-central-1")))
     with pytest.raises(ConfigError) as error:
         load_account(prod)
-    (issue,) = error.value.issues
-    assert (issue.file, issue.field) == (prod, field) and accepted in issue.accepted, str(issue)
+    # moving the bucket's region also strands [state] kms_key_arn in the old one: that is named too
+    issue = next(issue for issue in error.value.issues if issue.field == field)
+    assert issue.file == prod and accepted in issue.accepted, str(issue)
 
 
 def test_a_state_lock_table_in_config_is_created_and_granted(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import pytest
 from config.errors import ConfigError
 from config.loader import DEFAULT_CONFIG_DIR, load_estate
 from smus_cli.synth import synthesise
-from smus_constructs.errors import PropValidationError
+from smus_rules.errors import RuleFailures
 
 REPO = Path(__file__).resolve().parent.parent
 Edit = Callable[[str], str]
@@ -205,15 +205,16 @@ def test_a_failed_synth_leaves_previous_output_untouched(tmp_path: Path) -> None
     outdir.mkdir()
     (outdir / ".smus-synth.json").write_text('{"written_by": "smus synth"}')  # a previous synth's output
     (outdir / "manifest.json").write_text("previous good synth")
-    # passes config validation, then the GovernedMlProject construct refuses it: a failure after cdktn has started
-    config_dir = make_config(tmp_path, sub('resource_tags = { ModelRiskTier = "high" }', "resource_tags = {}"))
-    with pytest.raises(
-        PropValidationError, match=r"dev-projects/Project-fraud-models: resource_tags\.ModelRiskTier = None"
-    ):
-        synthesise(config_dir, outdir)
+    # valid config, then a governance rule fails at synth (SMUS-006): a failure after cdktn has started
+    root = tmp_path / "config"
+    shutil.copytree(DEFAULT_CONFIG_DIR.parent, root)
+    governance = root / "governance.toml"
+    governance.write_text(governance.read_text().replace("\nprod = [", '\ndev = ["Tooling"]\nprod = [', 1))
+    with pytest.raises(RuleFailures, match=r"SMUS-006 dev-platform/Blueprint-DataLake"):
+        synthesise(root / "accounts", outdir, accounts=["dev"])
     assert sorted(p.name for p in outdir.iterdir()) == [".smus-synth.json", "manifest.json"]
     assert (outdir / "manifest.json").read_text() == "previous good synth"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["accounts", "cdktf.out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cdktf.out", "config"]
 
 
 def test_a_good_synth_replaces_the_whole_output(tmp_path: Path) -> None:

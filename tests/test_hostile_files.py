@@ -22,15 +22,19 @@ REPO = Path(__file__).resolve().parent.parent
 Layout = Callable[[Path], str]  # changes the accounts folder; returns the text the message must contain
 
 
-def replace_in_dev(old: str, new: str, expect: str) -> Layout:
+def replace_in_dev(old: str, new: str, expect: str, account: str = "dev") -> Layout:
     def apply(accounts: Path) -> str:
-        dev = accounts / "dev.toml"
-        text = dev.read_text()
+        path = accounts / f"{account}.toml"
+        text = path.read_text()
         assert old in text, old
-        dev.write_text(text.replace(old, new, 1))
+        path.write_text(text.replace(old, new, 1))
         return expect
 
     return apply
+
+
+def replace_in_prod(old: str, new: str, expect: str) -> Layout:
+    return replace_in_dev(old, new, expect, account="prod")
 
 
 def write(name: str, content: bytes | str, expect: str) -> Layout:
@@ -100,6 +104,56 @@ CASES: dict[str, Layout] = {
     ),
     "aws-tag-prefix": replace_in_dev('Owner = "data-platform"', '"aws:owner" = "x"', "tags.aws:owner"),
     "long-tag-value": replace_in_dev('Owner = "data-platform"', f'Owner = "{"x" * 257}"', "tags.Owner"),
+    "long-tag-key": replace_in_dev('Owner = "data-platform"', f'{"k" * 129} = "x"', "tags." + "k" * 129),
+    # values each field accepts that AWS rejects
+    "execution-role-in-another-account": replace_in_prod(
+        'execution_role_arn = "arn:aws:iam::333333333333:',
+        'execution_role_arn = "arn:aws:iam::999999999999:',
+        "domain.execution_role_arn = 'arn:aws:iam::999999999999:",
+    ),
+    "boundary-in-another-account": replace_in_prod(
+        'permissions_boundary_arn = "arn:aws:iam::333333333333:',
+        'permissions_boundary_arn = "arn:aws:iam::999999999999:',
+        "domain.permissions_boundary_arn",
+    ),
+    "provisioning-role-in-another-account": replace_in_prod(
+        'provisioning_role_arn = "arn:aws:iam::333333333333:',
+        'provisioning_role_arn = "arn:aws:iam::999999999999:',
+        "blueprint_roles.provisioning_role_arn",
+    ),
+    "china-region-with-aws-arns": replace_in_prod(
+        'region = "eu-west-1"\nprotected', 'region = "cn-north-1"\nprotected', "an ARN of partition 'aws-cn'"
+    ),
+    "domain-key-in-another-region": replace_in_prod(
+        'kms_key_arn = "arn:aws:kms:eu-west-1:333333333333:key/3c3c',
+        'kms_key_arn = "arn:aws:kms:us-east-1:333333333333:key/3c3c',
+        "domain.kms_key_arn = 'arn:aws:kms:us-east-1",
+    ),
+    "non-ascii-project-name": replace_in_dev('name = "customer-360"', 'name = "kundé-360"', "projects[0].name"),
+    "unknown-template": replace_in_dev('template = "governed-ml"', 'template = "governed-mll"', "projects[1].template"),
+    "template-tag-missing": replace_in_dev(
+        'resource_tags = { ModelRiskTier = "high" }', "resource_tags = {}", "projects[1].resource_tags.ModelRiskTier"
+    ),
+    "untrusted-plan-environment": replace_in_dev(
+        "[tags]\n",
+        '[operations]\nplan_github_environment = "nowhere"\n\n[tags]\n',
+        "operations.plan_github_environment",
+    ),
+    "bad-dynamodb-table": replace_in_dev(
+        "[state]\n", '[state]\ndynamodb_table = "no spaces allowed"\n', "state.dynamodb_table"
+    ),
+    "duplicate-unit-owner": replace_in_dev(
+        'owners = [{ name = "risk-platform-owners", kind = "group" }]',
+        'owners = [{ name = "risk-platform-owners", kind = "group" },\n'
+        '  { kind = "group", name = "risk-platform-owners" }]',
+        "domain_units[1].owners[1] = {",
+    ),
+    "duplicate-project-creator": replace_in_dev(
+        'project_creators = [{ kind = "group", name = "analytics-leads" }]',
+        'project_creators = [{ kind = "group", name = "analytics-leads" },\n'
+        '  { kind = "group", name = "analytics-leads" }]',
+        "profiles[0].project_creators[0] names the same one",
+    ),
 }
 
 
