@@ -282,7 +282,8 @@ def _reference_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue
                     f"a region {env.blueprint.value} is enabled in: {enabled[env.blueprint.value]}",
                 )
             names.append(env.name or env.blueprint.value)
-        if not any(env.blueprint in TOOLING_BLUEPRINTS for env in profile.environments):
+        # An empty list is the model-governance profile (it deploys nothing); any other needs Tooling.
+        if profile.environments and not any(env.blueprint in TOOLING_BLUEPRINTS for env in profile.environments):
             yield ConfigIssue(
                 path,
                 f"{where}.environments",
@@ -301,11 +302,14 @@ def _reference_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue
         if project.name in seen_projects:
             yield ConfigIssue(path, f"{where}.name", project.name, "a project name not used earlier in this file")
         seen_projects.add(project.name)
+        if project.category == "ADMIN":
+            yield from _admin_project_issues(path, config, index, enabled)
+            continue
         if project.profile not in profile_envs:
             yield ConfigIssue(
                 path,
                 f"{where}.profile",
-                project.profile,
+                MISSING if project.profile is None else project.profile,
                 f"a profile defined in this file: {', '.join(profile_envs) or '(none)'}",
             )
             continue
@@ -445,6 +449,41 @@ def _access_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]:
             yield from _iam_mode_issue(path, field, member.kind, member.id, member.name)
 
 
+def _admin_project_issues(
+    path: Path, config: AccountConfig, index: int, enabled: dict[str, list[str]]
+) -> Iterable[ConfigIssue]:
+    """The domain management portal's admin project: one per domain, no profile, and Tooling enabled in the region.
+
+    aws-ia's domain-management-portal module creates it with only a name, the root unit and `project_category =
+    "ADMIN"`, after checking with a precondition that the Tooling blueprint is enabled in the domain's region.
+    """
+    project = config.projects[index]
+    where = f"projects[{index}]"
+    admins = [i for i, p in enumerate(config.projects) if p.category == "ADMIN"]
+    if admins[0] != index:
+        yield ConfigIssue(
+            path, f"{where}.category", "ADMIN", f"one ADMIN project per domain (projects[{admins[0]}] is one)"
+        )
+    left_out = "to be left out: an ADMIN project has no profile, template parameters or execution role"
+    for field, value in (
+        ("profile", project.profile),
+        ("execution_role_arn", project.execution_role_arn),
+    ):
+        if value is not None:
+            yield ConfigIssue(path, f"{where}.{field}", value, left_out)
+    if project.user_parameters:
+        yield ConfigIssue(path, f"{where}.user_parameters", project.user_parameters, left_out)
+    if project.template != "standard":
+        yield ConfigIssue(path, f"{where}.template", project.template, "'standard' for an ADMIN project")
+    if config.account.region not in enabled.get("Tooling", []):
+        yield ConfigIssue(
+            path,
+            f"{where}.category",
+            "ADMIN",
+            f"the Tooling blueprint enabled in {config.account.region}: the admin project needs it",
+        )
+
+
 def _grant_profile_issues(path: Path, config: AccountConfig, index: int) -> Iterable[ConfigIssue]:
     """A create-project grant names the profiles it allows, each of the grant's unit; other grants name none.
 
@@ -559,7 +598,11 @@ def _adoption_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]
             )
         adopted_profiles = {profile.name for profile in config.profiles if profile.existing_id is not None}
         for index, project in enumerate(config.projects):
-            if project.existing_id is not None and project.profile not in adopted_profiles:
+            if (
+                project.existing_id is not None
+                and project.category != "ADMIN"
+                and project.profile not in adopted_profiles
+            ):
                 yield ConfigIssue(
                     path,
                     f"projects[{index}].existing_id",

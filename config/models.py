@@ -233,8 +233,15 @@ class BlueprintRoleSettings(Strict):
 
 
 class ParameterOverrideSettings(Strict):
-    name: Annotated[str, Field(min_length=1)]
-    value: str
+    name: Annotated[
+        str,
+        _matching(
+            re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$"),
+            "a blueprint parameter name of letters, digits and '_' (AWS::DataZone::ProjectProfile)",
+        ),
+    ]
+    #: Left out: no value is sent, only whether project creators may edit the blueprint's default.
+    value: str | None = None
     editable: bool = False
 
 
@@ -333,7 +340,11 @@ ProjectCreator = PrincipalSettings
 class ProfileSettings(Strict):
     name: ResourceName
     description: str | None = None
-    environments: Annotated[list[EnvironmentSettings], Field(min_length=1)]
+    #: Tooling (or ToolingLite) and the blueprints projects get. An empty list is only for a profile that deploys
+    #: nothing, such as the "Generative AI model governance" profile whose project enables Bedrock model management.
+    environments: list[EnvironmentSettings]
+    #: DISABLED: no new projects from this profile; existing ones keep running.
+    status: Literal["ENABLED", "DISABLED"] = "ENABLED"
     project_creators: list[PrincipalSettings] = []
     #: The domain unit the profile belongs to, where project creation is granted. default: /root.
     unit: UnitPath = "/root"
@@ -364,7 +375,11 @@ class MemberSettings(Strict):
 
 class ProjectSettings(Strict):
     name: ResourceName
-    profile: ResourceName
+    #: Required for standard projects; left out for the ADMIN project.
+    profile: ResourceName | None = None
+    #: ADMIN: the domain management portal's admin project (one per domain, no profile; its owners are the domain's
+    #: administrators). default: a standard project created from `profile`.
+    category: Literal["STANDARD", "ADMIN"] = "STANDARD"
     description: str | None = None
     #: Which project class builds it: 'standard' or a product team's subclass registered in stacks/templates.py.
     template: str = "standard"

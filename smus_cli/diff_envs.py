@@ -95,6 +95,7 @@ FIELD_COVERAGE: dict[str, str] = {
     "profiles.environments.overrides.name": "compared",
     "profiles.environments.overrides.value": "compared, account name and ID as placeholders",
     "profiles.environments.overrides.editable": "compared",
+    "profiles.status": "compared",
     "profiles.project_creators.kind": "compared",
     "profiles.project_creators.id": "compared",
     "profiles.project_creators.name": "compared: by name, so accounts on different identity stores compare",
@@ -108,6 +109,7 @@ FIELD_COVERAGE: dict[str, str] = {
     "profiles.existing_id": "ignored: an ID in the account",
     "projects.name": "compared: which exist",
     "projects.profile": "compared",
+    "projects.category": "compared",
     "projects.description": "ignored: free text",
     "projects.template": "compared",
     "projects.owners.id": "compared",
@@ -300,20 +302,23 @@ def structure(config: AccountConfig) -> dict[Key, str]:
             facts[(*where, "region")] = env.region or account.region
             for override in env.overrides:
                 editable = " (editable)" if override.editable else ""
-                facts[(*where, "overrides", override.name)] = norm(override.value) + editable
+                value = "(no value)" if override.value is None else norm(override.value)
+                facts[(*where, "overrides", override.name)] = value + editable
         facts[(*at, "project_creators")] = _principals(profile.project_creators)
         facts[(*at, "unit")] = profile.unit
         facts[(*at, "project_execution_role")] = profile.project_execution_role
+        facts[(*at, "status")] = profile.status
 
     for project in config.projects:
         at = ("projects", project.name)
         facts[at] = PRESENT
-        facts[(*at, "profile")] = project.profile
+        facts[(*at, "profile")] = project.profile or "(none)"
+        facts[(*at, "category")] = project.category
         facts[(*at, "template")] = project.template
         facts[(*at, "unit")] = project.unit
         facts[(*at, "execution_role")] = "from profile" if project.execution_role_arn is None else BROUGHT
-        facts[(*at, "owners")] = _people((m.kind, m.who) for m in project.owners)
-        facts[(*at, "contributors")] = _people((m.kind, m.who) for m in project.contributors)
+        facts[(*at, "owners")] = _people((m.kind, norm(m.who)) for m in project.owners)
+        facts[(*at, "contributors")] = _people((m.kind, norm(m.who)) for m in project.contributors)
         for env_name, parameters in project.user_parameters.items():
             for key, value in parameters.items():
                 facts[(*at, "user_parameters", env_name, key)] = norm(value)
@@ -326,7 +331,7 @@ def structure(config: AccountConfig) -> dict[Key, str]:
     for unit in config.domain_units:
         at = ("domain_units", unit.path)
         facts[at] = PRESENT
-        facts[(*at, "owners")] = _people((m.kind, m.who) for m in unit.owners)
+        facts[(*at, "owners")] = _people((m.kind, norm(m.who)) for m in unit.owners)
         facts[(*at, "project_member_pool")] = _principals(unit.project_member_pool)
 
     for grant in config.grants:

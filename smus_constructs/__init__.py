@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         GrantPrincipal,
         GroupPrincipal,
         PolicyGrant,
+        PolicyGrants,
         ProjectPrincipal,
         UserPrincipal,
     )
@@ -46,7 +47,14 @@ if TYPE_CHECKING:
     from smus_constructs.observability import AlertTopic, DriftAlarms, OutOfPipelineChangeAlerts, ProjectQuotaAlarm
     from smus_constructs.pipeline_identity import GithubDeployRole, GithubOidcProvider
     from smus_constructs.policy_types import GrantPolicy
-    from smus_constructs.project import MemberDesignation, MemberKind, ProjectMember, ProjectProps, UnifiedStudioProject
+    from smus_constructs.project import (
+        MemberDesignation,
+        MemberKind,
+        ProjectMember,
+        ProjectProps,
+        UnifiedStudioAdminProject,
+        UnifiedStudioProject,
+    )
     from smus_constructs.project_profile import (
         DeploymentMode,
         EnvironmentConfig,
@@ -79,6 +87,7 @@ _EXPORTS = {
     "UnifiedStudioDomainUnit": "smus_constructs.access",
     "DomainUnitOwners": "smus_constructs.grants",
     "PolicyGrant": "smus_constructs.grants",
+    "PolicyGrants": "smus_constructs.grants",
     "ProjectPrincipal": "smus_constructs.grants",
     "GrantPolicy": "smus_constructs.policy_types",
     "AllUsers": "smus_constructs.grants",
@@ -107,6 +116,7 @@ _EXPORTS = {
     "UnifiedStudioBlueprint": "smus_constructs.blueprint",
     "UnifiedStudioDomain": "smus_constructs.domain",
     "UnifiedStudioProject": "smus_constructs.project",
+    "UnifiedStudioAdminProject": "smus_constructs.project",
     "UnifiedStudioProjectProfile": "smus_constructs.project_profile",
     "UserPrincipal": "smus_constructs.grants",
     "parse_blueprint_name": "smus_constructs.blueprint_names",
@@ -152,6 +162,7 @@ __all__ = [
     "OutOfPipelineChangeAlerts",
     "ParameterOverride",
     "PolicyGrant",
+    "PolicyGrants",
     "ProjectExecutionRole",
     "ProjectMember",
     "ProjectPrincipal",
@@ -164,6 +175,7 @@ __all__ = [
     "SingleSignOn",
     "StateBucket",
     "StateBucketRules",
+    "UnifiedStudioAdminProject",
     "UnifiedStudioBlueprint",
     "UnifiedStudioDomain",
     "UnifiedStudioDomainUnit",

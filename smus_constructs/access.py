@@ -79,6 +79,11 @@ class UnifiedStudioDomainUnit(Construct):
             description=literal(description),
             parent_domain_unit_identifier=parent.domain_unit_id if parent else domain.root_domain_unit_id,
         )
+        for owner in owners:
+            if isinstance(owner, UserPrincipal):
+                patterns.check(USER_IDENTIFIER, owner.user_identifier, path=self.node.path, prop="owners[]")
+            else:
+                patterns.check(GROUP_IDENTIFIER, owner.group_identifier, path=self.node.path, prop="owners[]")
         self.owners = [
             DatazoneOwner(
                 self,

@@ -1,7 +1,9 @@
 """The closed set of managed blueprint names a Unified Studio domain offers.
 
 Free strings would let a typo ("Datalake") reach `apply`, where it fails after minutes with an unhelpful API error.
-The list is the managed set from ../shared/FACTS.md; extend it here when AWS adds a blueprint.
+The list is the managed set from ../shared/FACTS.md plus `LakehouseAdmin`, which aws-ia's module (v0.2.1,
+modules/blueprint/variables.tf) names among the blueprints without regional parameters; extend it here when AWS
+adds a blueprint (`aws datazone list-environment-blueprints --managed` lists a domain's).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ class BlueprintName(StrEnum):
     TOOLING_LITE = "ToolingLite"
     DATA_LAKE = "DataLake"
     LAKEHOUSE_CATALOG = "LakehouseCatalog"
+    LAKEHOUSE_ADMIN = "LakehouseAdmin"
     REDSHIFT_SERVERLESS = "RedshiftServerless"
     EMR_SERVERLESS = "EmrServerless"
     EMR_ON_EC2 = "EmrOnEc2"

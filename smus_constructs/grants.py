@@ -39,6 +39,7 @@ from cdktn_provider_awscc.datazone_policy_grant import (
 )
 from constructs import Construct, Node
 
+from smus_constructs import patterns
 from smus_constructs.errors import PropValidationError
 from smus_constructs.literals import literal
 from smus_constructs.policy_types import GrantPolicy
@@ -241,6 +242,10 @@ class PolicyGrant(Construct):
         depends_on: Sequence[ITerraformDependable] = (),
     ) -> None:
         super().__init__(scope, id)
+        if isinstance(principal, UserPrincipal):
+            patterns.check(patterns.USER_IDENTIFIER, principal.user_identifier, path=self.node.path, prop="principal")
+        elif isinstance(principal, GroupPrincipal):
+            patterns.check(patterns.GROUP_IDENTIFIER, principal.group_identifier, path=self.node.path, prop="principal")
         if policy is GrantPolicy.CREATE_PROJECT_FROM_PROJECT_PROFILE and not project_profile_ids:
             # DataZone accepts the empty list and the grant then allows nothing: refuse it rather than ship it.
             raise PropValidationError(

@@ -35,6 +35,7 @@ from constructs import Construct
 
 from smus_constructs import patterns
 from smus_constructs.blueprint import adoption_domain_id
+from smus_constructs.domain import IDomain
 from smus_constructs.errors import PropValidationError
 from smus_constructs.lifecycle import IgnoreChange, apply_lifecycle
 from smus_constructs.literals import literal
@@ -171,41 +172,7 @@ class UnifiedStudioProject(Construct):
         self.memberships = [self._membership(props, member) for member in members]
 
     def _membership(self, props: ProjectProps, member: ProjectMember) -> DatazoneProjectMembership:
-        """One membership, replaced (destroy, then create) whenever its designation changes.
-
-        DataZone cannot change a membership's designation in place, and a second membership for the same member
-        conflicts with the first, so a `terraform_data` holding the designation triggers a replacement of the same
-        address. The replacement guard treats membership replacements as expected, not protected.
-        Known provider bug: hashicorp/terraform-provider-awscc#2803 (state read error on `member_identifier` after
-        create); re-running plan reads it correctly. Pin the provider and check the issue before upgrading.
-        """
-        construct_id = _construct_id(member)
-        # A plain `terraform_data` resource rather than cdktn's DataResource class: that class adds a validation that
-        # runs `terraform version` in a subprocess once per instance at synth (about 70 ms each, most of a large
-        # estate's synth time); the synthesised JSON is the same.
-        trigger = TerraformResource(self, f"{construct_id}-Designation", terraform_resource_type="terraform_data")
-        trigger.add_override("triggers_replace", {"designation": member.designation.value})
-        membership = DatazoneProjectMembership(
-            self,
-            construct_id,
-            domain_identifier=props.profile.domain.domain_id,
-            project_identifier=self.project_id,
-            designation=member.designation.value,
-            member=DatazoneProjectMembershipMember(
-                user_identifier=member.identifier if member.kind is MemberKind.USER else None,
-                group_identifier=member.identifier if member.kind is MemberKind.GROUP else None,
-            ),
-        )
-        # Written as an override, not `lifecycle=TerraformResourceLifecycle(replace_triggered_by=...)`: the typed form
-        # makes cdktn run `terraform version` once per resource at synth (a binary-version validation), which cost
-        # about 70 ms per membership - most of a large estate's synth time. The JSON is the same.
-        # A bare address: Terraform's JSON syntax rejects "${...}" in lifecycle lists (cdktn's typed form emits that).
-        membership.add_override("lifecycle.replace_triggered_by", [f"terraform_data.{trigger.friendly_unique_id}"])
-        membership.add_override(
-            "lifecycle.//",
-            {"replace_triggered_by": "DataZone cannot update a membership in place: a designation change replaces it"},
-        )
-        return membership
+        return add_membership(self, domain_id=props.profile.domain.domain_id, project_id=self.project_id, member=member)
 
     def _with_defaults(self, props: ProjectProps) -> ProjectProps:
         user_parameters: dict[str, dict[str, str]] = {k: dict(v) for k, v in self.default_user_parameters().items()}
@@ -247,3 +214,90 @@ class UnifiedStudioProject(Construct):
     @property
     def profile(self) -> IProjectProfile:
         return self._profile
+
+
+def add_membership(
+    scope: Construct, *, domain_id: str, project_id: str, member: ProjectMember
+) -> DatazoneProjectMembership:
+    """One membership, replaced (destroy, then create) whenever its designation changes.
+
+    DataZone cannot change a membership's designation in place, and a second membership for the same member
+    conflicts with the first, so a `terraform_data` holding the designation triggers a replacement of the same
+    address. The replacement guard treats membership replacements as expected, not protected.
+    Known provider bug: hashicorp/terraform-provider-awscc#2803 (state read error on `member_identifier` after
+    create); re-running plan reads it correctly. Pin the provider and check the issue before upgrading.
+    """
+    identifier_pattern = patterns.GROUP_IDENTIFIER if member.kind is MemberKind.GROUP else patterns.USER_IDENTIFIER
+    patterns.check(identifier_pattern, member.identifier, path=scope.node.path, prop="members[].identifier")
+    construct_id = _construct_id(member)
+    # A plain `terraform_data` resource rather than cdktn's DataResource class: that class adds a validation that
+    # runs `terraform version` in a subprocess once per instance at synth (about 70 ms each, most of a large
+    # estate's synth time); the synthesised JSON is the same.
+    trigger = TerraformResource(scope, f"{construct_id}-Designation", terraform_resource_type="terraform_data")
+    trigger.add_override("triggers_replace", {"designation": member.designation.value})
+    membership = DatazoneProjectMembership(
+        scope,
+        construct_id,
+        domain_identifier=domain_id,
+        project_identifier=project_id,
+        designation=member.designation.value,
+        member=DatazoneProjectMembershipMember(
+            user_identifier=member.identifier if member.kind is MemberKind.USER else None,
+            group_identifier=member.identifier if member.kind is MemberKind.GROUP else None,
+        ),
+    )
+    # Written as an override, not `lifecycle=TerraformResourceLifecycle(replace_triggered_by=...)`: the typed form
+    # makes cdktn run `terraform version` once per resource at synth (a binary-version validation), which cost
+    # about 70 ms per membership - most of a large estate's synth time. The JSON is the same.
+    # A bare address: Terraform's JSON syntax rejects "${...}" in lifecycle lists (cdktn's typed form emits that).
+    membership.add_override("lifecycle.replace_triggered_by", [f"terraform_data.{trigger.friendly_unique_id}"])
+    membership.add_override(
+        "lifecycle.//",
+        {"replace_triggered_by": "DataZone cannot update a membership in place: a designation change replaces it"},
+    )
+    return membership
+
+
+class UnifiedStudioAdminProject(Construct):
+    """The domain's admin project: the domain management portal's singleton project (`project_category = "ADMIN"`).
+
+    It has no profile; its owners administer the domain in the portal (aws-ia's domain-management-portal module),
+    and its execution role provisions bring-your-own-role projects. DataZone allows one per domain, and it needs the
+    Tooling blueprint enabled in the domain's region (aws-ia checks that with a precondition; the config loader here).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        domain: IDomain,
+        name: str,
+        description: str | None = None,
+        members: Sequence[ProjectMember] = (),
+        domain_unit_id: str | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        patterns.check(patterns.RESOURCE_NAME, name, path=self.node.path, prop="name")
+        self.domain = domain
+        self.resource = DatazoneProject(
+            self,
+            "Resource",
+            domain_identifier=domain.domain_id,
+            domain_unit_id=domain_unit_id or domain.root_domain_unit_id,
+            name=name,
+            description=description,
+            project_category="ADMIN",
+        )
+        resolved, notes = resolve_members(members)
+        for note in notes:
+            Annotations.of(self).add_warning(note)
+        self.members = resolved
+        self.memberships = [
+            add_membership(self, domain_id=domain.domain_id, project_id=self.project_id, member=member)
+            for member in resolved
+        ]
+
+    @property
+    def project_id(self) -> str:
+        return self.resource.project_id

@@ -8,6 +8,7 @@ perpetual diff, so it is sent as null. (See ../shared/FACTS.md and aws-ia/terraf
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -33,6 +34,10 @@ from smus_constructs.grants import GrantPolicy, GrantPrincipal, PolicyGrants, pr
 from smus_constructs.lifecycle import IgnoreChange, apply_lifecycle
 from smus_constructs.literals import literal
 
+# AWS::DataZone::ProjectProfile EnvironmentConfigurationParameter Name.
+PARAMETER_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+PARAMETER_NAME_OK = "a parameter name of letters, digits and '_', not starting with a digit (^[a-zA-Z_][a-zA-Z0-9_]*$)"
+
 
 class DeploymentMode(StrEnum):
     """ON_CREATE environments are deployed with the project; ON_DEMAND ones when a member asks."""
@@ -43,10 +48,14 @@ class DeploymentMode(StrEnum):
 
 @dataclass(frozen=True, kw_only=True)
 class ParameterOverride:
-    """A blueprint parameter value; `is_editable=False` locks it so project creators cannot change it."""
+    """A blueprint parameter value; `is_editable=False` locks it so project creators cannot change it.
+
+    ``value=None`` sends no value: the parameter is only marked editable (or locked) at the blueprint's default, as
+    aws-ia's default-project-profile does for S3Bucket's `bucketName`.
+    """
 
     name: str
-    value: str
+    value: str | None
     is_editable: bool = False
 
 
@@ -143,7 +152,7 @@ class UnifiedStudioProjectProfile(Construct):
             name=props.name,
             description=literal(props.description),
             status="ENABLED" if props.enabled else "DISABLED",
-            environment_configurations=[self._configuration(env) for env in ordered],
+            environment_configurations=[self._configuration(env) for env in ordered] or None,
             project_resource_tags=[
                 DatazoneProjectProfileProjectResourceTags(
                     key=literal(key), value=literal(value), is_value_editable=False
@@ -186,7 +195,9 @@ class UnifiedStudioProjectProfile(Construct):
 
     def _check_environments(self, path: str, props: ProjectProfileProps) -> None:
         names = [env.configuration_name for env in props.environments]
-        if not any(env.blueprint.blueprint_name in TOOLING_BLUEPRINTS for env in props.environments):
+        # No environments at all is the "Generative AI model governance" profile aws-ia creates beside the domain:
+        # its project governs Bedrock models and deploys nothing. Any other profile needs Tooling (or ToolingLite).
+        if names and not any(env.blueprint.blueprint_name in TOOLING_BLUEPRINTS for env in props.environments):
             raise PropValidationError(
                 path, "environments", names, "a list that includes the Tooling (or ToolingLite) blueprint"
             )
@@ -195,6 +206,14 @@ class UnifiedStudioProjectProfile(Construct):
             raise PropValidationError(path, "environments", duplicates, "unique environment configuration names")
         for env in props.environments:
             patterns.check(patterns.RESOURCE_NAME, env.configuration_name, path=path, prop="environments[].name")
+            for override in env.parameter_overrides:
+                patterns.check(
+                    PARAMETER_NAME,
+                    override.name,
+                    path=path,
+                    prop="parameter_overrides[].name",
+                    accepted=PARAMETER_NAME_OK,
+                )
             if env.blueprint.domain is not props.domain:
                 raise PropValidationError(
                     path,

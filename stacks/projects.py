@@ -19,7 +19,14 @@ from smus_constructs.domain import SingleSignOn
 from smus_constructs.grants import GroupPrincipal, PolicyGrant, PolicyGrants, UserPrincipal, principal_key
 from smus_constructs.patterns import partition_of
 from smus_constructs.policy_types import BLUEPRINT_POLICIES, GrantPolicy
-from smus_constructs.project import MemberDesignation, MemberKind, ProjectMember, ProjectProps, UnifiedStudioProject
+from smus_constructs.project import (
+    MemberDesignation,
+    MemberKind,
+    ProjectMember,
+    ProjectProps,
+    UnifiedStudioAdminProject,
+    UnifiedStudioProject,
+)
 from smus_constructs.project_profile import (
     DeploymentMode,
     EnvironmentConfig,
@@ -80,11 +87,26 @@ class ProjectsStack(AccountStack):
                     project_creators=[grant_principal(creator, units) for creator in profile.project_creators],
                     ignore_changes=ignore_changes_for(config, f"profile:{profile.name}"),
                     existing_profile_id=profile.existing_id,
+                    enabled=profile.status == "ENABLED",
                 ),
             )
         self.execution_roles: dict[str, ProjectExecutionRole] = {}
         self.projects: dict[str, UnifiedStudioProject] = {}
+        self.admin_project: UnifiedStudioAdminProject | None = None
         for index, project in enumerate(config.projects):
+            if project.category == "ADMIN":
+                self.admin_project = UnifiedStudioAdminProject(
+                    self,
+                    construct_id("AdminProject", project.name),
+                    domain=platform.domain,
+                    name=project.name,
+                    description=project.description,
+                    members=[member(m, MemberDesignation.OWNER) for m in project.owners]
+                    + [member(m, MemberDesignation.CONTRIBUTOR) for m in project.contributors],
+                    domain_unit_id=units.unit_id(project.unit) if project.unit != "/root" else None,
+                )
+                continue
+            assert project.profile is not None  # the loader requires a profile of every standard project
             project_class = PROJECT_TEMPLATES.get(project.template)
             if project_class is None:
                 raise ConfigError(
@@ -119,6 +141,9 @@ class ProjectsStack(AccountStack):
             )
         self._register_template_members(platform)
         project_ids = {name: project.project_id for name, project in self.projects.items()}
+        admin = next((p for p in config.projects if p.category == "ADMIN"), None)
+        if admin is not None and self.admin_project is not None:
+            project_ids[admin.name] = self.admin_project.project_id
         # Every grant of the stack goes through one set (the profiles' creator grants already do): DataZone keeps one
         # grant per entity, policy type and principal, so two entries for one scope become one grant.
         grants = PolicyGrants.of(self, platform.domain)

@@ -46,7 +46,10 @@ def test_units_are_created_parent_first_whatever_the_declared_order() -> None:
         units=[
             DomainUnitSpec(path="/root/risk/fraud/cards"),
             DomainUnitSpec(path="/root/risk"),
-            DomainUnitSpec(path="/root/risk/fraud", owners=[GroupPrincipal(group_identifier="fraud-owners")]),
+            DomainUnitSpec(
+                path="/root/risk/fraud",
+                owners=[GroupPrincipal(group_identifier="e0f1a2b3-c4d5-7e6f-8091-a2b3c4d5e6f7")],
+            ),
         ],
     )
     assert list(tree.units) == ["/root/risk", "/root/risk/fraud", "/root/risk/fraud/cards"]
@@ -62,7 +65,7 @@ def test_units_are_created_parent_first_whatever_the_declared_order() -> None:
     owner = only(doc, "awscc_datazone_owner")
     assert owner["entity_type"] == "DOMAIN_UNIT"
     assert owner["entity_identifier"] == resolve(stack, tree.units["/root/risk/fraud"].domain_unit_id)
-    assert owner["owner"] == {"group": {"group_identifier": "fraud-owners"}}
+    assert owner["owner"] == {"group": {"group_identifier": "e0f1a2b3-c4d5-7e6f-8091-a2b3c4d5e6f7"}}
 
 
 @pytest.mark.parametrize(
@@ -87,8 +90,14 @@ def test_unknown_unit_path_is_a_named_error() -> None:
 
 
 PRINCIPALS: list[tuple[GrantPrincipal, dict[str, Any]]] = [
-    (UserPrincipal(user_identifier="alice"), {"user": {"user_identifier": "alice"}}),
-    (GroupPrincipal(group_identifier="analysts"), {"group": {"group_identifier": "analysts"}}),
+    (
+        UserPrincipal(user_identifier="b0c1d2e3-f405-7162-8374-95a6b7c8d9e0"),
+        {"user": {"user_identifier": "b0c1d2e3-f405-7162-8374-95a6b7c8d9e0"}},
+    ),
+    (
+        GroupPrincipal(group_identifier="0a1b2c3d4e-1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b"),
+        {"group": {"group_identifier": "0a1b2c3d4e-1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b"}},
+    ),
     (AllUsers(), {"user": {"all_users_grant_filter": "{}"}}),
     (
         DomainUnitProjects(domain_unit_id="unit1", designation="OWNER", include_child_domain_units=False),
@@ -179,14 +188,14 @@ def test_each_grant_type_synthesises_its_entity_and_detail(policy: GrantPolicy) 
         domain_id=domain.domain_id,
         policy=policy,
         entity_id="entity1",
-        principal=GroupPrincipal(group_identifier="g"),
+        principal=GroupPrincipal(group_identifier="0a1b2c3d4e-1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b"),
         include_child_domain_units=False,
         project_profile_ids=["prof1"],
     )
     grant = only(synth(stack), "awscc_datazone_policy_grant")
     assert grant["policy_type"] == policy.value
     assert grant["entity_identifier"] == "entity1"
-    assert grant["principal"] == {"group": {"group_identifier": "g"}}
+    assert grant["principal"] == {"group": {"group_identifier": "0a1b2c3d4e-1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b"}}
     if policy in UNIT_DETAIL_FIELDS:
         assert grant["entity_type"] == "DOMAIN_UNIT"
         assert grant["detail"] == {UNIT_DETAIL_FIELDS[policy]: {"include_child_domain_units": False}}
@@ -263,7 +272,10 @@ def test_malformed_user_identifier_is_refused() -> None:
 
 def test_membership_is_replaced_not_updated_when_its_designation_changes() -> None:
     stack = new_stack()
-    project_in(stack, members=[ProjectMember(identifier="alice", designation=MemberDesignation.OWNER)])
+    project_in(
+        stack,
+        members=[ProjectMember(identifier="b0c1d2e3-f405-7162-8374-95a6b7c8d9e0", designation=MemberDesignation.OWNER)],
+    )
     doc = full_synth(stack)
     membership = only(doc, "awscc_datazone_project_membership")
     trigger = only(doc, "terraform_data")
@@ -417,7 +429,8 @@ def test_example_memberships_are_per_project(example_stacks: dict[str, StackDoc]
     for membership in memberships:
         member = membership["member"].get("group_identifier") or membership["member"]["user_identifier"]
         by_project.setdefault(membership["project_identifier"], set()).add(member)
-    assert len(by_project) == 3
+    # customer-360, fraud-models and regulatory-reporting, and the admin project with its domain administrators.
+    assert len(by_project) == 4
     assert all(ref.endswith(".project_id}") for ref in by_project)
 
 

@@ -96,9 +96,14 @@ def test_environment_grant_defaults_to_root_unit_projects() -> None:
 def test_environment_creators_can_be_named_explicitly() -> None:
     stack = new_stack()
     domain = make_domain(stack)
-    make_blueprint(stack, domain, "DataLake", environment_creators=[GroupPrincipal(group_identifier="data-eng")])
+    make_blueprint(
+        stack,
+        domain,
+        "DataLake",
+        environment_creators=[GroupPrincipal(group_identifier="9a8b7c6d-5e4f-7031-8221-0a1b2c3d4e5f")],
+    )
     grant = only(synth(stack), "awscc_datazone_policy_grant")
-    assert grant["principal"] == {"group": {"group_identifier": "data-eng"}}
+    assert grant["principal"] == {"group": {"group_identifier": "9a8b7c6d-5e4f-7031-8221-0a1b2c3d4e5f"}}
 
 
 def test_blueprint_roles_are_created_with_documented_trust_when_not_given() -> None:

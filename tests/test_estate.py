@@ -127,7 +127,8 @@ def test_project_and_profile_names_meet_the_aws_pattern(example_stacks: dict[str
             for body in resources(doc).get(rtype, {}).values():
                 checked += 1
                 assert NAME.match(body["name"]), f"{stack}: {rtype} name {body['name']!r}"
-    assert checked == 7 + 6, "3 + 2 + 2 projects and 2 profiles per account"
+    # 3 + 2 + 2 projects, plus the model-governance and admin projects, and 3 profiles (one model governance) each.
+    assert checked == (7 + 2 * 3) + 3 * 3
 
 
 def test_example_estate_uses_the_example_subclass_and_a_bedrock_blueprint(example_stacks: dict[str, StackDoc]) -> None:

@@ -60,28 +60,32 @@ def test_members_become_one_membership_each_with_designation() -> None:
     project_in(
         stack,
         members=[
-            ProjectMember(identifier="alice", designation=MemberDesignation.OWNER),
-            ProjectMember(identifier="analysts", kind=MemberKind.GROUP),
+            ProjectMember(identifier="b0c1d2e3-f405-7162-8374-95a6b7c8d9e0", designation=MemberDesignation.OWNER),
+            ProjectMember(identifier="0a1b2c3d4e-1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b", kind=MemberKind.GROUP),
         ],
     )
     memberships = sorted(
         all_of(synth(stack), "awscc_datazone_project_membership").values(), key=lambda m: m["designation"]
     )
     assert [(m["designation"], m["member"]) for m in memberships] == [
-        ("PROJECT_CONTRIBUTOR", {"group_identifier": "analysts"}),
-        ("PROJECT_OWNER", {"user_identifier": "alice"}),
+        ("PROJECT_CONTRIBUTOR", {"group_identifier": "0a1b2c3d4e-1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b"}),
+        ("PROJECT_OWNER", {"user_identifier": "b0c1d2e3-f405-7162-8374-95a6b7c8d9e0"}),
     ]
     assert all(m["project_identifier"].endswith(".project_id}") for m in memberships)
 
 
 def test_a_principal_listed_as_owner_and_contributor_is_owner_with_a_warning() -> None:
     stack = new_stack()
-    with pytest.warns(UserWarning, match="'alice' is listed as both owner and contributor; owner wins"):
+    with pytest.warns(
+        UserWarning, match="'b0c1d2e3-f405-7162-8374-95a6b7c8d9e0' is listed as both owner and contributor; owner wins"
+    ):
         project_in(
             stack,
             members=[
-                ProjectMember(identifier="alice", designation=MemberDesignation.CONTRIBUTOR),
-                ProjectMember(identifier="alice", designation=MemberDesignation.OWNER),
+                ProjectMember(
+                    identifier="b0c1d2e3-f405-7162-8374-95a6b7c8d9e0", designation=MemberDesignation.CONTRIBUTOR
+                ),
+                ProjectMember(identifier="b0c1d2e3-f405-7162-8374-95a6b7c8d9e0", designation=MemberDesignation.OWNER),
             ],
         )
     memberships = list(all_of(synth(stack), "awscc_datazone_project_membership").values())
@@ -115,7 +119,13 @@ class TeamProject(UnifiedStudioProject):
     """A minimal subclass exercising every hook."""
 
     def default_members(self) -> Sequence[ProjectMember]:
-        return [ProjectMember(identifier="platform-admins", kind=MemberKind.GROUP, designation=MemberDesignation.OWNER)]
+        return [
+            ProjectMember(
+                identifier="5a6b7c8d9e-0f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b",
+                kind=MemberKind.GROUP,
+                designation=MemberDesignation.OWNER,
+            )
+        ]
 
     def default_resource_tags(self) -> Mapping[str, str]:
         return {"Team": "default-team", "Tier": "gold"}
@@ -143,7 +153,10 @@ def test_subclass_hooks_supply_defaults_that_props_override() -> None:
         {"name": "retention", "value": "90"},
     ]
     member = only(doc, "awscc_datazone_project_membership")
-    assert (member["designation"], member["member"]) == ("PROJECT_OWNER", {"group_identifier": "platform-admins"})
+    assert (member["designation"], member["member"]) == (
+        "PROJECT_OWNER",
+        {"group_identifier": "5a6b7c8d9e-0f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b"},
+    )
 
 
 def test_subclass_validate_hook_can_refuse() -> None:

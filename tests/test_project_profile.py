@@ -144,7 +144,7 @@ def test_invalid_profile_name_is_refused() -> None:
 def test_project_creators_get_a_create_project_grant_on_the_unit() -> None:
     _, doc = build(
         [("Tooling", DeploymentMode.ON_CREATE)],
-        project_creators=[GroupPrincipal(group_identifier="analytics-leads"), AllUsers()],
+        project_creators=[GroupPrincipal(group_identifier="f4e8d4a8-1071-70c1-c2a1-7e7f0e1d2c3b"), AllUsers()],
     )
     grants = [
         g
@@ -153,7 +153,7 @@ def test_project_creators_get_a_create_project_grant_on_the_unit() -> None:
     ]
     principals = {json.dumps(g["principal"], sort_keys=True) for g in grants}
     assert principals == {
-        json.dumps({"group": {"group_identifier": "analytics-leads"}}),
+        json.dumps({"group": {"group_identifier": "f4e8d4a8-1071-70c1-c2a1-7e7f0e1d2c3b"}}),
         json.dumps({"user": {"all_users_grant_filter": "{}"}}),
     }
     detail = grants[0]["detail"]["create_project_from_project_profile"]
