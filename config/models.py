@@ -11,7 +11,7 @@ import unicodedata
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 
 from config.bootstrap_models import BootstrapSettings
 from config.operations_models import OperationsSettings

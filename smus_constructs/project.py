@@ -286,7 +286,7 @@ class UnifiedStudioAdminProject(Construct):
             domain_identifier=domain.domain_id,
             domain_unit_id=domain_unit_id or domain.root_domain_unit_id,
             name=name,
-            description=description,
+            description=literal(description),
             project_category="ADMIN",
         )
         resolved, notes = resolve_members(members)
