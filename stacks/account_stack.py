@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from cdktn import S3Backend, S3BackendAssumeRoleConfig, TerraformStack
+from cdktn import S3Backend, S3BackendAssumeRoleConfig, TerraformDataSource, TerraformResource, TerraformStack
 from cdktn_provider_aws.provider import AwsProvider, AwsProviderAssumeRole, AwsProviderDefaultTags
 from cdktn_provider_awscc.provider import AwsccProvider, AwsccProviderAssumeRole
 from constructs import Construct
@@ -39,7 +39,7 @@ def state_key(loaded: LoadedAccount, layer: Layer) -> str:
 
 
 class AccountStack(TerraformStack):
-    """A stack bound to one account: S3 state with native locking, aws and awscc providers, default tags."""
+    """A stack bound to one account: S3 state with native locking, the providers it uses, default tags."""
 
     def __init__(self, scope: Construct, loaded: LoadedAccount, layer: Layer) -> None:
         super().__init__(scope, stack_name(loaded.name, layer))
@@ -60,18 +60,36 @@ class AccountStack(TerraformStack):
             assume_role=S3BackendAssumeRoleConfig(role_arn=account.deploy_role_arn, session_name=session_name),
         )
         self.tags = default_tags(loaded, stack_name(loaded.name, layer))
-        self.aws = AwsProvider(
-            self,
-            "aws",
-            region=account.region,
-            allowed_account_ids=[account.account_id],
-            assume_role=[AwsProviderAssumeRole(role_arn=account.deploy_role_arn, session_name=session_name)],
-            default_tags=[AwsProviderDefaultTags(tags=literal_map(self.tags))],
-        )
-        # awscc has no allowed_account_ids; the deploy role it assumes lives in (and only works in) this account.
-        self.awscc = AwsccProvider(
-            self,
-            "awscc",
-            region=account.region,
-            assume_role=AwsccProviderAssumeRole(role_arn=account.deploy_role_arn, session_name=session_name),
-        )
+        self._session_name = session_name
+        self.aws: AwsProvider | None = None
+        self.awscc: AwsccProvider | None = None
+
+    def declare_used_providers(self) -> None:
+        """Declare aws and awscc only if this stack's resources or data sources use them; call it last in __init__.
+
+        An unused provider still has to be installed and configured, with credentials, on every plan (the ops
+        stacks hold no awscc resource); a used one left undeclared would run without the assumed role and account pin.
+        """
+        used = {
+            element.terraform_resource_type.split("_", 1)[0]
+            for element in self.node.find_all()
+            if isinstance(element, TerraformResource | TerraformDataSource)
+        }
+        account = self.loaded.config.account
+        if "aws" in used and self.aws is None:
+            self.aws = AwsProvider(
+                self,
+                "aws",
+                region=account.region,
+                allowed_account_ids=[account.account_id],
+                assume_role=[AwsProviderAssumeRole(role_arn=account.deploy_role_arn, session_name=self._session_name)],
+                default_tags=[AwsProviderDefaultTags(tags=literal_map(self.tags))],
+            )
+        if "awscc" in used and self.awscc is None:
+            # awscc has no allowed_account_ids; the deploy role it assumes lives in (and only works in) this account.
+            self.awscc = AwsccProvider(
+                self,
+                "awscc",
+                region=account.region,
+                assume_role=AwsccProviderAssumeRole(role_arn=account.deploy_role_arn, session_name=self._session_name),
+            )

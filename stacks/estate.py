@@ -46,5 +46,8 @@ def build_estate(app: Construct, accounts: Sequence[LoadedAccount]) -> EstateSta
         platform = PlatformStack(app, loaded)
         projects = ProjectsStack(app, loaded, platform)
         ops = OpsStack(app, loaded)
+        # Last, once the account's stacks are complete: a later stack may add to an earlier one's tree.
+        for stack in (platform, projects, ops):
+            stack.declare_used_providers()
         built[loaded.name] = AccountStacks(bootstrap=bootstrap, platform=platform, projects=projects, ops=ops)
     return EstateStacks(accounts=built)

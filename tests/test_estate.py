@@ -92,6 +92,12 @@ def test_state_objects_are_distinct_name_the_account_and_lock(example_stacks: di
 def test_providers_are_pinned_to_the_account_with_mandatory_default_tags(example_stacks: dict[str, StackDoc]) -> None:
     for stack, doc in example_stacks.items():
         account_id = ACCOUNTS[stack.split("-")[0]]
+        if "aws" not in doc["provider"]:  # only stacks that use a provider declare it (tests/test_providers_used.py)
+            assert not any(name.startswith("aws_") for name in doc.get("resource", {})), stack
+            assert "awscc" in doc["provider"], stack
+            (awscc,) = doc["provider"]["awscc"]
+            assert awscc["assume_role"]["role_arn"] == f"arn:aws:iam::{account_id}:role/smus-deploy", stack
+            continue
         (aws,) = doc["provider"]["aws"]
         assert aws["allowed_account_ids"] == [account_id], stack
         if stack.endswith("-bootstrap"):
@@ -102,8 +108,8 @@ def test_providers_are_pinned_to_the_account_with_mandatory_default_tags(example
         assert aws["assume_role"][0]["role_arn"] == f"arn:aws:iam::{account_id}:role/smus-deploy", stack
         tags = aws["default_tags"][0]["tags"]
         assert {"CostCenter", "DataClassification", "Environment"} <= set(tags), stack
-        (awscc,) = doc["provider"]["awscc"]
-        assert awscc["assume_role"]["role_arn"] == f"arn:aws:iam::{account_id}:role/smus-deploy", stack
+        for awscc in doc["provider"].get("awscc", []):
+            assert awscc["assume_role"]["role_arn"] == f"arn:aws:iam::{account_id}:role/smus-deploy", stack
 
 
 def test_projects_layer_reads_the_platform_layer_through_remote_state(example_stacks: dict[str, StackDoc]) -> None:

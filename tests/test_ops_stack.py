@@ -106,6 +106,7 @@ def dev_with(**operations: Any) -> LoadedAccount:
 
 def ops_doc(loaded: LoadedAccount) -> Doc:
     stack = OpsStack(CdkTesting.app(context=app_context()), loaded)
+    stack.declare_used_providers()
     doc: Doc = json.loads(CdkTesting.synth(stack, run_validations=True))
     return doc
 
