@@ -13,6 +13,7 @@ from rich.markup import escape
 
 from config.errors import ConfigError, printable
 from config.loader import DEFAULT_CONFIG_DIR, account_files, load_estate
+from smus_cli.input_files import InputFileError
 
 app = typer.Typer(
     help="SageMaker Unified Studio estate as code (CDK Terrain).",
@@ -367,6 +368,11 @@ def main(argv: list[str] | None = None) -> None:
             err.print(f"interrupted ({name}): stopped cleanly, nothing half-written")
             raise SystemExit(128 + lifetime.received[0]) from None
         raise
+    except (ConfigError, InputFileError) as error:  # bad input a command did not catch itself: exit 2, by name
+        if debug:
+            raise
+        err.print(f"[bold red]error:[/] {safe(error)}")
+        raise SystemExit(EXIT_INPUT) from None
     except Exception as error:  # the one top-level handler: one line, the traceback on request
         if debug:
             raise

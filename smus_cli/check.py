@@ -24,6 +24,8 @@ from rich.table import Table
 
 from config.governance import LoadedGovernance, load_governance_for
 from config.loader import LoadedAccount, load_estate
+from smus_cli.input_files import InputFileError, read_json, writable_folder
+from smus_cli.plan_model import MAX_PLAN_BYTES
 from smus_rules.engine import StackResult, evaluate
 from smus_rules.model import Finding, RuleContext, Status
 from smus_rules.registry import RULES
@@ -390,9 +392,12 @@ def run_check(
     from smus_constructs.errors import PropValidationError
 
     try:
+        writable_folder(report_dir, what="the reports")  # before the minutes of checking, not after
         plans = parse_plan_options(plan_options)
+        for plan in plans.values():
+            read_json(plan, accepted="`terraform show -json PLANFILE` output", max_bytes=MAX_PLAN_BYTES)
         result = check(config_dir, governance_file, accounts, plans, with_checkov=with_checkov)
-    except (ConfigError, PropValidationError, ValueError, OSError) as error:
+    except (ConfigError, PropValidationError, InputFileError, ValueError, OSError) as error:
         err.print(f"[bold red]error:[/] {escape(str(error))}")
         return EXIT_INPUT
     render(result, out, show_all=show_all)

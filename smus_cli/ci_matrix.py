@@ -25,11 +25,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from rich.console import Console
+from rich.markup import escape
 
 from config.bootstrap_models import plan_role_arn
-from config.errors import ConfigError, ConfigIssue
+from config.errors import ConfigError, ConfigIssue, printable
 from config.loader import LoadedAccount, load_estate
 from config.operations_models import DEFAULT_BRANCH, operations_issues, trusted_environments, trusts_branch
+from smus_cli.input_files import InputFileError, read_text
 
 #: The layers CI plans and applies, in apply order (projects read the platform's state). Bootstrap is applied by an
 #: administrator with local state. tests/test_workflows.py checks this against stacks.account_stack.Layer.
@@ -173,15 +175,20 @@ def run_ci_matrix(
     try:
         targets = ordered_targets(load_estate(config_dir), branch)
     except ConfigError as error:
-        err.print(f"[bold red]error:[/] {error}")
+        err.print(f"[bold red]error:[/] {escape(str(error))}")
         return 2
     requested = list(stacks)
     if stacks_file is not None:
-        requested += stacks_file.read_text(encoding="utf-8").split()
+        try:
+            text = read_text(stacks_file, accepted="a text file of stack names", max_bytes=1024 * 1024)
+        except InputFileError as error:
+            err.print(f"[bold red]error:[/] {escape(str(error))}")
+            return 2
+        requested += text.split()
     filtered = by == "stack" and (stacks_file is not None or bool(stacks))
     ci, bootstrap, unknown = split_requested_stacks(requested, targets)
     if unknown:
-        err.print(f"[bold red]error:[/] not a stack of this estate: {', '.join(unknown)}")
+        err.print(f"[bold red]error:[/] not a stack of this estate: {escape(printable(', '.join(unknown)))}")
         return 2
     for name in bootstrap:
         err.print(f"note: {name} is applied by an administrator with local state; CI does not plan it")

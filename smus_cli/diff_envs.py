@@ -477,6 +477,9 @@ def run_diff(
     from config.errors import ConfigError
     from config.loader import load_estate
 
+    if a == b:  # an account compared with itself always passes: as a promotion gate that is a silent no-op
+        err.print(f"[bold red]error:[/] diff-envs {escape(a)} {escape(b)}: expected two different accounts")
+        return EXIT_BAD_INPUT
     try:
         loaded = {account.name: account.config for account in load_estate(config_dir, only=_unique((a, b)))}
         intended = load_intended(intended_path)

@@ -25,9 +25,11 @@ from typing import Any
 from urllib.parse import quote
 
 from rich.console import Console
+from rich.markup import escape
 
 from config.loader import LoadedAccount
 from smus_cli.ci_matrix import CI_LAYERS
+from smus_cli.input_files import InputFileError, creatable, read_json, read_text
 
 NOT_PROVIDED = "not provided"
 NOT_RECORDED = "not recorded"
@@ -324,6 +326,35 @@ def assemble_evidence(
     return EvidenceResult(folder=output, archive=archive, items=folder.items)
 
 
+#: Reports, summaries and guard results are kilobytes to a few megabytes.
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+
+
+def check_inputs(
+    check_reports: Sequence[Path], plan_summaries: Sequence[Path], guard_results: Sequence[Path], output: Path
+) -> None:
+    """Refuse, before anything is written, evidence that is not what it claims: an auditor would trust it.
+
+    A check report or guard result must be a JSON object (SARIF is JSON too); a plan summary must be text. A file
+    that does not exist is not an error here: it is listed as not provided (and fails --strict).
+    """
+    for paths, accepted, json_object in (
+        (check_reports, "a `smus check` report (JSON or SARIF)", True),
+        (guard_results, "`smus guard --json` output", True),
+        (plan_summaries, "a plan summary (text)", False),
+    ):
+        for path in paths:
+            if not path.exists() and not path.is_symlink():
+                continue
+            if json_object:
+                document = read_json(path, accepted=accepted, max_bytes=MAX_INPUT_BYTES)
+                if not isinstance(document, dict):
+                    raise InputFileError(path, "(document)", f"a JSON {type(document).__name__}", accepted)
+            else:
+                read_text(path, accepted=accepted, max_bytes=MAX_INPUT_BYTES)
+    creatable(output, what="the evidence folder")
+
+
 def default_output(run: RunInfo, base: Path = Path("evidence")) -> Path:
     stamp = run.assembled_at.replace(":", "").replace("-", "")
     return base / (f"run-{run.run_id}" if run.run_id != "local" else f"local-{stamp}")
@@ -345,6 +376,11 @@ def run_evidence(
     """Assemble, then say where it went and what is missing. 1 with --strict when something is; 2 on bad input."""
     target = output or default_output(run)
     try:
+        check_inputs(check_reports, plan_summaries, guard_results, target)
+    except InputFileError as error:
+        err.print(f"[bold red]error:[/] {escape(str(error))}")
+        return 2
+    try:
         result = assemble_evidence(
             accounts=accounts,
             output=target,
@@ -355,7 +391,7 @@ def run_evidence(
             guard_results=guard_results,
         )
     except FileExistsError as error:
-        err.print(f"[bold red]error:[/] {error}")
+        err.print(f"[bold red]error:[/] {escape(str(error))}")
         return 2
     out.print(f"evidence: {result.folder}/{INDEX}")
     out.print(f"archive:  {result.archive}")

@@ -25,9 +25,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from config.errors import ConfigError
+from config.errors import ConfigError, printable
 from config.loader import LoadedAccount, load_account
 from config.models import MANDATORY_TAGS
+from smus_cli.input_files import InputFileError, writable_file
 from smus_cli.inventory_sources import (
     BLUEPRINTS_FILE,
     CONFIGURATION_FILE,
@@ -605,17 +606,32 @@ def run_inventory(
     err: Console,
 ) -> int:
     """The `smus inventory` command: read responses, build, validate, write; returns the exit code."""
+    try:
+        writable_file(output, what="the account file")
+    except InputFileError as error:
+        err.print(f"[bold red]error:[/] {escape(str(error))}")
+        return EXIT_BAD_INPUT
     if output.exists() and not force:
-        err.print(f"[bold red]error:[/] {output}: (file) = (exists): expected a new file (or --force to replace it)")
+        err.print(
+            f"[bold red]error:[/] {escape(str(output))}: (file) = (exists): "
+            "expected a new file (or --force to replace it)"
+        )
         return EXIT_BAD_INPUT
     try:
         source = make_source(
             from_dir=from_dir, live=live, region=region, profile=profile, domain_id=domain_id, save_dir=save_dir
         )
-        inventory = build(collect(source), account_name, source.describe())
+        try:
+            inventory = build(collect(source), account_name, source.describe())
+        except (TypeError, AttributeError, KeyError, ValueError) as error:
+            # Valid JSON of the wrong shape (a list where the API returns an object, a number for a name): the
+            # typed accessors name the field where they can; anything they miss is still this one clear line.
+            raise InventoryError(
+                source.describe(), "(shape)", f"({type(error).__name__}: {error})", "the DataZone API's response shape"
+            ) from None
         validate_except_blockers(inventory)
     except (InventoryError, ConfigError) as error:
-        err.print(f"[bold red]error:[/] {escape(str(error))}")
+        err.print(f"[bold red]error:[/] {escape(printable(str(error), keep=chr(10)))}")
         return EXIT_BAD_INPUT
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(inventory.text, encoding="utf-8")

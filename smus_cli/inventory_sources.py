@@ -15,6 +15,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from smus_cli.input_files import InputFileError, read_json
+
 DOMAIN_FILE = "get-domain.json"
 BLUEPRINTS_FILE = "list-environment-blueprints.json"
 CONFIGURATIONS_FILE = "list-environment-blueprint-configurations.json"
@@ -38,6 +40,10 @@ CLI_COMMANDS = {
     PROJECTS_FILE: "aws datazone list-projects --domain-identifier {domain}",
     PROJECT_FILE: "aws datazone get-project --domain-identifier {domain} --identifier {id}",
 }
+
+
+#: A saved DataZone response is kilobytes; anything this big is not one.
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 
 
 class InventoryError(Exception):
@@ -110,11 +116,9 @@ class DirectorySource:
         if not path.is_file():
             raise InventoryError(str(path), "(file)", "(missing)", f"the saved output of `{command} > {name}`")
         try:
-            body = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as error:
-            raise InventoryError(
-                str(path), "(syntax)", f"(not JSON: {error.msg} at line {error.lineno})", f"the output of `{command}`"
-            ) from None
+            body = read_json(path, accepted=f"the output of `{command}`", max_bytes=MAX_RESPONSE_BYTES)
+        except InputFileError as error:
+            raise InventoryError(str(path), error.field, f"({error.value})", error.accepted) from None
         if not isinstance(body, dict):
             raise InventoryError(str(path), "(document)", f"(a JSON {type(body).__name__})", "a JSON object")
         if file_name == DOMAIN_FILE and isinstance(body.get("id"), str):

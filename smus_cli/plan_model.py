@@ -15,8 +15,15 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from smus_cli.input_files import InputFileError, read_text
+
 #: Minor versions are additive by Terraform's promise; a new major version may move the fields this reads.
 SUPPORTED_FORMAT = re.compile(r"^1\.\d+$")
+
+
+#: The largest plan the guard reads. One stack's `terraform show -json` is a few MB even for hundreds of resources
+#: (this estate's largest is far under 1 MB); a bigger file is refused by name before it is read into memory.
+MAX_PLAN_BYTES = 64 * 1024 * 1024
 
 
 class PlanFormatError(Exception):
@@ -113,9 +120,9 @@ def load_plan(path: Path) -> Plan:
     """Read and check a plan file; raises :class:`PlanFormatError` for anything the guard cannot vouch for."""
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise PlanFormatError(source, "(file)", f"({error.strerror})", "a readable file") from None
+        text = read_text(path, accepted="the output of `terraform show -json PLANFILE`", max_bytes=MAX_PLAN_BYTES)
+    except InputFileError as error:
+        raise PlanFormatError(source, error.field, f"({error.value})", error.accepted) from None
     return parse_plan(text, source)
 
 
@@ -130,6 +137,8 @@ def parse_plan(text: str, source: str = "(plan)") -> Plan:
             f"(not JSON: {error.msg} at line {error.lineno} column {error.colno})",
             "the output of `terraform show -json PLANFILE`",
         ) from None
+    except RecursionError:  # the decoder recurses once per level: 100,000 levels would crash it
+        raise PlanFormatError(source, "(syntax)", "(JSON nested too deeply)", "a `terraform show -json` plan") from None
     if not isinstance(doc, dict):
         raise PlanFormatError(source, "(document)", f"(a JSON {type(doc).__name__})", "a JSON object")
     version = doc.get("format_version")

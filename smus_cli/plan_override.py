@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from config.errors import ConfigError
 from config.loader import load_estate
 from smus_cli.ci_matrix import ordered_targets
+from smus_cli.input_files import InputFileError, read_json
 
 OVERRIDE_FILE = "smus_plan_override.tf.json"
 
@@ -71,15 +73,22 @@ def run_plan_override(config_dir: Path, outdir: Path, *, err: Console) -> int:
     try:
         targets = ordered_targets(load_estate(config_dir))
     except ConfigError as error:
-        err.print(f"[bold red]error:[/] {error}")
+        err.print(f"[bold red]error:[/] {escape(str(error))}")
         return 2
     for target in targets:
         for stack in target.stacks.split():
             source = outdir / "stacks" / stack / "cdk.tf.json"
             if not source.is_file():
-                err.print(f"[bold red]error:[/] {source} not found: synthesise first")
+                err.print(f"[bold red]error:[/] {escape(str(source))} not found: synthesise first")
                 return 2
-            document = json.loads(source.read_text(encoding="utf-8"))
+            try:
+                document = read_json(source, accepted="a stack synthesised by `smus synth`", max_bytes=64 << 20)
+            except InputFileError as error:
+                err.print(f"[bold red]error:[/] {escape(str(error))}")
+                return 2
+            if not isinstance(document, dict):
+                err.print(f"[bold red]error:[/] {escape(str(source))}: expected a JSON object (a synthesised stack)")
+                return 2
             override = plan_override(document, target.role_arn, target.plan_role_arn)
             (source.parent / OVERRIDE_FILE).write_text(json.dumps(override, indent=2, sort_keys=True) + "\n")
             err.print(f"{stack}: plans assume {target.plan_role_arn}", markup=False)
