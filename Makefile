@@ -24,7 +24,7 @@ PY_STAMP := .venv/.synced
 NODE_STAMP := node_modules/.installed
 CHECKOV_STAMP := .venv-checkov/.installed
 
-.PHONY: synth test lint typecheck check bench install clean checkov checkov-install
+.PHONY: synth test lint typecheck check bench install clean checkov checkov-install fuzz
 
 synth: $(NODE_STAMP) $(PY_STAMP)
 	npx --no-install cdktn synth
@@ -43,6 +43,12 @@ typecheck: $(PY_STAMP)
 	$(PIPENV) run mypy
 
 check: lint typecheck test
+
+# The property tests of the account-file schema, long and with random seeds (the suite runs them bounded and
+# derandomised). FUZZ_EXAMPLES=100000 make fuzz for a longer run; a failure prints the example that broke it.
+FUZZ_EXAMPLES ?= 20000
+fuzz: $(NODE_STAMP) $(PY_STAMP)
+	SMUS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PIPENV) run pytest -q tests/test_config_properties.py
 
 bench: $(NODE_STAMP) $(PY_STAMP)
 	$(PIPENV) run python bench/synth_bench.py

@@ -33,8 +33,6 @@ def read_text(path: Path, *, accepted: str, max_bytes: int) -> str:
     """The UTF-8 text of ``path``; ``accepted`` says what the file should be (for the message)."""
     try:
         status = path.stat()
-    except FileNotFoundError:
-        raise InputFileError(path, "(file)", "no such file", accepted) from None
     except OSError as error:
         raise InputFileError(path, "(file)", error.strerror or type(error).__name__, accepted) from None
     if stat.S_ISDIR(status.st_mode):

@@ -131,7 +131,7 @@ CASES: dict[str, Case] = {
     ),
     "ci-matrix-missing-stacks-file": lambda t: (
         ["ci-matrix", "--by", "stack", "--stacks-file", str(t / "nope.txt")],
-        "nope.txt: (file) = 'no such file'",
+        "nope.txt: (file) = 'No such file or directory'",
     ),
     "ci-matrix-binary-stacks-file": lambda t: (
         ["ci-matrix", "--by", "stack", "--stacks-file", str(binary(t, "stacks.txt"))],
