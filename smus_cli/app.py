@@ -9,11 +9,11 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
-from config.errors import ConfigError, printable
+from config.errors import ConfigError
 from config.loader import DEFAULT_CONFIG_DIR, account_files, load_estate
 from smus_cli.input_files import InputFileError
+from smus_cli.terminal import escape
 
 app = typer.Typer(
     help="SageMaker Unified Studio estate as code (CDK Terrain).",
@@ -33,7 +33,7 @@ EXIT_INPUT = 2
 def safe(text: object) -> str:
     """Text from a file or the command line, fit for a Rich console: markup escaped, control characters shown
     (a multi-line message keeps its own line breaks; the values in it are escaped where the message is made)."""
-    return escape(printable(str(text), keep="\n"))
+    return escape(text)
 
 
 def fail_input(error: Exception) -> None:

@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from config.governance import LoadedGovernance, load_governance_for
 from config.loader import LoadedAccount, load_estate
 from smus_cli.input_files import InputFileError, read_json, writable_folder
 from smus_cli.plan_model import MAX_PLAN_BYTES
+from smus_cli.terminal import escape
 from smus_rules.engine import StackResult, evaluate
 from smus_rules.model import Finding, RuleContext, Status
 from smus_rules.registry import RULES

@@ -25,13 +25,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from rich.console import Console
-from rich.markup import escape
 
 from config.bootstrap_models import plan_role_arn
 from config.errors import ConfigError, ConfigIssue, printable
 from config.loader import LoadedAccount, load_estate
 from config.operations_models import DEFAULT_BRANCH, operations_issues, trusted_environments, trusts_branch
 from smus_cli.input_files import InputFileError, read_text
+from smus_cli.terminal import escape
 
 #: The layers CI plans and applies, in apply order (projects read the platform's state). Bootstrap is applied by an
 #: administrator with local state. tests/test_workflows.py checks this against stacks.account_stack.Layer.

@@ -20,12 +20,12 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from config.loader import DEFAULT_CONFIG_DIR
 from config.models import AccountConfig, PrincipalSettings
 from smus_cli.reviewed_files import load_reviewed_file
+from smus_cli.terminal import escape
 
 EXIT_SAME = 0
 EXIT_UNDECLARED = 1

@@ -25,11 +25,11 @@ from typing import Any
 from urllib.parse import quote
 
 from rich.console import Console
-from rich.markup import escape
 
 from config.loader import LoadedAccount
 from smus_cli.ci_matrix import CI_LAYERS
 from smus_cli.input_files import InputFileError, creatable, read_json, read_text
+from smus_cli.terminal import escape
 
 NOT_PROVIDED = "not provided"
 NOT_RECORDED = "not recorded"

@@ -21,12 +21,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from config.loader import DEFAULT_CONFIG_DIR
 from smus_cli.plan_model import ChangeKind, Plan, ResourceChange
 from smus_cli.reviewed_files import load_reviewed_file
+from smus_cli.terminal import escape
 
 EXIT_PASS = 0
 EXIT_DESTRUCTIVE = 1

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from config.errors import ConfigError, printable
@@ -44,6 +43,7 @@ from smus_cli.inventory_sources import (
     Response,
     ResponseSource,
 )
+from smus_cli.terminal import escape
 from smus_cli.toml_writer import TomlDocument, Value
 from smus_constructs.blueprint_names import BlueprintName
 

@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 
 from config.errors import ConfigError
 from config.loader import load_estate
 from smus_cli.ci_matrix import ordered_targets
 from smus_cli.input_files import InputFileError, read_json
+from smus_cli.terminal import escape
 
 OVERRIDE_FILE = "smus_plan_override.tf.json"
 

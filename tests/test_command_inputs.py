@@ -195,3 +195,30 @@ def test_an_unexpected_error_is_one_line_naming_the_command_and_the_traceback_ne
         [sys.executable, "-c", script, "--debug", "validate"], cwd=REPO, capture_output=True, text=True, check=False
     )
     assert debug.returncode != 0 and "Traceback" in debug.stderr and "the disk caught fire" in debug.stderr
+
+
+def assert_terminal_safe(output: str) -> None:
+    assert "Traceback" not in output
+    assert not any(ord(char) < 32 and char not in "\n\t" for char in output), repr(output)
+
+
+def test_guard_prints_a_hostile_address_as_written(tmp_path: Path) -> None:
+    plan = json.loads((FIXTURES / "plans" / "domain-replace-kms-key.json").read_text())
+    for change in plan["resource_changes"]:
+        change["address"] += "\x1b[2J[/]ALL GOOD[bold]"
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan))
+    result = smus(["guard", str(path)], cwd=REPO)
+    assert result.returncode == 1, result.stderr  # the destructive change still blocks
+    assert_terminal_safe(result.stdout + result.stderr)
+    assert "\\x1b" in result.stdout and "[/]" in " ".join(result.stdout.split()).replace(" ", "")
+
+
+def test_diff_envs_prints_hostile_config_values_as_written(tmp_path: Path) -> None:
+    accounts = tmp_path / "config" / "accounts"
+    shutil.copytree(DEFAULT_CONFIG_DIR.parent, accounts.parent)
+    dev = accounts / "dev.toml"
+    dev.write_text(dev.read_text().replace('Owner = "data-platform"', 'Owner = "\\u001b[2J[/]:fire:"'))
+    result = smus(["diff-envs", "dev", "staging", "--config-dir", str(accounts)], cwd=REPO)
+    assert result.returncode in (0, 1), result.stderr
+    assert_terminal_safe(result.stdout + result.stderr)
