@@ -125,10 +125,10 @@ def parse_plan_options(values: Sequence[str]) -> dict[str, Path]:
     return plans
 
 
-def run_checkov(outdir: Path, enabled: bool) -> CheckovOutcome:
+def run_checkov(outdir: Path, enabled: bool, config_dir: Path | None = None) -> CheckovOutcome:
     if not enabled:
         return CheckovOutcome("skipped", "--no-checkov")
-    from smus_cli.checkov_gate import CheckovMissingError, gate, load_skips
+    from smus_cli.checkov_gate import SKIPS_FILE, CheckovMissingError, gate, load_skips, skips_path_for
     from smus_cli.checkov_gate import run_checkov as scan
 
     try:
@@ -137,7 +137,7 @@ def run_checkov(outdir: Path, enabled: bool) -> CheckovOutcome:
         return CheckovOutcome(CHECKOV_NOT_INSTALLED, str(error))
     except (RuntimeError, OSError) as error:
         return CheckovOutcome("error", str(error))
-    gated = gate(result.findings, load_skips())
+    gated = gate(result.findings, load_skips(skips_path_for(config_dir) if config_dir else SKIPS_FILE))
     failed = [str(item) for item in gated.unsuppressed] + [
         f"unused skip {skip.check} on {skip.stacks} / {skip.resource}" for skip in gated.unused_skips
     ]
@@ -214,7 +214,7 @@ def check(
                 )
 
         started = time.perf_counter()
-        checkov = run_checkov(target, with_checkov)
+        checkov = run_checkov(target, with_checkov, config_dir)
         timings["checkov"] = time.perf_counter() - started
         return CheckResult(
             contexts=contexts,

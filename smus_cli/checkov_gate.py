@@ -25,7 +25,8 @@ from typing import Any
 from smus_cli.runtime import PROJECT_ROOT
 
 CHECKOV_VENV = PROJECT_ROOT / ".venv-checkov"
-SKIPS_FILE = PROJECT_ROOT / "config" / "checkov-skips.toml"
+SKIPS_NAME = "checkov-skips.toml"
+SKIPS_FILE = PROJECT_ROOT / "config" / SKIPS_NAME
 MINIMUM_REASON_LENGTH = 40
 INSTALL_HINT = "run `make test` (or `make checkov-install`), which creates .venv-checkov with the pinned checkov"
 
@@ -100,6 +101,12 @@ def checkov_binary() -> Path:
     if not binary.is_file():
         raise CheckovMissingError(f"checkov not found at {binary}: {INSTALL_HINT}")
     return binary
+
+
+def skips_path_for(config_dir: Path) -> Path:
+    """`checkov-skips.toml` beside the accounts folder when there is one (an estate's own), else the project's."""
+    beside = config_dir.parent / SKIPS_NAME
+    return beside if beside.is_file() else SKIPS_FILE
 
 
 def load_skips(path: Path = SKIPS_FILE) -> list[Skip]:

@@ -31,7 +31,8 @@ EXIT_SAME = 0
 EXIT_UNDECLARED = 1
 EXIT_BAD_INPUT = 2
 
-DEFAULT_INTENDED = DEFAULT_CONFIG_DIR.parent / "intended-differences.toml"
+INTENDED_FILE = "intended-differences.toml"
+DEFAULT_INTENDED = DEFAULT_CONFIG_DIR.parent / INTENDED_FILE
 
 #: Tags whose value is the account's identity: equal values would be the mistake.
 MUST_DIFFER_TAGS = frozenset({"Environment"})
@@ -203,6 +204,12 @@ class IntendedDifferences(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     difference: list[IntendedDifference] = []
+
+
+def intended_path_for(config_dir: Path) -> Path | None:
+    """`intended-differences.toml` beside the accounts folder (an estate's own, as with governance.toml), if any."""
+    beside = config_dir.parent / INTENDED_FILE
+    return beside if beside.is_file() else None
 
 
 def load_intended(path: Path | None) -> IntendedDifferences:
@@ -482,7 +489,7 @@ def run_diff(
         return EXIT_BAD_INPUT
     try:
         loaded = {account.name: account.config for account in load_estate(config_dir, only=_unique((a, b)))}
-        intended = load_intended(intended_path)
+        intended = load_intended(intended_path or intended_path_for(config_dir))
     except ConfigError as error:
         err.print(f"[bold red]error:[/] {escape(str(error))}")
         return EXIT_BAD_INPUT

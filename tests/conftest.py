@@ -14,11 +14,11 @@ from smus_cli.runtime import configure_runtime
 
 configure_runtime()  # before anything imports cdktn
 
-from config.loader import DEFAULT_CONFIG_DIR  # noqa: E402
 from smus_cli.synth import synthesise  # noqa: E402
 from tests.eager_synth import TEST_NAME as EAGER_TEST  # noqa: E402
 from tests.eager_synth import EagerSynth  # noqa: E402
 from tests.eager_synth import start as start_eager_synth  # noqa: E402
+from tests.estate import FIXTURE_ACCOUNTS  # noqa: E402
 
 StackDoc = dict[str, Any]
 
@@ -53,7 +53,7 @@ def eager_synth(request: pytest.FixtureRequest) -> EagerSynth:
 def example_outdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example estate, synthesised once for the whole session exactly as `main.py synth` does it."""
     outdir = tmp_path_factory.mktemp("example") / "cdktf.out"
-    synthesise(DEFAULT_CONFIG_DIR, outdir)
+    synthesise(FIXTURE_ACCOUNTS, outdir)
     return outdir
 
 

@@ -1,4 +1,4 @@
-"""The eager (preload off) synth of the example estate, started in the background as soon as collection ends.
+"""The eager (preload off) synth of the fixture estate, started in the background as soon as collection ends.
 
 It is the slowest thing the suite does (8-10 s, a 1.8 GB process): started at session start it runs on the second
 core while the other tests run, instead of after them. Only started when the comparison test was collected.
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from smus_cli.runtime import EAGER_SWITCH, PROJECT_ROOT
+from tests.estate import FIXTURE_ACCOUNTS
 
 TEST_NAME = "test_eager_synth_is_byte_identical_to_the_lazy_one"
 
@@ -38,7 +39,18 @@ class EagerSynth:
 def start() -> EagerSynth:
     outdir = Path(tempfile.mkdtemp(prefix="smus-eager-")) / "cdktf.out"
     process = subprocess.Popen(
-        [sys.executable, "-c", PEAK_RSS_WRAPPER, sys.executable, "main.py", "synth", "--outdir", str(outdir)],
+        [
+            sys.executable,
+            "-c",
+            PEAK_RSS_WRAPPER,
+            sys.executable,
+            "main.py",
+            "synth",
+            "--config-dir",
+            str(FIXTURE_ACCOUNTS),
+            "--outdir",
+            str(outdir),
+        ],
         cwd=PROJECT_ROOT,
         env={**os.environ, EAGER_SWITCH: "1"},
         stdout=subprocess.PIPE,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from config.errors import ConfigError
-from config.loader import DEFAULT_CONFIG_DIR, load_estate
+from config.loader import load_estate
 from smus_constructs.access import DomainPrincipals, DomainUnitSpec, DomainUnitTree
 from smus_constructs.errors import PropValidationError
 from smus_constructs.grants import (
@@ -26,6 +26,7 @@ from smus_constructs.grants import (
 from smus_constructs.policy_types import GrantPolicy
 from smus_constructs.project import MemberDesignation, ProjectMember
 from tests.conftest import StackDoc
+from tests.estate import FIXTURE_ACCOUNTS
 from tests.helpers import ACCOUNT, all_of, by_path, full_synth, make_domain, new_stack, only, resolve, synth
 from tests.test_project import project_in
 
@@ -290,7 +291,7 @@ def test_membership_is_replaced_not_updated_when_its_designation_changes() -> No
 
 def edited(tmp_path: Path, name: str, old: str, new: str) -> Path:
     config_dir = tmp_path / "accounts"
-    shutil.copytree(DEFAULT_CONFIG_DIR, config_dir)
+    shutil.copytree(FIXTURE_ACCOUNTS, config_dir)
     path = config_dir / f"{name}.toml"
     text = path.read_text()
     assert old in text, old

@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 
 from config.errors import ConfigError
-from config.loader import DEFAULT_CONFIG_DIR, load_estate
+from config.loader import load_estate
 from smus_cli.synth import synthesise
 from smus_constructs.errors import PropValidationError
 from smus_constructs.project import ProjectProps, UnifiedStudioProject
 from smus_constructs.project_profile import EnvironmentConfig, ProjectProfileProps, UnifiedStudioProjectProfile
+from tests.estate import FIXTURE_ACCOUNTS
 from tests.helpers import full_synth, make_blueprint, make_domain, new_stack
 
 
@@ -75,7 +76,7 @@ ADOPTED_KEY = "arn:aws:kms:eu-west-1:111111111111:key/5f8a2b00-0000-4000-8000-5f
 
 def adopted_config(tmp_path: Path) -> Path:
     config_dir = tmp_path / "accounts"
-    shutil.copytree(DEFAULT_CONFIG_DIR, config_dir)
+    shutil.copytree(FIXTURE_ACCOUNTS, config_dir)
     dev = config_dir / "dev.toml"
     text = dev.read_text()
     text = text.replace(

@@ -24,6 +24,7 @@ from smus_constructs.project_profile import (
     UnifiedStudioProjectProfile,
 )
 from tests.conftest import StackDoc
+from tests.estate import FIXTURE_ACCOUNTS
 from tests.helpers import all_of, make_blueprint, make_domain, new_stack, only, resolve, synth
 from tests.test_config_errors import make_config, sub
 
@@ -139,7 +140,7 @@ ADMIN = '\n[[projects]]\nname = "second-admin"\ncategory = "ADMIN"\n'
 
 
 def test_the_example_estate_has_an_admin_project_with_sso_and_iam_administrators() -> None:
-    for loaded in load_estate():
+    for loaded in load_estate(FIXTURE_ACCOUNTS):
         (admin,) = [p for p in loaded.config.projects if p.category == "ADMIN"]
         assert admin.profile is None
         assert {
@@ -210,7 +211,7 @@ def test_config_profile_status_and_value_less_overrides_load(tmp_path: Path) -> 
 
 
 def test_a_profile_may_have_no_environments_but_a_non_empty_one_needs_tooling(tmp_path: Path) -> None:
-    dev = next(a for a in load_estate() if a.name == "dev")
+    dev = next(a for a in load_estate(FIXTURE_ACCOUNTS) if a.name == "dev")
     governance = next(p for p in dev.config.profiles if p.name == "Generative AI model governance")
     assert governance.environments == []
     text = config_problems(

@@ -20,7 +20,7 @@ from syrupy.extensions.json import JSONSnapshotExtension
 
 from config.bootstrap_models import BootstrapSettings
 from config.errors import ConfigError
-from config.loader import DEFAULT_CONFIG_DIR, load_account, load_estate
+from config.loader import load_account, load_estate
 from smus_constructs.errors import PropValidationError
 from smus_constructs.pipeline_identity import (
     DATAZONE_ACCOUNT_ACTIONS,
@@ -37,13 +37,14 @@ from smus_constructs.service_linked_role_names import SERVICE_PRINCIPALS, Servic
 from smus_constructs.service_linked_roles import ServiceLinkedRoles
 from smus_constructs.state_bucket import StateBucket, StateBucketProps, state_bucket_policy, state_key_policy
 from tests.conftest import StackDoc
+from tests.estate import FIXTURE_ACCOUNTS
 from tests.helpers import ACCOUNT, REGION, Doc, all_of, new_stack, only, synth
 
 ACCOUNTS = {"dev": "111111111111", "staging": "222222222222", "prod": "333333333333"}
 DEPLOY_ROLE = f"arn:aws:iam::{ACCOUNT}:role/smus-deploy"
 PROVIDER = f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"
 STATE_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0f0f0f0f-0000-4000-8000-0f0f0f0f0f0f"
-CONFIG = {loaded.name: loaded.config for loaded in load_estate()}
+CONFIG = {loaded.name: loaded.config for loaded in load_estate(FIXTURE_ACCOUNTS)}
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -525,7 +526,7 @@ def test_bootstrap_settings_refuse_bad_values_naming_field_and_what_is_accepted(
 def test_a_loose_subject_in_an_account_file_names_file_field_and_value(tmp_path: Path) -> None:
     path = tmp_path / "dev.toml"
     path.write_text(
-        (DEFAULT_CONFIG_DIR / "dev.toml")
+        (FIXTURE_ACCOUNTS / "dev.toml")
         .read_text()
         .replace('github_subjects = ["ref:refs/heads/main"]', 'github_subjects = ["ref:refs/heads/*"]')
     )
@@ -553,7 +554,7 @@ def test_inconsistent_bootstrap_settings_are_config_errors(
     tmp_path: Path, old: str, new: str | None, field: str, accepted: str
 ) -> None:
     config_dir = tmp_path / "accounts"
-    shutil.copytree(DEFAULT_CONFIG_DIR, config_dir)
+    shutil.copytree(FIXTURE_ACCOUNTS, config_dir)
     prod = config_dir / "prod.toml"
     text = prod.read_text()
     assert old in text, old
@@ -571,9 +572,9 @@ def test_a_state_lock_table_in_config_is_created_and_granted(tmp_path: Path) -> 
     from stacks.bootstrap import BootstrapStack
 
     dev = tmp_path / "dev.toml"
-    text = (DEFAULT_CONFIG_DIR / "dev.toml").read_text()
+    text = (FIXTURE_ACCOUNTS / "dev.toml").read_text()
     dev.write_text(text.replace("[state]\n", '[state]\ndynamodb_table = "acme-smus-locks"\n', 1))
-    shutil.copytree(DEFAULT_CONFIG_DIR / "identities", tmp_path / "identities")  # the names' identity lock
+    shutil.copytree(FIXTURE_ACCOUNTS / "identities", tmp_path / "identities")  # the names' identity lock
     doc = synth(BootstrapStack(Testing.app(), load_account(dev)))
     table = only(doc, "aws_dynamodb_table")
     assert table["name"] == "acme-smus-locks" and table["point_in_time_recovery"] == {"enabled": True}
@@ -589,7 +590,8 @@ def test_a_state_lock_table_in_config_is_created_and_granted(tmp_path: Path) -> 
 def test_loading_the_bootstrap_config_does_not_load_cdktn() -> None:
     """Bad config must be reported in well under a second, before the provider load (see config/loader.py)."""
     code = (
-        "import sys; from config.loader import load_estate; load_estate(); "
+        "import sys, pathlib; from config.loader import load_estate; "
+        f"load_estate(pathlib.Path({str(FIXTURE_ACCOUNTS)!r})); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in {'cdktn', 'cdktn_provider_aws', 'jsii'}))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)

@@ -15,12 +15,13 @@ from typer.testing import CliRunner
 
 from config.errors import ConfigError
 from config.governance import DEFAULT_GOVERNANCE_PATH, load_governance
-from config.loader import DEFAULT_CONFIG_DIR, load_estate
+from config.loader import load_estate
 from smus_cli.app import app
 from smus_cli.check import CheckResult, check, run_check
 from smus_cli.synth import synthesise
 from smus_rules.errors import RuleFailures
 from smus_rules.model import Status, Suppression
+from tests.estate import FIXTURE_ACCOUNTS, FIXTURE_GOVERNANCE
 
 BAD_ESTATE = Path(__file__).parent / "fixtures" / "bad_estate"
 BAD_ACCOUNTS = BAD_ESTATE / "accounts"
@@ -34,7 +35,7 @@ def bad_check() -> CheckResult:
 
 @pytest.fixture(scope="module")
 def example_check() -> CheckResult:
-    return check(DEFAULT_CONFIG_DIR, with_checkov=False)
+    return check(FIXTURE_ACCOUNTS, with_checkov=False)
 
 
 def test_example_estate_is_clean_in_both_engines(example_check: CheckResult) -> None:
@@ -143,9 +144,7 @@ def test_check_reports_checkov_as_not_installed_when_it_is_missing(
 
     monkeypatch.setenv("SMUS_CHECKOV", str(tmp_path / "no-checkov"))
     out = Console(record=True, width=200)
-    code = run_check(
-        DEFAULT_CONFIG_DIR, None, ["dev"], tmp_path, (), with_checkov=True, show_all=False, out=out, err=out
-    )
+    code = run_check(FIXTURE_ACCOUNTS, None, ["dev"], tmp_path, (), with_checkov=True, show_all=False, out=out, err=out)
     assert code == 0
     assert "checkov:   not installed" in out.export_text()
 
@@ -153,7 +152,11 @@ def test_check_reports_checkov_as_not_installed_when_it_is_missing(
 def test_check_exits_2_on_a_bad_governance_file(tmp_path: Path) -> None:
     governance = tmp_path / "governance.toml"
     governance.write_text('mandatory_tags = ["CostCenter"]\n[approved_blueprints]\ndefault = ["Toolin"]\n')
-    result = CliRunner().invoke(app, ["check", "--governance", str(governance), "--no-checkov"], terminal_width=200)
+    result = CliRunner().invoke(
+        app,
+        ["check", "--config-dir", str(FIXTURE_ACCOUNTS), "--governance", str(governance), "--no-checkov"],
+        terminal_width=200,
+    )
     assert result.exit_code == 2, result.output
     assert "approved_blueprints.default[0]" in result.output
 
@@ -191,7 +194,7 @@ def test_governance_errors_name_file_field_value_and_what_is_accepted(tmp_path: 
         encoding="utf-8",
     )
     with pytest.raises(ConfigError) as raised:
-        load_governance(path, load_estate(DEFAULT_CONFIG_DIR))
+        load_governance(path, load_estate(FIXTURE_ACCOUNTS))
     text = str(raised.value)
     assert f"{path}: suppressions[0].rule = 'SMUS-999': expected a rule ID of the pack: SMUS-001" in text
     assert "suppressions[0].path = '**'" in text and "naming at least a stack" in text
@@ -199,20 +202,21 @@ def test_governance_errors_name_file_field_value_and_what_is_accepted(tmp_path: 
         ConfigError, match=r"approved_blueprints\.accounts\.qa = 'qa': expected an account of the estate"
     ):
         path.write_text('[approved_blueprints]\ndefault = ["Tooling"]\n[approved_blueprints.accounts]\nqa = []\n')
-        load_governance(path, load_estate(DEFAULT_CONFIG_DIR))
+        load_governance(path, load_estate(FIXTURE_ACCOUNTS))
 
 
 def test_the_project_governance_file_is_owned_by_security() -> None:
     codeowners = (Path(__file__).parent.parent / ".github" / "CODEOWNERS").read_text()
     assert "/config/governance.toml @acme/security" in codeowners
-    load_governance(DEFAULT_GOVERNANCE_PATH, load_estate(DEFAULT_CONFIG_DIR))
+    assert DEFAULT_GOVERNANCE_PATH.is_file()
+    load_governance(FIXTURE_GOVERNANCE, load_estate(FIXTURE_ACCOUNTS))
 
 
 def test_synth_records_applied_suppressions_in_the_manifest(tmp_path: Path) -> None:
     accounts = tmp_path / "accounts"
     accounts.mkdir()
-    (accounts / "dev.toml").write_text((DEFAULT_CONFIG_DIR / "dev.toml").read_text())
-    shutil.copytree(DEFAULT_CONFIG_DIR / "identities", accounts / "identities")  # the names' identity lock
+    (accounts / "dev.toml").write_text((FIXTURE_ACCOUNTS / "dev.toml").read_text())
+    shutil.copytree(FIXTURE_ACCOUNTS / "identities", accounts / "identities")  # the names' identity lock
     (tmp_path / "governance.toml").write_text(
         '[approved_blueprints]\ndefault = ["Tooling", "RedshiftServerless", "MLExperiments", '
         '"AmazonBedrockChatAgent"]\n'

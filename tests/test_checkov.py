@@ -14,6 +14,7 @@ from smus_cli import checkov_gate
 from smus_cli.checkov_gate import CheckovMissingError, Finding, Skip, gate, load_skips, run_checkov
 from smus_cli.runtime import PROJECT_ROOT
 from tests.conftest import StackDoc
+from tests.estate import FIXTURE_CHECKOV_SKIPS
 
 PINNED = next(
     line.split("==", 1)[1].strip()
@@ -55,7 +56,7 @@ def test_example_estate_has_no_unsuppressed_checkov_failure(
     assert with_aws < STACKS and len(with_aws) >= 10, with_aws
     assert example_scan.scanned_stacks == with_aws, "checkov must have looked at every stack with an aws resource"
     assert example_scan.passed > 100, f"checkov ran only {example_scan.passed} passing checks"
-    result = gate(example_scan.findings, load_skips())
+    result = gate(example_scan.findings, load_skips(FIXTURE_CHECKOV_SKIPS))
     assert result.ok, result.report()
     assert result.suppressed, "the example estate is expected to need the reviewed suppressions"
     for finding, skip in result.suppressed:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from config.loader import DEFAULT_CONFIG_DIR
+from tests.estate import FIXTURE_ACCOUNTS
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -142,7 +142,7 @@ CASES: dict[str, Case] = {
 
 def latin1_estate(tmp: Path) -> Path:
     accounts = tmp / "config" / "accounts"
-    shutil.copytree(DEFAULT_CONFIG_DIR.parent, accounts.parent)
+    shutil.copytree(FIXTURE_ACCOUNTS.parent, accounts.parent)
     dev = accounts / "dev.toml"
     dev.write_bytes(dev.read_text().replace("Business analytics", "Caf\xe9 analytics").encode("latin-1"))
     return accounts
@@ -216,7 +216,7 @@ def test_guard_prints_a_hostile_address_as_written(tmp_path: Path) -> None:
 
 def test_diff_envs_prints_hostile_config_values_as_written(tmp_path: Path) -> None:
     accounts = tmp_path / "config" / "accounts"
-    shutil.copytree(DEFAULT_CONFIG_DIR.parent, accounts.parent)
+    shutil.copytree(FIXTURE_ACCOUNTS.parent, accounts.parent)
     dev = accounts / "dev.toml"
     dev.write_text(dev.read_text().replace('Owner = "data-platform"', 'Owner = "\\u001b[2J[/]:fire:"'))
     result = smus(["diff-envs", "dev", "staging", "--config-dir", str(accounts)], cwd=REPO)

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from config.errors import ConfigError
-from config.loader import DEFAULT_CONFIG_DIR, load_estate
+from config.loader import load_estate
 from smus_cli.synth import synthesise
 from smus_rules.errors import RuleFailures
+from tests.estate import FIXTURE_ACCOUNTS
 
 REPO = Path(__file__).resolve().parent.parent
 Edit = Callable[[str], str]
@@ -31,7 +32,7 @@ def sub(old: str, new: str, count: int = 1) -> Edit:
 def make_config(tmp_path: Path, edit: Edit) -> Path:
     """A copy of the example estate with dev.toml edited."""
     config_dir = tmp_path / "accounts"
-    shutil.copytree(DEFAULT_CONFIG_DIR, config_dir)
+    shutil.copytree(FIXTURE_ACCOUNTS, config_dir)
     dev = config_dir / "dev.toml"
     dev.write_text(edit(dev.read_text()))
     return config_dir
@@ -185,7 +186,7 @@ def test_every_problem_in_every_file_is_reported_at_once(tmp_path: Path) -> None
 
 
 def test_the_example_estate_is_valid() -> None:
-    assert [a.name for a in load_estate()] == ["dev", "prod", "staging"]
+    assert [a.name for a in load_estate(FIXTURE_ACCOUNTS)] == ["dev", "prod", "staging"]
 
 
 def test_an_unknown_project_template_is_a_named_error_and_writes_nothing(tmp_path: Path) -> None:
@@ -207,7 +208,7 @@ def test_a_failed_synth_leaves_previous_output_untouched(tmp_path: Path) -> None
     (outdir / "manifest.json").write_text("previous good synth")
     # valid config, then a governance rule fails at synth (SMUS-006): a failure after cdktn has started
     root = tmp_path / "config"
-    shutil.copytree(DEFAULT_CONFIG_DIR.parent, root)
+    shutil.copytree(FIXTURE_ACCOUNTS.parent, root)
     governance = root / "governance.toml"
     governance.write_text(governance.read_text().replace("\nprod = [", '\ndev = ["Tooling"]\nprod = [', 1))
     with pytest.raises(RuleFailures, match=r"SMUS-006 dev-platform/Blueprint-DataLake"):
@@ -222,7 +223,7 @@ def test_a_good_synth_replaces_the_whole_output(tmp_path: Path) -> None:
     (outdir / "stacks" / "stale-stack").mkdir(parents=True)
     (outdir / "stacks" / "stale-stack" / "cdk.tf.json").write_text("{}")
     (outdir / ".smus-synth.json").write_text('{"written_by": "smus synth"}')
-    names = synthesise(DEFAULT_CONFIG_DIR, outdir, accounts=["dev"])
+    names = synthesise(FIXTURE_ACCOUNTS, outdir, accounts=["dev"])
     assert names == ["dev-bootstrap", "dev-platform", "dev-projects", "dev-ops"]
     assert sorted(p.name for p in outdir.iterdir()) == [".smus-synth.json", "manifest.json", "stacks"]
     assert sorted(p.name for p in (outdir / "stacks").iterdir()) == sorted(names)
@@ -245,7 +246,7 @@ def test_cli_exits_2_with_the_message_and_no_output(tmp_path: Path) -> None:
 
 def test_an_ignore_changes_attribute_the_resource_does_not_have_is_named(tmp_path: Path) -> None:
     config_dir = tmp_path / "accounts"
-    shutil.copytree(DEFAULT_CONFIG_DIR, config_dir)
+    shutil.copytree(FIXTURE_ACCOUNTS, config_dir)
     prod = config_dir / "prod.toml"
     prod.write_text(prod.read_text().replace('attribute = "domain_execution_role"', 'attribute = "domain_exec_role"'))
     with pytest.raises(ConfigError) as caught:

@@ -25,8 +25,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from config.errors import ConfigError
-from config.loader import DEFAULT_CONFIG_DIR, load_account
+from config.loader import load_account
 from smus_cli.toml_writer import toml_key, toml_string
+from tests.estate import FIXTURE_ACCOUNTS
 
 FUZZ_EXAMPLES = int(os.environ.get("SMUS_FUZZ_EXAMPLES", "0"))
 FUZZING = FUZZ_EXAMPLES > 0
@@ -38,8 +39,8 @@ LOADER_SETTINGS = settings(
     suppress_health_check=list(HealthCheck),
 )
 
-ACCOUNTS = sorted(path.stem for path in DEFAULT_CONFIG_DIR.glob("*.toml"))
-ORIGINALS = {name: (DEFAULT_CONFIG_DIR / f"{name}.toml").read_bytes() for name in ACCOUNTS}
+ACCOUNTS = sorted(path.stem for path in FIXTURE_ACCOUNTS.glob("*.toml"))
+ORIGINALS = {name: (FIXTURE_ACCOUNTS / f"{name}.toml").read_bytes() for name in ACCOUNTS}
 
 HOSTILE_TEXT = [
     "",
@@ -168,7 +169,7 @@ def mutate(draw: st.DrawFn, document: dict[str, Any], kind: str) -> None:
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A config folder with the identity locks, where each example writes its one account file."""
     root = tmp_path_factory.mktemp("fuzz") / "config"
-    shutil.copytree(DEFAULT_CONFIG_DIR.parent, root)
+    shutil.copytree(FIXTURE_ACCOUNTS.parent, root)
     return root / "accounts"
 
 

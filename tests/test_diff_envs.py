@@ -13,7 +13,7 @@ import pytest
 from pydantic import BaseModel
 from typer.testing import CliRunner
 
-from config.loader import DEFAULT_CONFIG_DIR, load_account
+from config.loader import load_account
 from config.models import AccountConfig
 from smus_cli.app import app
 from smus_cli.diff_envs import (
@@ -24,6 +24,7 @@ from smus_cli.diff_envs import (
     compare,
     load_intended,
 )
+from tests.estate import FIXTURE_ACCOUNTS
 
 runner = CliRunner()
 NONE = IntendedDifferences()
@@ -47,7 +48,7 @@ PROD_DIFFERENCES = {
 def estate(tmp_path: Path) -> Path:
     """A copy of the example accounts that a test may edit."""
     target = tmp_path / "accounts"
-    shutil.copytree(DEFAULT_CONFIG_DIR, target)
+    shutil.copytree(FIXTURE_ACCOUNTS, target)
     return target
 
 
@@ -63,12 +64,12 @@ def config(estate: Path, account: str) -> AccountConfig:
 
 
 def diff(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, ["diff-envs", *args])
+    result = runner.invoke(app, ["diff-envs", "--config-dir", str(FIXTURE_ACCOUNTS), *args])
     return result.exit_code, result.output
 
 
 def diff_json(*args: str) -> tuple[int, dict[str, Any]]:
-    result = runner.invoke(app, ["diff-envs", *args, "--json"])
+    result = runner.invoke(app, ["diff-envs", "--config-dir", str(FIXTURE_ACCOUNTS), *args, "--json"])
     report: dict[str, Any] = json.loads(result.stdout)
     return result.exit_code, report
 
@@ -101,7 +102,7 @@ def test_prod_differences_are_reported_with_values_from_either_side() -> None:
 
 
 def test_without_declarations_the_same_differences_fail_the_gate() -> None:
-    report = compare(config(DEFAULT_CONFIG_DIR, "staging"), config(DEFAULT_CONFIG_DIR, "prod"), NONE)
+    report = compare(config(FIXTURE_ACCOUNTS, "staging"), config(FIXTURE_ACCOUNTS, "prod"), NONE)
     assert report.exit_code == 1
     assert {d.path for d in report.undeclared} >= PROD_DIFFERENCES
 
@@ -116,12 +117,12 @@ def test_account_ids_arns_and_names_derived_from_them_are_not_differences() -> N
 
 def test_a_different_byo_key_arn_is_not_a_difference_only_its_mode_is(estate: Path) -> None:
     edit(estate, "prod", "key/3c3c3c3c-3333-4333-8333-3c3c3c3c3c3c", "key/4d4d4d4d-3333-4333-8333-4d4d4d4d4d4d")
-    report = compare(config(DEFAULT_CONFIG_DIR, "prod"), config(estate, "prod"), NONE)
+    report = compare(config(FIXTURE_ACCOUNTS, "prod"), config(estate, "prod"), NONE)
     assert report.differences == []
 
 
 def test_environment_tag_must_differ_and_is_never_reported() -> None:
-    report = compare(config(DEFAULT_CONFIG_DIR, "dev"), config(DEFAULT_CONFIG_DIR, "staging"), NONE)
+    report = compare(config(FIXTURE_ACCOUNTS, "dev"), config(FIXTURE_ACCOUNTS, "staging"), NONE)
     assert "tags.Environment" not in [d.path for d in report.differences]
 
 
@@ -219,13 +220,13 @@ def declared(accounts: tuple[str, str], path: str) -> IntendedDifferences:
 
 
 def test_declaration_covers_paths_below_it_in_either_account_order() -> None:
-    staging, prod = config(DEFAULT_CONFIG_DIR, "staging"), config(DEFAULT_CONFIG_DIR, "prod")
+    staging, prod = config(FIXTURE_ACCOUNTS, "staging"), config(FIXTURE_ACCOUNTS, "prod")
     report = compare(prod, staging, declared(("staging", "prod"), "domain.timeouts"))
     assert [d.path for d in report.differences if d.intended] == ["domain.timeouts.create", "domain.timeouts.delete"]
 
 
 def test_declaration_for_another_pair_does_not_apply() -> None:
-    staging, prod = config(DEFAULT_CONFIG_DIR, "staging"), config(DEFAULT_CONFIG_DIR, "prod")
+    staging, prod = config(FIXTURE_ACCOUNTS, "staging"), config(FIXTURE_ACCOUNTS, "prod")
     report = compare(staging, prod, declared(("dev", "prod"), "domain.timeouts"))
     assert "domain.timeouts.create" in [d.path for d in report.undeclared]
 

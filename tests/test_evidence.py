@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from config.loader import load_estate
 from smus_cli.app import app
 from smus_cli.evidence import NOT_PROVIDED, account_summary, assemble_evidence, collect_run_info
+from tests.estate import FIXTURE_ACCOUNTS
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "audit-inputs"
 CHECK = FIXTURES / "check-report.json"
@@ -49,6 +50,8 @@ def test_evidence_for_the_example_estate_names_every_account_and_links_existing_
         app,
         [
             "evidence",
+            "--config-dir",
+            str(FIXTURE_ACCOUNTS),
             "--synth-dir",
             str(example_outdir),
             "--check-report",
@@ -88,7 +91,11 @@ def test_evidence_for_the_example_estate_names_every_account_and_links_existing_
 def test_archive_holds_the_folder_and_every_checksum_verifies(example_outdir: Path, tmp_path: Path) -> None:
     run = collect_run_info(env=GITHUB_ENV, cwd=tmp_path)
     result = assemble_evidence(
-        accounts=load_estate(), output=tmp_path / "run-4242", run=run, synth_dir=example_outdir, check_reports=[CHECK]
+        accounts=load_estate(FIXTURE_ACCOUNTS),
+        output=tmp_path / "run-4242",
+        run=run,
+        synth_dir=example_outdir,
+        check_reports=[CHECK],
     )
     with tarfile.open(result.archive) as tar:
         names = {member.name for member in tar.getmembers() if member.isfile()}
@@ -108,6 +115,8 @@ def test_missing_inputs_are_listed_as_not_provided_with_the_reason(tmp_path: Pat
         app,
         [
             "evidence",
+            "--config-dir",
+            str(FIXTURE_ACCOUNTS),
             "--synth-dir",
             str(tmp_path / "no-synth"),
             "--plan-summary",
@@ -125,7 +134,11 @@ def test_missing_inputs_are_listed_as_not_provided_with_the_reason(tmp_path: Pat
     assert f"| Guard result | {NOT_PROVIDED} (no file was given) |" in text
     assert f"Synthesised stacks: {NOT_PROVIDED}" in text
     assert "not provided: Check report" in result.stderr
-    strict = runner.invoke(app, ["evidence", "--output", str(tmp_path / "strict"), "--strict"], env=GITHUB_ENV)
+    strict = runner.invoke(
+        app,
+        ["evidence", "--config-dir", str(FIXTURE_ACCOUNTS), "--output", str(tmp_path / "strict"), "--strict"],
+        env=GITHUB_ENV,
+    )
     assert strict.exit_code == 1
 
 
@@ -148,7 +161,9 @@ def test_two_files_with_one_name_are_both_kept(tmp_path: Path) -> None:
 
 def test_an_existing_output_folder_is_refused(tmp_path: Path) -> None:
     (tmp_path / "run").mkdir()
-    result = runner.invoke(app, ["evidence", "--output", str(tmp_path / "run")], env=GITHUB_ENV)
+    result = runner.invoke(
+        app, ["evidence", "--config-dir", str(FIXTURE_ACCOUNTS), "--output", str(tmp_path / "run")], env=GITHUB_ENV
+    )
     assert result.exit_code == 2 and "exists already" in result.stderr
 
 
@@ -169,7 +184,7 @@ def test_commit_falls_back_to_git_then_to_unknown(tmp_path: Path) -> None:
 
 
 def test_account_summary_says_where_the_key_and_roles_come_from() -> None:
-    summaries = {summary["account"]: summary for summary in map(account_summary, load_estate())}
+    summaries = {summary["account"]: summary for summary in map(account_summary, load_estate(FIXTURE_ACCOUNTS))}
     assert summaries["dev"]["key_mode"] == "created (customer-managed)"
     assert summaries["prod"]["key_mode"].startswith("bring-your-own: arn:aws:kms:eu-west-1:333333333333:key/")
     assert summaries["prod"]["role_modes"]["domain execution"].startswith("given: arn:aws:iam::333333333333:role/")
@@ -181,7 +196,11 @@ def test_account_summary_says_where_the_key_and_roles_come_from() -> None:
 
 @pytest.mark.parametrize("account", ["dev"])
 def test_one_account_only(tmp_path: Path, account: str) -> None:
-    result = runner.invoke(app, ["evidence", "--account", account, "--output", str(tmp_path / "run")], env=GITHUB_ENV)
+    result = runner.invoke(
+        app,
+        ["evidence", "--config-dir", str(FIXTURE_ACCOUNTS), "--account", account, "--output", str(tmp_path / "run")],
+        env=GITHUB_ENV,
+    )
     assert result.exit_code == 0, result.output
     text = (tmp_path / "run" / "index.md").read_text()
     assert "### dev (" in text and "### prod (" not in text

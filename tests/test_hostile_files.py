@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from config.loader import DEFAULT_CONFIG_DIR
+from tests.estate import FIXTURE_ACCOUNTS
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -64,7 +64,7 @@ def fifo(accounts: Path) -> str:
     return "pipe.toml: (file) = 'not a regular file"
 
 
-DEV = (DEFAULT_CONFIG_DIR / "dev.toml").read_text()
+DEV = (FIXTURE_ACCOUNTS / "dev.toml").read_text()
 CASES: dict[str, Layout] = {
     "markup-close-tag": replace_in_dev('Owner = "data-platform"', 'Owner = "[/]"\nOwner2 = 1', "tags.Owner2 = 1"),
     "markup-in-a-bad-value": replace_in_dev('account_id = "111111111111"', 'account_id = "[bold]1[/]"', "[bold]1[/]"),
@@ -160,7 +160,7 @@ CASES: dict[str, Layout] = {
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_validate_answers_a_hostile_layout_by_name(tmp_path: Path, case: str) -> None:
     accounts = tmp_path / "config" / "accounts"
-    shutil.copytree(DEFAULT_CONFIG_DIR.parent, accounts.parent)
+    shutil.copytree(FIXTURE_ACCOUNTS.parent, accounts.parent)
     expect = CASES[case](accounts)
     result = subprocess.run(
         [sys.executable, str(REPO / "main.py"), "validate", "--config-dir", str(accounts)],
@@ -181,7 +181,7 @@ def test_validate_answers_a_hostile_layout_by_name(tmp_path: Path, case: str) ->
 
 def test_editor_lock_and_backup_files_are_skipped_and_named(tmp_path: Path) -> None:
     accounts = tmp_path / "config" / "accounts"
-    shutil.copytree(DEFAULT_CONFIG_DIR.parent, accounts.parent)
+    shutil.copytree(FIXTURE_ACCOUNTS.parent, accounts.parent)
     (accounts / ".#dev.toml").symlink_to("root@host.1234:1700000000")  # Emacs's lock: a dangling link
     (accounts / ".dev.toml").write_text("half-saved")
     (accounts / "dev.toml~").write_text("a backup")  # not *.toml: never read, nothing to say

@@ -18,8 +18,9 @@ import pytest
 from rich.console import Console
 
 from config.errors import ConfigError
-from config.loader import DEFAULT_CONFIG_DIR, load_account, load_estate
+from config.loader import load_account, load_estate
 from smus_cli.identities import LiveIdentityStore, run_identities
+from tests.estate import FIXTURE_ACCOUNTS
 
 SAVED = Path(__file__).parent / "fixtures" / "identitystore" / "acme"
 ANALYTICS_LEADS = "f4e8d4a8-1071-70c1-c2a1-7e7f0e1d2c3b"
@@ -29,7 +30,7 @@ PRIYA = "c4d8f4e8-5051-70ef-6c7d-8e9fa0b1c2d3"
 def estate(tmp_path: Path, old: str = "", new: str = "", account: str = "dev") -> Path:
     """A copy of the example estate (account files and their locks), with one edit in one account file."""
     config_dir = tmp_path / "accounts"
-    shutil.copytree(DEFAULT_CONFIG_DIR, config_dir)
+    shutil.copytree(FIXTURE_ACCOUNTS, config_dir)
     if old:
         path = config_dir / f"{account}.toml"
         text = path.read_text()
@@ -64,7 +65,7 @@ def run(**arguments: Any) -> tuple[int, str]:
 
 
 def test_names_resolve_to_the_locked_ids_and_keep_the_name() -> None:
-    dev = load_account(DEFAULT_CONFIG_DIR / "dev.toml").config
+    dev = load_account(FIXTURE_ACCOUNTS / "dev.toml").config
     owner = dev.domain_units[0].owners[0]
     assert (owner.name, owner.id) == ("analytics-leads", ANALYTICS_LEADS)
     priya = dev.projects[0].contributors[1]
@@ -73,7 +74,7 @@ def test_names_resolve_to_the_locked_ids_and_keep_the_name() -> None:
 
 
 def test_without_resolution_the_names_stay_names() -> None:
-    dev = load_account(DEFAULT_CONFIG_DIR / "dev.toml", resolve=False).config
+    dev = load_account(FIXTURE_ACCOUNTS / "dev.toml", resolve=False).config
     assert dev.domain_units[0].owners[0].id is None
 
 
@@ -148,7 +149,7 @@ def test_an_iam_only_domain_refuses_identity_center_names(tmp_path: Path) -> Non
 @pytest.mark.parametrize("account", ["dev", "staging", "prod"])
 def test_the_example_locks_are_what_the_command_writes_from_the_saved_responses(tmp_path: Path, account: str) -> None:
     config_dir = estate(tmp_path)
-    committed = (DEFAULT_CONFIG_DIR / "identities" / f"{account}.toml").read_text()
+    committed = (FIXTURE_ACCOUNTS / "identities" / f"{account}.toml").read_text()
     (config_dir / "identities" / f"{account}.toml").unlink()
     code, printed = run(account_file=config_dir / f"{account}.toml", from_dir=SAVED)
     assert code == 0, printed
@@ -181,7 +182,7 @@ def test_responses_from_two_identity_stores_are_refused(tmp_path: Path) -> None:
     users = json.loads((saved / "list-users.json").read_text())
     users["Users"][0]["IdentityStoreId"] = "d-0000000000"
     (saved / "list-users.json").write_text(json.dumps(users))
-    code, printed = run(account_file=DEFAULT_CONFIG_DIR / "dev.toml", from_dir=saved)
+    code, printed = run(account_file=FIXTURE_ACCOUNTS / "dev.toml", from_dir=saved)
     assert code == 2
     assert "IdentityStoreId = ['d-0000000000', 'd-93670c4e1a']: expected one identity store" in printed
 
@@ -192,20 +193,20 @@ def test_a_malformed_saved_response_names_the_file_and_item(tmp_path: Path) -> N
     groups = json.loads((saved / "list-groups.json").read_text())
     groups["Groups"][1]["GroupId"] = "data-stewards"
     (saved / "list-groups.json").write_text(json.dumps(groups))
-    code, printed = run(account_file=DEFAULT_CONFIG_DIR / "dev.toml", from_dir=saved)
+    code, printed = run(account_file=FIXTURE_ACCOUNTS / "dev.toml", from_dir=saved)
     assert code == 2
     assert "list-groups.json: Groups[1].GroupId = 'data-stewards': expected an Identity Center ID" in printed
 
 
 @pytest.mark.parametrize("live", [True, False], ids=["both", "neither"])
 def test_exactly_one_source_is_required(live: bool) -> None:
-    code, printed = run(account_file=DEFAULT_CONFIG_DIR / "dev.toml", from_dir=SAVED if live else None, live=live)
+    code, printed = run(account_file=FIXTURE_ACCOUNTS / "dev.toml", from_dir=SAVED if live else None, live=live)
     assert code == 2 and "expected exactly one of them" in printed
 
 
 def test_live_mode_without_boto3_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "boto3", None)
-    code, printed = run(account_file=DEFAULT_CONFIG_DIR / "dev.toml", live=True, identity_store_id="d-93670c4e1a")
+    code, printed = run(account_file=FIXTURE_ACCOUNTS / "dev.toml", live=True, identity_store_id="d-93670c4e1a")
     assert code == 2
     assert "boto3 = (not installed): expected the optional extra: pip install 'smus-estate[live]'" in printed
 

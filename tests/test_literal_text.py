@@ -18,9 +18,10 @@ from typing import Any
 import pytest
 
 from config.errors import ConfigError
-from config.loader import DEFAULT_CONFIG_DIR, load_estate
+from config.loader import load_estate
 from smus_cli.toml_writer import toml_string
 from smus_constructs.literals import literal, literal_map
+from tests.estate import FIXTURE_ACCOUNTS
 
 CORPUS = [
     '${file("/etc/hostname")}',
@@ -72,7 +73,7 @@ def test_terraform_evaluates_each_escaped_string_to_the_string_as_written(tmp_pa
 def hostile_config(tmp_path: Path, text: str) -> Path:
     """The example estate with every free-text field of dev.toml set to ``text``."""
     config = tmp_path / "config" / "accounts"
-    shutil.copytree(DEFAULT_CONFIG_DIR.parent, config.parent)
+    shutil.copytree(FIXTURE_ACCOUNTS.parent, config.parent)
     value = toml_string(text)
     dev = config / "dev.toml"
     source = dev.read_text()
@@ -126,7 +127,7 @@ def test_every_free_text_field_of_config_is_synthesised_escaped(tmp_path: Path) 
 )
 def test_cdktn_token_syntax_in_config_is_a_named_error(tmp_path: Path, token: str) -> None:
     config = tmp_path / "accounts"
-    shutil.copytree(DEFAULT_CONFIG_DIR, config)
+    shutil.copytree(FIXTURE_ACCOUNTS, config)
     dev = config / "dev.toml"
     dev.write_text(dev.read_text().replace('Owner = "data-platform"', f"Owner = {toml_string(token)}"))
     with pytest.raises(ConfigError) as caught:
@@ -138,7 +139,7 @@ def test_cdktn_token_syntax_in_config_is_a_named_error(tmp_path: Path, token: st
 
 def test_a_number_cdktn_would_read_as_a_token_is_refused(tmp_path: Path) -> None:
     config = tmp_path / "accounts"
-    shutil.copytree(DEFAULT_CONFIG_DIR, config)
+    shutil.copytree(FIXTURE_ACCOUNTS, config)
     dev = config / "dev.toml"
     dev.write_text(dev.read_text() + "\n[operations]\nproject_quota = -1.8881545897087626e+289\n")
     with pytest.raises(ConfigError, match=r"operations\.project_quota = -1\.888.*e\+289: expected a finite number"):

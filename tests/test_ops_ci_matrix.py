@@ -10,17 +10,18 @@ import pytest
 from typer.testing import CliRunner
 
 from config.errors import ConfigError
-from config.loader import DEFAULT_CONFIG_DIR, LoadedAccount, load_account, load_estate
+from config.loader import LoadedAccount, load_account, load_estate
 from config.operations_models import OperationsSettings
 from smus_cli.app import app
 from smus_cli.ci_matrix import account_target, build_matrix, ordered_targets
+from tests.estate import FIXTURE_ACCOUNTS
 
 runner = CliRunner()
 
 
 def dev(**changes: Any) -> LoadedAccount:
     """dev.toml with [bootstrap] github_subjects and/or [operations] replaced."""
-    loaded = load_account(DEFAULT_CONFIG_DIR / "dev.toml")
+    loaded = load_account(FIXTURE_ACCOUNTS / "dev.toml")
     config = loaded.config
     if "subjects" in changes:
         bootstrap = config.bootstrap.model_copy(update={"github_subjects": changes.pop("subjects")})
@@ -31,10 +32,10 @@ def dev(**changes: Any) -> LoadedAccount:
 
 
 def test_roles_regions_and_stacks_come_from_config_in_promotion_order() -> None:
-    targets = ordered_targets(load_estate())
+    targets = ordered_targets(load_estate(FIXTURE_ACCOUNTS))
     assert [target.account for target in targets] == ["dev", "staging", "prod"]
     for target in targets:
-        loaded = load_account(DEFAULT_CONFIG_DIR / f"{target.account}.toml")
+        loaded = load_account(FIXTURE_ACCOUNTS / f"{target.account}.toml")
         assert target.role_arn == loaded.config.account.deploy_role_arn
         assert target.region == loaded.config.account.region
         assert target.stacks == f"{target.account}-platform {target.account}-projects {target.account}-ops"
@@ -78,7 +79,7 @@ def test_an_account_no_workflow_could_deploy_is_refused() -> None:
 
 
 def test_matrix_by_stack_keeps_only_the_requested_stacks_and_pull_request_plannable_accounts() -> None:
-    targets = ordered_targets(load_estate())
+    targets = ordered_targets(load_estate(FIXTURE_ACCOUNTS))
     matrix = build_matrix(targets, "stack", ["dev-ops", "prod-platform", "staging-projects"])
     assert [entry["stack"] for entry in matrix["include"]] == ["dev-ops", "staging-projects", "prod-platform"]
     pull_request = build_matrix(targets, "stack", ["dev-ops", "prod-platform"], pull_request=True)
@@ -89,7 +90,7 @@ def test_matrix_by_stack_keeps_only_the_requested_stacks_and_pull_request_planna
 
 
 def test_command_prints_one_line_of_json_for_github_output() -> None:
-    result = runner.invoke(app, ["ci-matrix"])
+    result = runner.invoke(app, ["ci-matrix", "--config-dir", str(FIXTURE_ACCOUNTS)])
     assert result.exit_code == 0, result.output
     assert result.stdout.count("\n") == 1
     entries = json.loads(result.stdout)["include"]
@@ -100,17 +101,33 @@ def test_command_prints_one_line_of_json_for_github_output() -> None:
 def test_command_reads_changed_stacks_from_a_file_and_explains_what_it_leaves_out(tmp_path: Path) -> None:
     changed = tmp_path / "changed.txt"
     changed.write_text("dev-bootstrap\ndev-platform\nstaging-ops\n")
-    result = runner.invoke(app, ["ci-matrix", "--by", "stack", "--pull-request", "--stacks-file", str(changed)])
+    result = runner.invoke(
+        app,
+        [
+            "ci-matrix",
+            "--config-dir",
+            str(FIXTURE_ACCOUNTS),
+            "--by",
+            "stack",
+            "--pull-request",
+            "--stacks-file",
+            str(changed),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert [entry["stack"] for entry in json.loads(result.stdout)["include"]] == ["dev-platform", "staging-ops"]
     assert "dev-bootstrap is applied by an administrator" in result.stderr
 
 
 def test_command_refuses_an_unknown_stack_and_an_empty_change_is_an_empty_matrix(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["ci-matrix", "--by", "stack", "--stack", "qa-platform"])
+    result = runner.invoke(
+        app, ["ci-matrix", "--config-dir", str(FIXTURE_ACCOUNTS), "--by", "stack", "--stack", "qa-platform"]
+    )
     assert result.exit_code == 2 and "not a stack of this estate: qa-platform" in result.stderr
     empty = tmp_path / "none.txt"
     empty.write_text("")
-    result = runner.invoke(app, ["ci-matrix", "--by", "stack", "--stacks-file", str(empty)])
+    result = runner.invoke(
+        app, ["ci-matrix", "--config-dir", str(FIXTURE_ACCOUNTS), "--by", "stack", "--stacks-file", str(empty)]
+    )
     assert result.exit_code == 0 and json.loads(result.stdout) == {"include": []}
-    assert runner.invoke(app, ["ci-matrix", "--by", "region"]).exit_code == 2
+    assert runner.invoke(app, ["ci-matrix", "--config-dir", str(FIXTURE_ACCOUNTS), "--by", "region"]).exit_code == 2

@@ -12,12 +12,13 @@ from cdktn import Testing as CdkTesting
 from pydantic import ValidationError
 
 from config.errors import ConfigError
-from config.loader import DEFAULT_CONFIG_DIR, LoadedAccount, load_account, load_estate
+from config.loader import LoadedAccount, load_account, load_estate
 from config.operations_models import OperationsSettings
 from smus_cli.synth import app_context
 from smus_constructs.ops_metrics import OpsMetric
 from stacks.ops import OpsStack
 from tests.conftest import StackDoc
+from tests.estate import FIXTURE_ACCOUNTS
 from tests.test_estate import ACCOUNTS
 
 Doc = dict[str, Any]
@@ -99,7 +100,7 @@ def test_ops_stack_is_deployed_by_the_account_deploy_role(example_stacks: dict[s
 
 
 def dev_with(**operations: Any) -> LoadedAccount:
-    loaded = load_account(DEFAULT_CONFIG_DIR / "dev.toml")
+    loaded = load_account(FIXTURE_ACCOUNTS / "dev.toml")
     settings = OperationsSettings(**operations)
     return LoadedAccount(loaded.path, loaded.config.model_copy(update={"operations": settings}))
 
@@ -167,11 +168,11 @@ def test_operations_settings_refuse_bad_values(settings: dict[str, Any], message
 def test_defaults_keep_existing_account_files_valid_and_alert_at_80_percent() -> None:
     settings = OperationsSettings()
     assert (settings.project_quota, settings.quota_threshold, settings.metric_namespace) == (100, 80, "SMUS/Drift")
-    assert all(loaded.config.operations == settings for loaded in load_estate())
+    assert all(loaded.config.operations == settings for loaded in load_estate(FIXTURE_ACCOUNTS))
 
 
 def test_a_bad_operations_value_names_file_field_value_and_accepted(tmp_path: Path) -> None:
-    text = (DEFAULT_CONFIG_DIR / "dev.toml").read_text()
+    text = (FIXTURE_ACCOUNTS / "dev.toml").read_text()
     (tmp_path / "dev.toml").write_text(text + '\n[operations]\nmetric_namespace = "AWS/Mine"\n')
     with pytest.raises(
         ConfigError, match=r"dev\.toml: operations\.metric_namespace = 'AWS/Mine': expected .*namespace"

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from config.loader import DEFAULT_CONFIG_DIR
 from smus_cli.output_folder import MARKER, OutputFolderError, check_replaceable, resolve_outdir
+from tests.estate import FIXTURE_ACCOUNTS
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -41,7 +41,7 @@ def smus(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess
 def checkout(tmp_path: Path) -> Path:
     """A folder that looks like a user's checkout: a README, a .git, the config."""
     root = tmp_path / "checkout"
-    shutil.copytree(DEFAULT_CONFIG_DIR.parent, root / "config")
+    shutil.copytree(FIXTURE_ACCOUNTS.parent, root / "config")
     (root / "README.md").write_text("my notes")
     (root / ".git").mkdir()
     (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
@@ -118,11 +118,11 @@ def test_synth_writes_its_marker_and_replaces_its_own_output(tmp_path: Path) -> 
     from smus_cli.synth import synthesise
 
     outdir = tmp_path / "cdktf.out"
-    synthesise(DEFAULT_CONFIG_DIR, outdir, accounts=["dev"])
+    synthesise(FIXTURE_ACCOUNTS, outdir, accounts=["dev"])
     marker = json.loads((outdir / MARKER).read_text())
     assert marker["written_by"] == "smus synth"
     assert "dev-platform" in marker["stacks"]
-    synthesise(DEFAULT_CONFIG_DIR, outdir, accounts=["dev"])  # its own output: replaced without a word
+    synthesise(FIXTURE_ACCOUNTS, outdir, accounts=["dev"])  # its own output: replaced without a word
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cdktf.out"]
 
 
@@ -131,9 +131,9 @@ def test_synth_of_one_account_keeps_the_other_accounts_stacks(tmp_path: Path) ->
     from smus_cli.synth import synthesise
 
     outdir = tmp_path / "cdktf.out"
-    synthesise(DEFAULT_CONFIG_DIR, outdir)
+    synthesise(FIXTURE_ACCOUNTS, outdir)
     prod_before = tree(outdir / "stacks" / "prod-platform")
-    synthesise(DEFAULT_CONFIG_DIR, outdir, accounts=["dev"])
+    synthesise(FIXTURE_ACCOUNTS, outdir, accounts=["dev"])
     manifest = json.loads((outdir / "manifest.json").read_text())
     assert {"dev-platform", "staging-projects", "prod-platform", "prod-ops"} <= set(manifest["stacks"])
     assert tree(outdir / "stacks" / "prod-platform") == prod_before

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from config.bootstrap_models import BootstrapSettings, plan_role_arn, plan_role_subjects
 from config.errors import ConfigError
-from config.loader import DEFAULT_CONFIG_DIR, load_account
+from config.loader import load_account
 from config.operations_models import OperationsSettings
 from smus_cli.plan_override import plan_override
 from smus_constructs.errors import PropValidationError
@@ -25,6 +25,7 @@ from smus_constructs.pipeline_identity import (
 )
 from smus_constructs.pipeline_rules import default_plan_role_name
 from tests.conftest import StackDoc
+from tests.estate import FIXTURE_ACCOUNTS
 from tests.helpers import ACCOUNT, REGION, Doc, new_stack, only, synth
 from tests.test_bootstrap import (
     ACCOUNTS,
@@ -98,7 +99,7 @@ def test_example_plan_role_trusts_pull_requests_and_the_drift_job_for_sts_only(
 
 
 def test_plan_role_trusts_the_drift_environment_instead_of_main_when_one_is_set() -> None:
-    loaded = load_account(DEFAULT_CONFIG_DIR / "staging.toml")
+    loaded = load_account(FIXTURE_ACCOUNTS / "staging.toml")
     config = loaded.config.model_copy(update={"operations": OperationsSettings(plan_github_environment="staging-plan")})
     assert plan_role_subjects(config) == ["environment:staging-plan", "pull_request"]
     assert plan_role_subjects(loaded.config) == ["pull_request", "ref:refs/heads/main"]
@@ -142,7 +143,7 @@ def test_plan_subjects_default_to_pull_requests_and_the_name_to_the_deploy_roles
     assert settings.plan_subjects == ["pull_request"] and settings.plan_role_name is None
     assert default_plan_role_name("smus-deploy") == "smus-plan"
     assert default_plan_role_name("ci") == "ci-plan"
-    loaded = load_account(DEFAULT_CONFIG_DIR / "dev.toml")
+    loaded = load_account(FIXTURE_ACCOUNTS / "dev.toml")
     assert plan_role_arn(loaded.config) == "arn:aws:iam::111111111111:role/smus-plan"
     named = loaded.config.model_copy(
         update={"bootstrap": loaded.config.bootstrap.model_copy(update={"plan_role_name": "estate-reader"})}
@@ -171,7 +172,7 @@ def test_bad_plan_settings_name_field_and_accepted_form(field: str, value: Any, 
 
 def test_a_loose_plan_subject_in_an_account_file_names_file_field_and_value(tmp_path: Path) -> None:
     path = tmp_path / "dev.toml"
-    text = (DEFAULT_CONFIG_DIR / "dev.toml").read_text()
+    text = (FIXTURE_ACCOUNTS / "dev.toml").read_text()
     path.write_text(text.replace("[bootstrap]\n", '[bootstrap]\nplan_subjects = ["environment:*"]\n', 1))
     with pytest.raises(ConfigError) as error:
         load_account(path)

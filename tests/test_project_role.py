@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 
 from config.errors import ConfigError
-from config.loader import DEFAULT_CONFIG_DIR, load_estate
+from config.loader import load_estate
 from smus_constructs.errors import PropValidationError
 from smus_constructs.project_role import ProjectExecutionRole, bedrock_model_arns
 from tests.conftest import StackDoc
+from tests.estate import FIXTURE_ACCOUNTS
 from tests.helpers import ACCOUNT, REGION, all_of, new_stack, only, synth
 
 
@@ -76,7 +77,7 @@ def test_model_arns_follow_the_partition() -> None:
 
 def test_bedrock_blueprints_without_approved_models_is_a_config_error(tmp_path: Path) -> None:
     config_dir = tmp_path / "accounts"
-    shutil.copytree(DEFAULT_CONFIG_DIR, config_dir)
+    shutil.copytree(FIXTURE_ACCOUNTS, config_dir)
     dev = config_dir / "dev.toml"
     text = dev.read_text()
     start = text.index("[bedrock]")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from config.loader import DEFAULT_CONFIG_DIR
+from tests.estate import FIXTURE_ACCOUNTS
 
 REPO = Path(__file__).resolve().parent.parent
 MAIN = str(REPO / "main.py")
@@ -65,7 +65,7 @@ def estates(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     original = root / "original" / "accounts"
     changed = root / "changed" / "accounts"
     for folder in (original, changed):
-        shutil.copytree(DEFAULT_CONFIG_DIR.parent, folder.parent, dirs_exist_ok=True)
+        shutil.copytree(FIXTURE_ACCOUNTS.parent, folder.parent, dirs_exist_ok=True)
     dev = changed / "dev.toml"
     text = dev.read_text()
     old = 'description = "Unified Studio for analytics and ML development"'
