@@ -24,7 +24,7 @@ PY_STAMP := .venv/.synced
 NODE_STAMP := node_modules/.installed
 CHECKOV_STAMP := .venv-checkov/.installed
 
-.PHONY: synth test lint typecheck check bench install clean checkov checkov-install fuzz
+.PHONY: synth test lint typecheck check bench install clean checkov checkov-install fuzz dist docs api-snapshot
 
 synth: $(NODE_STAMP) $(PY_STAMP)
 	npx --no-install cdktn synth
@@ -54,6 +54,21 @@ bench: $(NODE_STAMP) $(PY_STAMP)
 	$(PIPENV) run python bench/synth_bench.py
 
 install: $(NODE_STAMP) $(PY_STAMP) $(CHECKOV_STAMP)
+
+# The published distributions (construct library, rule pack) into dist/: sdist + wheel each, then twine's checks.
+dist: $(PY_STAMP)
+	rm -rf dist
+	$(PIPENV) run python packaging/build_dists.py --outdir dist
+	$(PIPENV) run twine check --strict dist/*
+
+# The construct library's API reference, from its docstrings, into docs/api/ (open docs/api/index.html).
+docs: $(NODE_STAMP) $(PY_STAMP)
+	rm -rf docs/api
+	$(PIPENV) run pdoc --docformat restructuredtext --output-directory docs/api smus_constructs
+
+# After a deliberate change to the library's public API: rewrite tests/public_api.json (and say so in CHANGELOG.md).
+api-snapshot: $(PY_STAMP)
+	$(PIPENV) run python -m tests.public_api --update
 
 checkov-install: $(CHECKOV_STAMP)
 

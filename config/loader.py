@@ -23,8 +23,11 @@ from config.templates import template_issues
 from config.toml_files import read_toml
 from smus_constructs.blueprint_names import BEDROCK_BLUEPRINTS, TOOLING_BLUEPRINTS
 from smus_constructs.policy_types import BLUEPRINT_POLICIES, GrantPolicy
+from smus_constructs.runtime import project_root
 
-DEFAULT_CONFIG_DIR = Path(__file__).resolve().parent / "accounts"
+#: `config/accounts` of the project you are in (nearest `cdktf.json` above the current directory), never the folder
+#: this package was installed from: the same environment used from another checkout reads that checkout's files.
+DEFAULT_CONFIG_DIR = (project_root() or Path.cwd().resolve()) / "config" / "accounts"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from rich.console import Console
 from config.errors import ConfigError
 from config.loader import DEFAULT_CONFIG_DIR, account_files, load_estate
 from smus_cli.input_files import InputFileError
+from smus_cli.project import DEFAULT_OUTDIR, DEFAULT_REPORT_DIR
 from smus_cli.terminal import escape
 
 app = typer.Typer(
@@ -24,7 +25,10 @@ app = typer.Typer(
 err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 out = Console(highlight=False, soft_wrap=True, emoji=False)
 
-ConfigDir = Annotated[Path, typer.Option("--config-dir", help="Folder of <account>.toml files.")]
+ConfigDir = Annotated[
+    Path,
+    typer.Option("--config-dir", help="Folder of <account>.toml files. default: config/accounts in the project root."),
+]
 Accounts = Annotated[list[str] | None, typer.Option("--account", "-a", help="Only these accounts (repeatable).")]
 
 EXIT_INPUT = 2
@@ -75,7 +79,9 @@ def validate(config_dir: ConfigDir = DEFAULT_CONFIG_DIR, account: Accounts = Non
 @app.command()
 def synth(
     config_dir: ConfigDir = DEFAULT_CONFIG_DIR,
-    outdir: Annotated[Path | None, typer.Option(help="Output folder. default: $CDKTF_OUTDIR or cdktf.out")] = None,
+    outdir: Annotated[
+        Path | None, typer.Option(help="default: $CDKTF_OUTDIR, else cdktf.out in the project root")
+    ] = None,
     account: Accounts = None,
 ) -> None:
     """Synthesise Terraform JSON for every account and layer, all or nothing."""
@@ -242,7 +248,7 @@ def ci_matrix(
 @app.command("plan-override")
 def plan_override(
     config_dir: ConfigDir = DEFAULT_CONFIG_DIR,
-    outdir: Annotated[Path, typer.Option("--outdir", help="The synth output folder.")] = Path("cdktf.out"),
+    outdir: Annotated[Path, typer.Option("--outdir", help="The synth output folder.")] = DEFAULT_OUTDIR,
 ) -> None:
     """Make every CI stack in OUTDIR plan with its account's read-only plan role (writes an override file each)."""
     from smus_cli.plan_override import run_plan_override
@@ -254,9 +260,9 @@ def plan_override(
 def evidence(
     config_dir: ConfigDir = DEFAULT_CONFIG_DIR,
     account: Accounts = None,
-    synth_dir: Annotated[Path, typer.Option("--synth-dir", help="The synthesised estate (manifest.json).")] = Path(
-        "cdktf.out"
-    ),
+    synth_dir: Annotated[
+        Path, typer.Option("--synth-dir", help="The synthesised estate (manifest.json).")
+    ] = DEFAULT_OUTDIR,
     check_report: Annotated[
         list[Path] | None, typer.Option("--check-report", help="`smus check` report (repeatable: JSON, SARIF).")
     ] = None,
@@ -321,9 +327,7 @@ def check(
     governance: Annotated[
         Path | None, typer.Option(help="Security's governance file. default: governance.toml beside --config-dir")
     ] = None,
-    report_dir: Annotated[Path, typer.Option(help="Where the JSON, SARIF and rego-data.json go.")] = Path(
-        "reports/governance"
-    ),
+    report_dir: Annotated[Path, typer.Option(help="Where the JSON, SARIF and rego-data.json go.")] = DEFAULT_REPORT_DIR,
     plan: Annotated[
         list[str] | None, typer.Option(help="STACK=FILE: also run the Rego rules over `terraform show -json` output.")
     ] = None,

@@ -26,6 +26,8 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from smus_cli.project import DEFAULT_OUTDIR
+
 #: Written into every output folder; its presence is what lets a later synth replace the folder.
 MARKER = ".smus-synth.json"
 #: The only top-level entries a synth writes.
@@ -47,9 +49,9 @@ ACCEPTED = "a new or empty folder, or one an earlier `smus synth` wrote (it hold
 
 
 def resolve_outdir(outdir: Path | None, env: dict[str, str] | os._Environ[str] = os.environ) -> Path:
-    """The folder to write: ``outdir``, else a non-empty `$CDKTF_OUTDIR`, else `cdktf.out` (an empty one is unset)."""
+    """The folder to write: ``outdir``, else a non-empty `$CDKTF_OUTDIR`, else the project root's `cdktf.out`."""
     if outdir is None:
-        outdir = Path(env.get("CDKTF_OUTDIR", "").strip() or "cdktf.out")
+        outdir = Path(env.get("CDKTF_OUTDIR", "").strip() or DEFAULT_OUTDIR)  # the project root's, from anywhere in it
     if str(outdir).strip() == "":
         raise OutputFolderError(outdir, "an empty path names the current folder", ACCEPTED)
     return Path.cwd() / outdir  # absolute, links not followed (check_replaceable looks at both)

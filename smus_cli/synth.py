@@ -21,8 +21,6 @@ from smus_cli import output_folder
 from smus_cli.runtime import PROJECT_ROOT, configure_runtime
 from smus_rules.errors import RuleFailures
 
-DEFAULT_OUTDIR = "cdktf.out"
-
 
 def app_context() -> dict[str, Any]:
     """The `context` block of cdktf.json, so `python main.py` and `cdktn synth` synthesise with the same settings."""

@@ -12,12 +12,21 @@ This package imports only ``cdktn``, ``constructs`` and the two provider binding
 
 The package loads lazily (PEP 562): importing `smus_constructs.blueprint_names` or `smus_constructs.patterns` does not
 start the jsii kernel, so config validation stays fast. The construct classes load on first attribute access.
+
+Importing it also switches on fast synth (the lazy provider preload, :mod:`smus_constructs.runtime`) when it comes
+before ``cdktn``; ``SMUS_EAGER_PROVIDERS=1`` switches it off.
 """
 
 from __future__ import annotations
 
 import importlib
 from typing import TYPE_CHECKING, Any
+
+from smus_constructs.runtime import enable_fast_synth
+
+# Fast synth on import, while that is still in time (before cdktn starts the jsii kernel); SMUS_EAGER_PROVIDERS=1
+# turns it off. It only sets environment variables the kernel reads at start: see smus_constructs.runtime.
+enable_fast_synth()
 
 if TYPE_CHECKING:
     from smus_constructs.access import DomainPrincipals, DomainUnitSpec, DomainUnitTree, UnifiedStudioDomainUnit

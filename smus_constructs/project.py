@@ -43,11 +43,15 @@ from smus_constructs.project_profile import IProjectProfile
 
 
 class MemberKind(StrEnum):
+    """Whether a member is a user or a group: DataZone's membership takes a different identifier field for each."""
+
     USER = "USER"
     GROUP = "GROUP"
 
 
 class MemberDesignation(StrEnum):
+    """A member's role in a project, as DataZone names it (owners also manage membership)."""
+
     OWNER = "PROJECT_OWNER"
     CONTRIBUTOR = "PROJECT_CONTRIBUTOR"
 

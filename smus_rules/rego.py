@@ -21,7 +21,9 @@ from smus_rules.model import RuleContext, Suppression
 from smus_rules.suppressions import SuppressionSet
 from smus_rules.taggable import taggable_types
 
-POLICY_DIR = Path(__file__).resolve().parent.parent / "policies"
+#: Here the policies sit at the repository root (policies/); the smus-rules distribution ships them in the package.
+_PACKAGED_POLICIES = Path(__file__).resolve().parent / "policies"
+POLICY_DIR = _PACKAGED_POLICIES if _PACKAGED_POLICIES.is_dir() else Path(__file__).resolve().parent.parent / "policies"
 _PACKAGE = re.compile(r"^package\s+([\w.]+)", re.MULTILINE)
 _TEST_RULE = re.compile(r"^(test_\w+)\s+if\b", re.MULTILINE)
 

@@ -1,4 +1,4 @@
-"""Safety nets for the lazy-provider preload (tools/jsii-lazy-providers.cjs, wired in by smus_cli/runtime.py).
+"""Safety nets for the lazy-provider preload (smus_constructs/jsii-lazy-providers.cjs, set up by its runtime.py).
 
 The preload makes the jsii kernel load each provider through `lib/lazy-index.js` instead of `lib/index.js`. That is
 safe only while (1) both files export the same names and (2) the synthesised output is byte-identical, and it is worth
@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import warnings
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ from smus_cli.runtime import (
     with_preload,
 )
 from smus_cli.warmup import PROVIDER_PREFIX, app_modules, cache_entry, load_packages, package_cache_root
+from smus_constructs.runtime import FastSynthTooLateWarning, enable_fast_synth, kernel_started
 from tests.conftest import EAGER_SYNTH
 from tests.eager_synth import EagerSynth
 
@@ -291,9 +293,41 @@ def test_configure_runtime_adds_the_preload_unless_switched_off(monkeypatch: pyt
     assert "NODE_OPTIONS" not in os.environ
 
     monkeypatch.setenv(EAGER_SWITCH, "0")
-    configure_runtime()
-    configure_runtime()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FastSynthTooLateWarning)  # the next test's subject
+        configure_runtime()
+        configure_runtime()
     assert os.environ["NODE_OPTIONS"] == with_preload("", LAZY_PROVIDERS_PRELOAD)
+
+
+def test_asking_for_fast_synth_after_the_kernel_started_says_it_is_too_late(monkeypatch: pytest.MonkeyPatch) -> None:
+    import cdktn  # noqa: F401  # starts the kernel, if this session had not yet
+
+    monkeypatch.delenv("NODE_OPTIONS", raising=False)
+    monkeypatch.delenv(EAGER_SWITCH, raising=False)
+    assert kernel_started()
+    with pytest.warns(FastSynthTooLateWarning, match="import smus_constructs, or call .*before importing cdktn"):
+        assert enable_fast_synth() is True
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert enable_fast_synth() is True  # already set up: nothing changed, nothing to say
+
+
+def run_probe(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
+
+
+def test_importing_the_library_first_switches_fast_synth_on_and_the_switch_keeps_it_off() -> None:
+    """What a product team gets from `import smus_constructs` before cdktn: the preload, from inside the package."""
+    probe = "import os, smus_constructs; print(os.environ.get('NODE_OPTIONS', ''))"
+    env = {key: value for key, value in os.environ.items() if key != "NODE_OPTIONS"}
+    lazy = run_probe(probe, {**env, EAGER_SWITCH: "0"})
+    assert lazy.returncode == 0, lazy.stderr
+    assert str(LAZY_PROVIDERS_PRELOAD) in lazy.stdout
+    assert LAZY_PROVIDERS_PRELOAD.parent.name == "smus_constructs" and LAZY_PROVIDERS_PRELOAD.is_file()
+    eager = run_probe(probe, {**env, EAGER_SWITCH: "1"})
+    assert eager.returncode == 0, eager.stderr
+    assert eager.stdout.strip() == ""
 
 
 def test_warmup_finds_the_cache_folders_the_kernel_unpacked_into(example_outdir: Path) -> None:

@@ -11,7 +11,7 @@
  * What: one resolve hook. A resolution that lands on `@cdktn/provider-<name>/lib/index.js` is sent to the sibling
  * `lazy-index.js`, only when that file exists; everything else resolves exactly as before.
  *
- * Wired in by smus_cli/runtime.py (NODE_OPTIONS=--require <this file>). SMUS_EAGER_PROVIDERS=1 turns it off, also
+ * Wired in by smus_constructs/runtime.py (NODE_OPTIONS=--require <this file>). SMUS_EAGER_PROVIDERS=1 turns it off, also
  * for a process that inherited NODE_OPTIONS. Safety nets live in tests/test_fast_synth.py.
  */
 const { existsSync } = require('node:fs');
