@@ -58,7 +58,7 @@ install: $(NODE_STAMP) $(PY_STAMP) $(CHECKOV_STAMP)
 # The published distributions (construct library, rule pack) into dist/: sdist + wheel each, then twine's checks.
 dist: $(PY_STAMP)
 	rm -rf dist
-	$(PIPENV) run python packaging/build_dists.py --outdir dist
+	$(PIPENV) run python distributions/build_dists.py --outdir dist
 	$(PIPENV) run twine check --strict dist/*
 
 # The construct library's API reference, from its docstrings, into docs/api/ (open docs/api/index.html).

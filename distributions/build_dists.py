@@ -1,8 +1,8 @@
-"""Build the published distributions into dist/: ``python packaging/build_dists.py [--outdir dist] [--wheel-only]``.
+"""Build the published distributions into dist/: ``python distributions/build_dists.py [--outdir dist] [--wheel-only]``.
 
 The construct library and the rule pack live at the repository root, beside the estate that uses them, but each
 is a distribution of its own. A pyproject can only package what lies inside its own folder, so each one is staged:
-its `packaging/<name>/` files plus a copy of its package folders go into a temporary folder, which `python -m build`
+its `distributions/<name>/` files plus a copy of its package folders go into a temporary folder, which `python -m build`
 (PyPA's builder, without isolation: the pinned setuptools of the dev environment) turns into an sdist and a wheel.
 The sdist is self-contained, so a wheel built from it matches the one built here.
 """
@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-PACKAGING = REPO / "packaging"
+DISTRIBUTIONS_DIR = REPO / "distributions"
 #: distribution -> (repository path, path inside the staged project) to copy.
 DISTRIBUTIONS: dict[str, tuple[tuple[str, str], ...]] = {
     "smus-constructs": (("smus_constructs", "smus_constructs"), ("CHANGELOG.md", "CHANGELOG.md")),
@@ -29,7 +29,7 @@ _NOT_SHIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", "*_test.rego", "RE
 def stage(name: str, into: Path) -> Path:
     """A folder holding everything ``name``'s build needs, and nothing else from the repository."""
     project = into / name
-    shutil.copytree(PACKAGING / name, project)
+    shutil.copytree(DISTRIBUTIONS_DIR / name, project)
     for source, target in DISTRIBUTIONS[name]:
         origin = REPO / source
         if origin.is_dir():
@@ -53,7 +53,7 @@ def build(name: str, outdir: Path, *, wheel_only: bool = False) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python packaging/build_dists.py", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python distributions/build_dists.py", description=__doc__.splitlines()[0])
     parser.add_argument("--outdir", type=Path, default=REPO / "dist")
     parser.add_argument("--wheel-only", action="store_true")
     parser.add_argument("names", nargs="*", metavar="NAME", help=f"default: all of {', '.join(sorted(DISTRIBUTIONS))}")
