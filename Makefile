@@ -64,7 +64,7 @@ dist: $(PY_STAMP)
 # The construct library's API reference, from its docstrings, into docs/api/ (open docs/api/index.html).
 docs: $(NODE_STAMP) $(PY_STAMP)
 	rm -rf docs/api
-	$(PIPENV) run pdoc --docformat restructuredtext --output-directory docs/api smus_constructs
+	$(PIPENV) run python -m distributions.render_docs docs/api
 
 # After a deliberate change to the library's public API: rewrite tests/public_api.json (and say so in CHANGELOG.md).
 api-snapshot: $(PY_STAMP)

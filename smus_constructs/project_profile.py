@@ -133,6 +133,30 @@ def deployment_order(env: EnvironmentConfig) -> int | None:
 class UnifiedStudioProjectProfile(Construct):
     """A project profile composed from blueprint objects enabled in the same domain."""
 
+    @staticmethod
+    def from_project_profile_id(
+        scope: Construct,
+        id: str,
+        *,
+        domain: IDomain,
+        project_profile_id: str,
+        name: str | None = None,
+        environment_names: Sequence[str] = (),
+    ) -> ImportedProjectProfile:
+        """A profile another team manages (the platform team's), by ID: projects use it, nothing is created.
+
+        ``environment_names`` are its environment configurations' names, which a project's `user_parameters` may
+        name (default: none, so a project sets no user parameters); ``name`` is shown in errors (default: the ID).
+        """
+        return ImportedProjectProfile(
+            scope,
+            id,
+            domain=domain,
+            project_profile_id=project_profile_id,
+            name=name,
+            environment_names=environment_names,
+        )
+
     def __init__(self, scope: Construct, id: str, props: ProjectProfileProps) -> None:
         super().__init__(scope, id)
         path = self.node.path
@@ -268,6 +292,52 @@ class UnifiedStudioProjectProfile(Construct):
         if self._profile_token is None:
             self._profile_token = self.resource.project_profile_id
         return self._profile_token
+
+    @property
+    def profile_name(self) -> str:
+        return self._name
+
+    @property
+    def environment_names(self) -> Sequence[str]:
+        return self._environment_names
+
+
+class ImportedProjectProfile(Construct):
+    """A reference to a project profile managed elsewhere. Creates nothing; its ID and domain are given, checked here."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        domain: IDomain,
+        project_profile_id: str,
+        name: str | None = None,
+        environment_names: Sequence[str] = (),
+    ) -> None:
+        super().__init__(scope, id)
+        path = self.node.path
+        self._domain = domain
+        # AWS::DataZone::ProjectProfile schema: Identifier ^[a-zA-Z0-9_-]{1,36}$, Name ^[\w -]+$ (1-64).
+        self._profile_id = patterns.check(
+            patterns.BLUEPRINT_ID,
+            project_profile_id,
+            path=path,
+            prop="project_profile_id",
+            accepted=patterns.RESOURCE_ID_ACCEPTED,
+        )
+        self._name = patterns.check(patterns.RESOURCE_NAME, name or project_profile_id, path=path, prop="name")
+        for index, env_name in enumerate(environment_names):
+            patterns.check(patterns.RESOURCE_NAME, env_name, path=path, prop=f"environment_names[{index}]")
+        self._environment_names = tuple(environment_names)
+
+    @property
+    def domain(self) -> IDomain:
+        return self._domain
+
+    @property
+    def project_profile_id(self) -> str:
+        return self._profile_id
 
     @property
     def profile_name(self) -> str:

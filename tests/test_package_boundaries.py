@@ -51,3 +51,29 @@ def test_every_public_name_of_the_library_resolves() -> None:
     assert missing == []
     with pytest.raises(AttributeError, match="no attribute 'Nope'"):
         smus_constructs.Nope  # noqa: B018
+
+
+def test_no_distribution_installs_a_generic_top_level_name() -> None:
+    """`config` and `stacks` would collide with any repository's own folders: they stay in the checkout."""
+    import tomllib
+
+    app = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert app["tool"]["setuptools"]["packages"] == ["smus_cli"]
+    for name, package in (("smus-constructs", "smus_constructs"), ("smus-rules", "smus_rules")):
+        project = tomllib.loads((ROOT / "distributions" / name / "pyproject.toml").read_text())
+        assert project["project"]["name"] == name
+        assert project["tool"]["setuptools"]["packages"]["find"]["include"] == [package, f"{package}.*"]
+
+
+def test_the_library_runtime_needs_nothing_from_the_app() -> None:
+    """The preload and its switch moved into the library; the app's runtime module only re-exports them."""
+    assert (ROOT / "smus_constructs" / "jsii-lazy-providers.cjs").is_file()
+    assert not (ROOT / "tools" / "jsii-lazy-providers.cjs").exists()
+    assert imported_modules("smus_constructs")["smus_constructs/runtime.py"] <= {
+        "__future__",
+        "os",
+        "sys",
+        "warnings",
+        "collections",
+        "pathlib",
+    }

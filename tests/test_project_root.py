@@ -28,8 +28,11 @@ def other_estate(root: Path) -> Path:
     accounts = root / "config" / "accounts"
     accounts.mkdir(parents=True)
     shutil.copy(REPO / PROJECT_MARKER, root / PROJECT_MARKER)
-    text = (REPO / "config" / "accounts" / "dev.toml").read_text(encoding="utf-8")
-    (accounts / "dev.toml").write_text(text.replace("111111111111", "444444444444"))
+    source = REPO / "config" / "accounts"
+    for path in [source / "dev.toml", *source.glob("*/dev.toml")]:  # the account file and its locks beside it
+        target = accounts / path.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(path.read_text(encoding="utf-8").replace("111111111111", "444444444444"))
     (root / "docs").mkdir()
     return root
 

@@ -1,0 +1,1 @@
+"""Packaging of the distributions this repository publishes (see build_dists.py)."""
