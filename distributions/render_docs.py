@@ -25,9 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     library = importlib.import_module("smus_constructs")
     for name in library.__all__:
         setattr(library, name, getattr(library, name))
-    modules = ["smus_constructs"] + sorted(
-        info.name for info in pkgutil.walk_packages(library.__path__, "smus_constructs.") if not info.ispkg
-    )
+    defining = pkgutil.walk_packages(library.__path__, "smus_constructs.")
+    modules = ["smus_constructs", *sorted(info.name for info in defining if not info.ispkg)]
     pdoc.render.configure(docformat="restructuredtext", search=True)
     pdoc.pdoc(*modules, output_directory=output)
     print(f"API reference of {len(modules)} modules in {output}/index.html")

@@ -303,7 +303,7 @@ class UnifiedStudioProjectProfile(Construct):
 
 
 class ImportedProjectProfile(Construct):
-    """A reference to a project profile managed elsewhere. Creates nothing; its ID and domain are given, checked here."""
+    """A reference to a project profile managed elsewhere. Creates nothing; its ID and names are checked here."""
 
     def __init__(
         self,
