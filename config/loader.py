@@ -253,6 +253,21 @@ def _reference_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue
     for blueprint_name, blueprint in config.blueprints.items():
         regions = blueprint.regions or [account.region]
         enabled[blueprint_name.value] = regions
+        if blueprint.query_execution_role_arn is not None:
+            if blueprint_name.value != "Tooling":
+                yield ConfigIssue(
+                    path,
+                    f"blueprints.{blueprint_name.value}.query_execution_role_arn",
+                    blueprint.query_execution_role_arn,
+                    "to be left out: only the Tooling blueprint has a query execution role",
+                )
+            elif "sagemakerQueryExecutionRoleArn" in blueprint.global_parameters:
+                yield ConfigIssue(
+                    path,
+                    "blueprints.Tooling.global_parameters.sagemakerQueryExecutionRoleArn",
+                    blueprint.global_parameters["sagemakerQueryExecutionRoleArn"],
+                    "to be left out: query_execution_role_arn sets it",
+                )
         for region in blueprint.regional_parameters:
             if region not in regions:
                 yield ConfigIssue(

@@ -223,6 +223,10 @@ class BlueprintSettings(Strict):
     authorized_units: list[UnitPath] = []
     #: The blueprint ID of an existing configuration to adopt (needs domain.existing_id).
     existing_blueprint_id: DataZoneId | None = None
+    #: Tooling only: the role the query editor runs as (global parameter sagemakerQueryExecutionRoleArn).
+    #: default: created, with SageMakerStudioQueryExecutionRolePolicy. Tooling's bucket (regional s3_location in
+    #: the account's region) is likewise created when not given.
+    query_execution_role_arn: RoleArn | None = None
 
 
 class BlueprintRoleSettings(Strict):

@@ -86,6 +86,7 @@ FIELD_COVERAGE: dict[str, str] = {
     "blueprints.global_parameters": "compared, account name and ID as placeholders",
     "blueprints.authorized_units": "compared",
     "blueprints.existing_blueprint_id": "ignored: an ID in the account",
+    "blueprints.query_execution_role_arn": "compared as created or bring-your-own",
     "profiles.name": "compared: which exist",
     "profiles.description": "ignored: free text",
     "profiles.environments.blueprint": "compared, in order (awscc matches them by position)",
@@ -296,6 +297,8 @@ def structure(config: AccountConfig) -> dict[Key, str]:
         for key, value in blueprint.global_parameters.items():
             facts[(*at, "global_parameters", key)] = norm(value)
         facts[(*at, "authorized_units")] = ", ".join(sorted(blueprint.authorized_units)) or "/root (default)"
+        if name.value == "Tooling":
+            facts[(*at, "query_execution_role")] = _mode(blueprint.query_execution_role_arn)
 
     for profile in config.profiles:
         at = ("profiles", profile.name)

@@ -44,14 +44,17 @@ from stacks.account_stack import Layer, default_tags, stack_name
 from stacks.ops import ops_name_prefix
 
 BOOTSTRAP = "bootstrap"
-#: The AWS managed policies the platform stack attaches to the roles it creates (domain.py, blueprint.py); the deploy
-#: role may attach these and no other. A test compares this list with what the example estate synthesises.
+#: The AWS managed policies the platform stack attaches to the roles it creates (domain.py, blueprint.py,
+#: tooling_storage.py); the deploy role may attach these and no other. A test compares this list with what the
+#: example estate synthesises.
 ESTATE_MANAGED_POLICIES = (
     "service-role/AmazonDataZoneGlueManageAccessRolePolicy",
     "service-role/AmazonDataZoneRedshiftManageAccessRolePolicy",
     "service-role/SageMakerStudioDomainExecutionRolePolicy",
     "service-role/SageMakerStudioDomainServiceRolePolicy",
     "service-role/SageMakerStudioProjectProvisioningRolePolicy",
+    # The Tooling blueprint's query execution role (tooling_storage.py), created when the account gives none.
+    "service-role/SageMakerStudioQueryExecutionRolePolicy",
 )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from constructs import Construct
 
 from config.loader import LoadedAccount
@@ -10,6 +12,7 @@ from smus_constructs.blueprint import BlueprintProps, BlueprintRoles, RegionalPa
 from smus_constructs.blueprint_names import BlueprintName
 from smus_constructs.domain import DomainProps, SingleSignOn, UnifiedStudioDomain
 from smus_constructs.grants import DomainUnitProjects
+from smus_constructs.tooling_storage import QUERY_ROLE_PARAMETER, ToolingStorage
 from stacks.account_stack import AccountStack, Layer
 from stacks.lifecycle_config import ignore_changes_for
 from stacks.principals import member_principal, referenced_users_and_groups
@@ -74,8 +77,23 @@ class PlatformStack(AccountStack):
             manage_access_role_arn=config.blueprint_roles.manage_access_role_arn,
             permissions_boundary_arn=domain.permissions_boundary_arn,
         )
+        self.tooling_storage = self._tooling_storage(loaded)
         self.blueprints: dict[BlueprintName, UnifiedStudioBlueprint] = {}
         for name, settings in sorted(config.blueprints.items()):
+            regional = {
+                region: RegionalParameters(
+                    s3_location=params.s3_location, vpc_id=params.vpc_id, subnet_ids=params.subnet_ids
+                )
+                for region, params in settings.regional_parameters.items()
+            }
+            global_parameters = dict(settings.global_parameters)
+            depends_on = list(self.blueprint_roles.dependables)
+            if name is BlueprintName.TOOLING and self.tooling_storage is not None:
+                storage = self.tooling_storage
+                here = regional.get(account.region, RegionalParameters())
+                regional[account.region] = replace(here, s3_location=storage.s3_location)
+                global_parameters[QUERY_ROLE_PARAMETER] = storage.query_execution_role_arn
+                depends_on += storage.dependables
             self.blueprints[name] = UnifiedStudioBlueprint(
                 self,
                 f"Blueprint-{name.value}",
@@ -83,13 +101,8 @@ class PlatformStack(AccountStack):
                     domain=self.domain,
                     name=name,
                     enabled_regions=settings.regions,
-                    regional_parameters={
-                        region: RegionalParameters(
-                            s3_location=params.s3_location, vpc_id=params.vpc_id, subnet_ids=params.subnet_ids
-                        )
-                        for region, params in settings.regional_parameters.items()
-                    },
-                    global_parameters=settings.global_parameters,
+                    regional_parameters=regional,
+                    global_parameters=global_parameters,
                     provisioning_role_arn=self.blueprint_roles.provisioning_role_arn,
                     manage_access_role_arn=self.blueprint_roles.manage_access_role_arn,
                     environment_creators=[
@@ -99,6 +112,24 @@ class PlatformStack(AccountStack):
                     or None,
                     ignore_changes=ignore_changes_for(config, f"blueprint:{name.value}"),
                     existing_blueprint_id=settings.existing_blueprint_id,
-                    depends_on=self.blueprint_roles.dependables,
+                    depends_on=depends_on,
                 ),
             )
+
+    def _tooling_storage(self, loaded: LoadedAccount) -> ToolingStorage | None:
+        """The Tooling bucket and query role, each created unless the Tooling blueprint's settings name one."""
+        config = loaded.config
+        tooling = config.blueprints.get(BlueprintName.TOOLING)
+        if tooling is None:
+            return None
+        here = tooling.regional_parameters.get(config.account.region)
+        return ToolingStorage(
+            self,
+            "ToolingStorage",
+            domain=self.domain,
+            name_prefix=config.domain.name,
+            s3_location=here.s3_location if here is not None else None,
+            query_execution_role_arn=tooling.query_execution_role_arn
+            or tooling.global_parameters.get(QUERY_ROLE_PARAMETER),
+            permissions_boundary_arn=config.domain.permissions_boundary_arn,
+        )

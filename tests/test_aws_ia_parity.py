@@ -232,3 +232,61 @@ def test_the_model_governance_profile_and_project_are_synthesised(example_stacks
     assert "environment_configurations" not in profile
     names = {b["name"] for b in resources["awscc_datazone_project"].values()}
     assert "GenerativeAIModelGovernanceProject" in names
+
+
+# --- Tooling storage -------------------------------------------------------------------------------------------
+
+
+def tooling_stack(**storage: Any) -> tuple[Any, StackDoc]:
+    from smus_constructs.tooling_storage import ToolingStorage
+
+    stack = new_stack()
+    domain = make_domain(stack)
+    made = ToolingStorage(stack, "ToolingStorage", domain=domain, name_prefix="acme-dev", **storage)
+    doc = synth(stack)
+    # Only what the storage construct made (the test domain creates its own roles and key).
+    mine = {
+        kind: {address: body for address, body in bodies.items() if address.startswith("ToolingStorage")}
+        for kind, bodies in doc["resource"].items()
+    }
+    return made, {"resource": {kind: bodies for kind, bodies in mine.items() if bodies}}
+
+
+def test_tooling_storage_is_created_when_not_given() -> None:
+    made, doc = tooling_stack()
+    bucket = only(doc, "aws_s3_bucket")
+    assert bucket["bucket"] == "smus-tooling-123456789012-eu-west-1"
+    assert made.s3_location == "s3://smus-tooling-123456789012-eu-west-1"
+    (rule,) = only(doc, "aws_s3_bucket_server_side_encryption_configuration")["rule"]
+    assert rule["apply_server_side_encryption_by_default"] == {"sse_algorithm": "aws:kms"}
+    block = only(doc, "aws_s3_bucket_public_access_block")
+    assert all(
+        block[k] is True
+        for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+    )
+    assert only(doc, "aws_s3_bucket_ownership_controls")["rule"]["object_ownership"] == "BucketOwnerEnforced"
+    role = only(doc, "aws_iam_role")
+    assert (role["name"], role["path"]) == ("acme-dev-query-execution", "/service-role/")
+    attachment = only(doc, "aws_iam_role_policy_attachment")
+    assert attachment["policy_arn"] == "arn:aws:iam::aws:policy/service-role/SageMakerStudioQueryExecutionRolePolicy"
+
+
+def test_given_tooling_storage_creates_nothing() -> None:
+    role = "arn:aws:iam::123456789012:role/service-role/QueryExecution"
+    made, doc = tooling_stack(s3_location="s3://given-bucket/tooling", query_execution_role_arn=role)
+    assert "aws_s3_bucket" not in doc.get("resource", {}) and "aws_iam_role" not in doc.get("resource", {})
+    assert (made.s3_location, made.query_execution_role_arn) == ("s3://given-bucket/tooling", role)
+
+
+def test_the_tooling_blueprint_uses_the_storage(example_stacks: dict[str, StackDoc]) -> None:
+    platform = example_stacks["dev-platform"]["resource"]
+    (tooling,) = [
+        body
+        for body in platform["aws_datazone_environment_blueprint_configuration"].values()
+        if "Blueprint-Tooling" in body["//"]["metadata"]["path"]
+    ]
+    assert tooling["regional_parameters"]["eu-west-1"]["S3Location"] == "s3://acme-smus-dev-projects/tooling"
+    assert (
+        "aws_iam_role.ToolingStorage_QueryExecution" in tooling["global_parameters"]["sagemakerQueryExecutionRoleArn"]
+    )
+    assert any("ToolingStorage" in dep for dep in tooling["depends_on"])

@@ -119,6 +119,7 @@ def test_example_prod_brings_its_own_roles_and_key_and_dev_creates_them(example_
         "acme-dev-domain-service",
         "acme-dev-provisioning",
         "acme-dev-manage-access",
+        "acme-dev-query-execution",
     }
 
 
