@@ -23,6 +23,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -201,9 +202,24 @@ _remove_at_exit: set[Path] = set()
 
 
 @atexit.register
-def _remove_leftover_staging() -> None:
+def _remove_leftover_staging(quiet: float = 0.5, patience: float = 10.0) -> None:
+    """Remove each failed run's staging folder until it has stayed gone for ``quiet`` seconds.
+
+    jsii's exit handler gives the kernel 5 s to stop and then terminates only its wrapper process; on a loaded
+    machine the Node process doing the work can still write for a moment after that.
+    """
+    deadline = time.monotonic() + patience
     for staging in _remove_at_exit:
-        shutil.rmtree(staging, ignore_errors=True)
+        gone_since: float | None = None
+        while time.monotonic() < deadline:
+            shutil.rmtree(staging, ignore_errors=True)
+            if staging.exists():
+                gone_since = None
+            elif gone_since is None:
+                gone_since = time.monotonic()
+            elif time.monotonic() - gone_since >= quiet:
+                break
+            time.sleep(0.05)
 
 
 def hold_signals() -> set[int | signal.Signals]:
