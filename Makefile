@@ -24,7 +24,7 @@ PY_STAMP := .venv/.synced
 NODE_STAMP := node_modules/.installed
 CHECKOV_STAMP := .venv-checkov/.installed
 
-.PHONY: synth test lint typecheck check bench install clean checkov checkov-install fuzz dist docs api-snapshot
+.PHONY: synth test lint typecheck check bench install clean checkov checkov-install fuzz dist docs api-snapshot docs-config
 
 synth: $(NODE_STAMP) $(PY_STAMP)
 	npx --no-install cdktn synth
@@ -69,6 +69,10 @@ docs: $(NODE_STAMP) $(PY_STAMP)
 # After a deliberate change to the library's public API: rewrite tests/public_api.json (and say so in CHANGELOG.md).
 api-snapshot: $(PY_STAMP)
 	$(PIPENV) run python -m tests.public_api --update
+
+# The account file's reference and JSON Schema, regenerated from the config models (after adding or changing a field).
+docs-config: $(PY_STAMP)
+	$(PIPENV) run smus config-reference
 
 checkov-install: $(CHECKOV_STAMP)
 

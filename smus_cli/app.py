@@ -352,6 +352,46 @@ def check(
     )
 
 
+@app.command("new-account")
+def new_account(
+    name: Annotated[str, typer.Argument(help="The new account's short name, e.g. qa (also its file name).")],
+    account_id: Annotated[
+        str, typer.Option("--account-id", prompt="AWS account ID (12 digits)", help="The new account's ID.")
+    ],
+    template: Annotated[
+        str | None, typer.Option("--from", help="The account file to copy. default: dev, else the first account")
+    ] = None,
+    region: Annotated[str | None, typer.Option(help="default: the template's region.")] = None,
+    config_dir: ConfigDir = DEFAULT_CONFIG_DIR,
+) -> None:
+    """Add an account: copy an account file with the new name and ID, validate, and list the reviewed files."""
+    from smus_cli.new_account import run_new_account
+
+    raise typer.Exit(run_new_account(config_dir, name, account_id, template=template, region=region, out=out, err=err))
+
+
+@app.command("config-reference")
+def config_reference(
+    check_only: Annotated[
+        bool, typer.Option("--check", help="Only report whether the files are current (exit 1 when stale).")
+    ] = False,
+) -> None:
+    """Regenerate docs/config-reference.md and config/account.schema.json from the config models."""
+    from config.reference import REFERENCE_PATH, SCHEMA_PATH, reference_text, schema_text, write
+
+    if check_only:
+        stale = [
+            path
+            for path, text in ((REFERENCE_PATH, reference_text()), (SCHEMA_PATH, schema_text()))
+            if not path.is_file() or path.read_text(encoding="utf-8") != text
+        ]
+        for path in stale:
+            err.print(f"stale: {path} (run `make docs-config`)")
+        raise typer.Exit(1 if stale else 0)
+    for path in write():
+        out.print(f"wrote {path}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run one command. Every way it ends is an exit code and a few lines, never a traceback (unless ``--debug``):
     0 done, 1 a gate failed, 2 bad input or an unexpected error, 128 + the signal when interrupted (Ctrl-C, SIGTERM,
