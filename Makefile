@@ -2,7 +2,8 @@
 #   make synth   - install what is needed, then synthesise the example estate into cdktf.out/ (no AWS credentials)
 #   make test    - install what is needed, then run the test suite
 # Each installs only what is missing: Python packages with pipenv (into .venv/), the Node 22 CDK Terrain CLI with npm,
-# and checkov into its own venv (.venv-checkov/: it pins libraries the app's environment must not share).
+# checkov into its own venv (.venv-checkov/: it pins libraries the app's environment must not share), and the IAM and
+# workflow analysers (parliament, cloudsplaining, zizmor) into theirs (.venv-audit/).
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -23,14 +24,15 @@ endif
 PY_STAMP := .venv/.synced
 NODE_STAMP := node_modules/.installed
 CHECKOV_STAMP := .venv-checkov/.installed
+AUDIT_STAMP := .venv-audit/.installed
 
-.PHONY: synth test lint typecheck check bench install clean checkov checkov-install fuzz dist docs api-snapshot docs-config
+.PHONY: synth test lint typecheck check bench install clean checkov checkov-install audit-install fuzz dist docs api-snapshot docs-config
 
 synth: $(NODE_STAMP) $(PY_STAMP)
 	npx --no-install cdktn synth
 
 # pytest exits 5 when it collected no tests: for this project that means the suite went missing, so say so and fail.
-test: $(NODE_STAMP) $(PY_STAMP) $(CHECKOV_STAMP)
+test: $(NODE_STAMP) $(PY_STAMP) $(CHECKOV_STAMP) $(AUDIT_STAMP)
 	@$(PIPENV) run pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests; failing on purpose" >&2; fi; \
 	exit $$status
@@ -53,7 +55,7 @@ fuzz: $(NODE_STAMP) $(PY_STAMP)
 bench: $(NODE_STAMP) $(PY_STAMP)
 	$(PIPENV) run python bench/synth_bench.py
 
-install: $(NODE_STAMP) $(PY_STAMP) $(CHECKOV_STAMP)
+install: $(NODE_STAMP) $(PY_STAMP) $(CHECKOV_STAMP) $(AUDIT_STAMP)
 
 # The published distributions (construct library, rule pack) into dist/: sdist + wheel each, then twine's checks.
 dist: $(PY_STAMP)
@@ -76,6 +78,8 @@ docs-config: $(PY_STAMP)
 
 checkov-install: $(CHECKOV_STAMP)
 
+audit-install: $(AUDIT_STAMP)
+
 # checkov over the synthesised estate; fails on any finding not accepted, with a reason, in config/checkov-skips.toml.
 checkov: synth $(CHECKOV_STAMP)
 	$(PIPENV) run python -m smus_cli.checkov_gate cdktf.out
@@ -91,6 +95,12 @@ $(CHECKOV_STAMP): tools/checkov-requirements.txt
 	rm -rf .venv-checkov
 	$(PYTHON) -m venv .venv-checkov
 	.venv-checkov/bin/pip install --quiet --disable-pip-version-check -r tools/checkov-requirements.txt
+	@touch $@
+
+$(AUDIT_STAMP): tools/audit-requirements.txt
+	rm -rf .venv-audit
+	$(PYTHON) -m venv .venv-audit
+	.venv-audit/bin/pip install --quiet --disable-pip-version-check -r tools/audit-requirements.txt
 	@touch $@
 
 $(NODE_STAMP): package-lock.json
