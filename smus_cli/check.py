@@ -2,7 +2,8 @@
 
 The synth here does not enforce the rules (it would stop at the first failure); it writes into a temporary folder,
 never `cdktf.out/`, so a failing estate is reported in full but never left where someone could apply it.
-Exit 0 when everything passes, 1 on any failure (a rule, a Rego `deny`, the two engines disagreeing, or checkov), and
+Exit 0 when everything passes, 1 on any failure (a rule, a Rego `deny`, the two engines disagreeing, checkov failing or
+not installed: a gate that did not run fails closed, naming the command that installs it), and
 2 on unusable input (config, governance file, construct props).
 """
 
@@ -49,7 +50,8 @@ class CheckovOutcome:
 
     @property
     def ok(self) -> bool:
-        return self.status in ("passed", CHECKOV_NOT_INSTALLED, "skipped")
+        # A configured gate that did not run fails closed: only an explicit --no-checkov skips it.
+        return self.status in ("passed", "skipped")
 
 
 @dataclass
@@ -319,7 +321,7 @@ def render(result: CheckResult, out: Console, *, show_all: bool = False) -> None
     )
     checkov = result.checkov
     if checkov.status == CHECKOV_NOT_INSTALLED:
-        out.print("checkov:   not installed (run `make checkov-install` for .venv-checkov)")
+        out.print(f"checkov:   [red]NOT INSTALLED[/] - the gate did not run: {escape(checkov.detail)}")
     elif checkov.status == "skipped":
         out.print("checkov:   skipped (--no-checkov)")
     elif checkov.status == "error":

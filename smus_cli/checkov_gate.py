@@ -28,7 +28,7 @@ CHECKOV_VENV = PROJECT_ROOT / ".venv-checkov"
 SKIPS_NAME = "checkov-skips.toml"
 SKIPS_FILE = PROJECT_ROOT / "config" / SKIPS_NAME
 MINIMUM_REASON_LENGTH = 40
-INSTALL_HINT = "run `make test` (or `make checkov-install`), which creates .venv-checkov with the pinned checkov"
+INSTALL_HINT = "run `make checkov-install` (or `make test`), which creates .venv-checkov with the pinned checkov"
 
 
 class CheckovMissingError(RuntimeError):

@@ -86,9 +86,6 @@ class DomainProps:
     service_role_arn: str | None = None
     #: default: created roles have no permissions boundary.
     permissions_boundary_arn: str | None = None
-    #: Roles that apply this stack (the CI deploy role): a created key's policy lets them manage the policy, which
-    #: KMS requires of the caller at CreateKey. default: none (the key is created by an administrator).
-    key_policy_manager_arns: Sequence[str] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
     #: default: 90m each, the floor below which V2 domain operations have been seen to time out.
     create_timeout: str = "90m"
@@ -189,7 +186,6 @@ class UnifiedStudioDomain(Construct):
                 account_id=props.account_id,
                 region=props.region,
                 execution_role_arn=self.execution_role_arn,
-                policy_manager_arns=props.key_policy_manager_arns,
                 tags=tags,
             )
             if props.prevent_destroy:

@@ -8,53 +8,51 @@ policy names exactly who may use it. The tag `EnableKeyForAmazonDataZone=true` i
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from cdktn_provider_aws.kms_alias import KmsAlias
 from cdktn_provider_aws.kms_key import KmsKey
 from constructs import Construct
 
-from smus_constructs.iam import DATAZONE_PRINCIPAL, PolicyDocument, Statement, policy_document
+from smus_constructs.iam import DATAZONE_PRINCIPAL, PolicyDocument, policy_document
 from smus_constructs.literals import literal, literal_map
 
 KEY_USE_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*"]
-# Administration without use: the account can manage (and recover) the key but not decrypt with it.
+# Administration without use, for the account root only (so for the account's IAM administrators). Listed, not
+# wildcarded: `kms:Create*` would include kms:CreateGrant, which hands out use of the key to anyone an administrator
+# names, and `kms:Put*` would grow with whatever KMS adds under that prefix.
 KEY_ADMIN_ACTIONS = [
     "kms:CancelKeyDeletion",
-    "kms:Create*",
-    "kms:Delete*",
-    "kms:Describe*",
-    "kms:Disable*",
-    "kms:Enable*",
-    "kms:Get*",
-    "kms:List*",
-    "kms:Put*",
-    "kms:Revoke*",
+    "kms:CreateAlias",
+    "kms:DeleteAlias",
+    "kms:DescribeKey",
+    "kms:DisableKey",
+    "kms:DisableKeyRotation",
+    "kms:EnableKey",
+    "kms:EnableKeyRotation",
+    "kms:GetKeyPolicy",
+    "kms:GetKeyRotationStatus",
+    "kms:ListAliases",
+    "kms:ListGrants",
+    "kms:ListKeyPolicies",
+    "kms:ListResourceTags",
+    "kms:PutKeyPolicy",
+    "kms:RevokeGrant",
     "kms:ScheduleKeyDeletion",
     "kms:TagResource",
     "kms:UntagResource",
-    "kms:Update*",
+    "kms:UpdateAlias",
+    "kms:UpdateKeyDescription",
 ]
 DATAZONE_KEY_TAG = {"EnableKeyForAmazonDataZone": "true"}
-
-
-def key_policy_managers(principal_arns: Sequence[str]) -> list[Statement]:
-    """Let the named roles (the pipeline's deploy role) read and rewrite the key policy, and nothing else.
-
-    KMS refuses CreateKey unless the new policy lets the caller call PutKeyPolicy later (the lockout safety check).
-    Naming the deploy role here passes that check without giving its IAM policy `kms:PutKeyPolicy` on every key.
-    """
-    if not principal_arns:
-        return []
-    return [
-        {
-            "Sid": "KeyPolicyManagedByThePipeline",
-            "Effect": "Allow",
-            "Principal": {"AWS": sorted(principal_arns)},
-            "Action": ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy"],
-            "Resource": "*",
-        }
-    ]
+#: Set on every key the pipeline creates. KMS refuses CreateKey unless the new policy lets the *caller* call
+#: PutKeyPolicy later (the lockout safety check, CreateKey API reference). The caller is the deploy role, which must
+#: never be able to rewrite a key policy (PutKeyPolicy with the bypass flag, then DisableKey or ScheduleKeyDeletion,
+#: would make the domain unreadable past prevent_destroy and the guard). So the check is bypassed, and the account
+#: root keeps every administrative action: the account's administrators can always repair the policy, never the
+#: pipeline. A key-policy statement naming the deploy role would be enough to take the key over: a key policy grant
+#: needs no IAM permission.
+BYPASS_LOCKOUT_CHECK = True
 
 
 def domain_key_policy(
@@ -63,7 +61,6 @@ def domain_key_policy(
     account_id: str,
     region: str,
     execution_role_arn: str,
-    policy_manager_arns: Sequence[str] = (),
 ) -> PolicyDocument:
     """Key policy: account administration, and use by DataZone and the domain execution role only via DataZone."""
     via_datazone = {"StringEquals": {"kms:ViaService": f"datazone.{region}.amazonaws.com"}}
@@ -99,7 +96,6 @@ def domain_key_policy(
             "Resource": "*",
             "Condition": {**via_datazone, "Bool": {"kms:GrantIsForAWSResource": "true"}},
         },
-        *key_policy_managers(policy_manager_arns),
     )
 
 
@@ -116,7 +112,6 @@ class DomainKey(Construct):
         account_id: str,
         region: str,
         execution_role_arn: str,
-        policy_manager_arns: Sequence[str] = (),
         tags: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(scope, id)
@@ -128,13 +123,13 @@ class DomainKey(Construct):
             customer_master_key_spec="SYMMETRIC_DEFAULT",
             enable_key_rotation=True,
             deletion_window_in_days=30,
+            bypass_policy_lockout_safety_check=BYPASS_LOCKOUT_CHECK,
             policy=json.dumps(
                 domain_key_policy(
                     partition=partition,
                     account_id=account_id,
                     region=region,
                     execution_role_arn=execution_role_arn,
-                    policy_manager_arns=policy_manager_arns,
                 ),
                 sort_keys=True,
             ),

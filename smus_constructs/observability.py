@@ -35,7 +35,7 @@ from constructs import Construct
 from smus_constructs import patterns
 from smus_constructs.errors import PropValidationError
 from smus_constructs.iam import PolicyDocument, policy_document
-from smus_constructs.kms import KEY_ADMIN_ACTIONS, key_policy_managers
+from smus_constructs.kms import BYPASS_LOCKOUT_CHECK, KEY_ADMIN_ACTIONS
 from smus_constructs.literals import literal_map
 from smus_constructs.ops_metrics import (
     ACCEPTED_NAMESPACE,
@@ -104,11 +104,9 @@ class AlertTopicProps:
     #: default: no subscription (subscribe the incident tool out of band, against the topic ARN).
     subscriptions: Sequence[Subscription] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
-    #: Roles that apply this stack (the CI deploy role); see smus_constructs.kms.key_policy_managers.
-    key_policy_manager_arns: Sequence[str] = ()
 
 
-def alert_key_policy(*, partition: str, account_id: str, policy_manager_arns: Sequence[str] = ()) -> PolicyDocument:
+def alert_key_policy(*, partition: str, account_id: str) -> PolicyDocument:
     """Key policy of the topic's key: the account administers it; only this account's CloudWatch and EventBridge use it.
 
     No person or role can publish to the topic by hand: to test the path end to end, put an alarm into ALARM state
@@ -130,7 +128,6 @@ def alert_key_policy(*, partition: str, account_id: str, policy_manager_arns: Se
             "Resource": "*",
             "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
         },
-        *key_policy_managers(policy_manager_arns),
     )
 
 
@@ -208,10 +205,10 @@ class AlertTopic(Construct):
             customer_master_key_spec="SYMMETRIC_DEFAULT",
             enable_key_rotation=True,
             deletion_window_in_days=30,
+            # Created by the deploy role, which must never manage a key policy: see smus_constructs.kms.
+            bypass_policy_lockout_safety_check=BYPASS_LOCKOUT_CHECK,
             policy=json.dumps(
-                alert_key_policy(
-                    partition=partition, account_id=props.account_id, policy_manager_arns=props.key_policy_manager_arns
-                ),
+                alert_key_policy(partition=partition, account_id=props.account_id),
                 sort_keys=True,
             ),
             tags=literal_map(props.tags) or None,

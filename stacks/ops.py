@@ -71,7 +71,6 @@ class OpsStack(AccountStack):
                     *(Subscription(protocol="email", endpoint=address) for address in ops.alert_emails),
                     *(Subscription(protocol=item.protocol, endpoint=item.endpoint) for item in ops.alert_subscriptions),
                 ],
-                key_policy_manager_arns=[account.deploy_role_arn],
             ),
         )
         self.drift = DriftAlarms(

@@ -45,7 +45,6 @@ class PlatformStack(AccountStack):
                 prevent_destroy=account.protected,
                 ignore_changes=ignore_changes_for(config, "domain"),
                 existing_domain_id=domain.existing_id,
-                key_policy_manager_arns=[account.deploy_role_arn],
             ),
         )
         self.principals = DomainPrincipals(

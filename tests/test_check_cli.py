@@ -137,7 +137,7 @@ def test_check_command_prints_the_table_writes_reports_and_exits_1(tmp_path: Pat
     assert data["smus_governance"]["stacks"]["vault-projects"]["protected"] is True
 
 
-def test_check_reports_checkov_as_not_installed_when_it_is_missing(
+def test_check_fails_closed_when_checkov_is_missing_and_says_how_to_install_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from rich.console import Console
@@ -145,8 +145,13 @@ def test_check_reports_checkov_as_not_installed_when_it_is_missing(
     monkeypatch.setenv("SMUS_CHECKOV", str(tmp_path / "no-checkov"))
     out = Console(record=True, width=200)
     code = run_check(FIXTURE_ACCOUNTS, None, ["dev"], tmp_path, (), with_checkov=True, show_all=False, out=out, err=out)
-    assert code == 0
-    assert "checkov:   not installed" in out.export_text()
+    printed = out.export_text()
+    assert code == 1, printed
+    assert "checkov:   NOT INSTALLED" in printed and "make checkov-install" in printed, printed
+    verdicts = [line.strip() for line in printed.splitlines() if line.strip() in ("PASSED", "FAILED")]
+    assert verdicts == ["FAILED"], printed
+    report = json.loads((tmp_path / "governance-report.json").read_text())
+    assert report["ok"] is False and report["checkov"]["status"] == "not installed"
 
 
 def test_check_exits_2_on_a_bad_governance_file(tmp_path: Path) -> None:

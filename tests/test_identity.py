@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
 from typing import Any
 
@@ -123,30 +124,61 @@ def test_example_prod_brings_its_own_roles_and_key_and_dev_creates_them(example_
     }
 
 
-def test_the_deploy_role_may_manage_a_created_keys_policy_and_nothing_more() -> None:
-    deploy = f"arn:aws:iam::{ACCOUNT}:role/smus-deploy"
-    stack = new_stack()
-    make_domain(stack, key_policy_manager_arns=[deploy])
-    statements = {s["Sid"]: s for s in json.loads(only(synth(stack), "aws_kms_key")["policy"])["Statement"]}
-    manager = statements["KeyPolicyManagedByThePipeline"]
-    assert manager["Principal"] == {"AWS": [deploy]}
-    assert manager["Action"] == ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy"]
-    other = new_stack()
-    make_domain(other)
-    sids = {s["Sid"] for s in json.loads(only(synth(other), "aws_kms_key")["policy"])["Statement"]}
-    assert "KeyPolicyManagedByThePipeline" not in sids
+#: Actions that take a key over or destroy it (finding 2 of the security review). Only the account root may hold them.
+KEY_TAKEOVER_ACTIONS = ("kms:PutKeyPolicy", "kms:DisableKey", "kms:ScheduleKeyDeletion")
 
 
-def test_example_keys_created_by_the_pipeline_name_the_deploy_role(example_stacks: dict[str, StackDoc]) -> None:
-    for stack in ("dev-platform", "dev-ops", "prod-ops"):
-        account_id = {"dev": "111111111111", "prod": "333333333333"}[stack.split("-")[0]]
-        keys = all_of(example_stacks[stack], "aws_kms_key").values()
-        assert keys, stack
-        for key in keys:
-            managers = [
-                s for s in json.loads(key["policy"])["Statement"] if s["Sid"] == "KeyPolicyManagedByThePipeline"
+def key_takeover_grants(policy: dict[str, Any], account_id: str) -> list[str]:
+    """Every (principal, action) an Allow statement gives to anyone but the account root, of the takeover actions."""
+    found = []
+    for statement in policy["Statement"]:
+        if statement["Effect"] != "Allow":
+            continue
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        principals = [
+            value
+            for values in statement["Principal"].values()
+            for value in (values if isinstance(values, list) else [values])
+        ]
+        for principal in principals:
+            if principal == f"arn:aws:iam::{account_id}:root":
+                continue
+            found += [
+                f"{statement['Sid']}: {principal} {action}"
+                for action in KEY_TAKEOVER_ACTIONS
+                if any(fnmatch.fnmatchcase(action, granted) for granted in actions)
             ]
-            assert managers[0]["Principal"] == {"AWS": [f"arn:aws:iam::{account_id}:role/smus-deploy"]}, stack
+    return found
+
+
+def test_created_keys_pass_kmss_lockout_check_without_naming_the_deploy_role() -> None:
+    stack = new_stack()
+    make_domain(stack)
+    key = only(synth(stack), "aws_kms_key")
+    # CreateKey's lockout check wants the caller able to PutKeyPolicy later; the deploy role must not be, so the
+    # check is bypassed and the account root keeps administration (its administrators can always repair the policy).
+    assert key["bypass_policy_lockout_safety_check"] is True
+    policy = json.loads(key["policy"])
+    assert key_takeover_grants(policy, ACCOUNT) == []
+    root = {s["Sid"]: s for s in policy["Statement"]}["AccountAdministration"]
+    assert root["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
+    assert {"kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion"} <= set(root["Action"])
+
+
+def test_key_administration_lists_its_actions_and_hands_out_no_grant() -> None:
+    assert all("*" not in action for action in KEY_ADMIN_ACTIONS), KEY_ADMIN_ACTIONS
+    assert "kms:CreateGrant" not in KEY_ADMIN_ACTIONS
+    assert not {"kms:Decrypt", "kms:Encrypt", "kms:ReEncryptFrom", "kms:GenerateDataKey"} & set(KEY_ADMIN_ACTIONS)
+
+
+def test_no_example_key_lets_anyone_but_the_account_root_take_it_over(example_stacks: dict[str, StackDoc]) -> None:
+    seen = 0
+    for name, stack in example_stacks.items():
+        for address, key in all_of(stack, "aws_kms_key").items():
+            account_id = json.loads(key["policy"])["Statement"][0]["Principal"]["AWS"].split(":")[4]
+            assert key_takeover_grants(json.loads(key["policy"]), account_id) == [], f"{name}: {address}"
+            seen += 1
+    assert seen >= 7, f"expected the state, domain and alert keys of the example estate, saw {seen}"
 
 
 def test_a_domain_waits_for_its_created_roles_policies_and_not_for_given_roles() -> None:
