@@ -28,6 +28,9 @@ def local_arn_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]
         ("blueprint_roles.provisioning_role_arn", config.blueprint_roles.provisioning_role_arn),
         ("blueprint_roles.manage_access_role_arn", config.blueprint_roles.manage_access_role_arn),
     ]
+    for name, blueprint in sorted(config.blueprints.items()):
+        fields.append((f"blueprints.{name.value}.provisioning_role_arn", blueprint.provisioning_role_arn))
+        fields.append((f"blueprints.{name.value}.manage_access_role_arn", blueprint.manage_access_role_arn))
     boundary = domain.permissions_boundary_arn
     if boundary is not None and arn_account(boundary) != "aws":  # an AWS managed policy has no account
         fields.append(("domain.permissions_boundary_arn", boundary))

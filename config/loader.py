@@ -21,7 +21,7 @@ from config.models import MANDATORY_TAGS, AccountConfig, MemberSettings, Princip
 from config.operations_models import operations_issues
 from config.templates import template_issues
 from config.toml_files import read_toml
-from smus_constructs.blueprint_names import BEDROCK_BLUEPRINTS, TOOLING_BLUEPRINTS
+from smus_constructs.blueprint_names import BEDROCK_BLUEPRINTS, TOOLING_BLUEPRINTS, BlueprintName
 from smus_constructs.policy_types import BLUEPRINT_POLICIES, GrantPolicy
 from smus_constructs.runtime import project_root
 
@@ -268,6 +268,15 @@ def _reference_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue
                     blueprint.global_parameters["sagemakerQueryExecutionRoleArn"],
                     "to be left out: query_execution_role_arn sets it",
                 )
+        for role in blueprint.without_roles:
+            arn = blueprint.provisioning_role_arn if role == "provisioning" else blueprint.manage_access_role_arn
+            if arn is not None:
+                yield ConfigIssue(
+                    path,
+                    f"blueprints.{blueprint_name.value}.{role}_role_arn",
+                    arn,
+                    f"to be left out: without_roles omits the {role.replace('_', '-')} role",
+                )
         for region in blueprint.regional_parameters:
             if region not in regions:
                 yield ConfigIssue(
@@ -331,6 +340,7 @@ def _reference_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue
                 f"a profile defined in this file: {', '.join(profile_envs) or '(none)'}",
             )
             continue
+        yield from _tooling_lite_role_issues(path, config, index)
         for env_name in project.user_parameters:
             if env_name not in profile_envs[project.profile]:
                 yield ConfigIssue(
@@ -499,6 +509,24 @@ def _admin_project_issues(
             f"{where}.category",
             "ADMIN",
             f"the Tooling blueprint enabled in {config.account.region}: the admin project needs it",
+        )
+
+
+def _tooling_lite_role_issues(path: Path, config: AccountConfig, index: int) -> Iterable[ConfigIssue]:
+    """A project on a ToolingLite profile needs an execution role: ToolingLite creates none (aws-ia fails the plan)."""
+    project = config.projects[index]
+    profile = next(p for p in config.profiles if p.name == project.profile)
+    if (
+        any(env.blueprint is BlueprintName.TOOLING_LITE for env in profile.environments)
+        and project.execution_role_arn is None
+        and profile.project_execution_role != "create"
+    ):
+        yield ConfigIssue(
+            path,
+            f"projects[{index}].execution_role_arn",
+            MISSING,
+            f"a role ARN, or project_execution_role = 'create' on profile {profile.name!r}: a project on ToolingLite "
+            "runs as its execution role, which ToolingLite does not create",
         )
 
 

@@ -223,6 +223,14 @@ class BlueprintSettings(Strict):
     authorized_units: list[UnitPath] = []
     #: The blueprint ID of an existing configuration to adopt (needs domain.existing_id).
     existing_blueprint_id: DataZoneId | None = None
+    #: This blueprint's own provisioning role. default: the account's ([blueprint_roles], given or created).
+    provisioning_role_arn: RoleArn | None = None
+    #: This blueprint's own manage-access role. default: the account's ([blueprint_roles], given or created).
+    manage_access_role_arn: RoleArn | None = None
+    #: Roles not sent at all. aws-ia sends ToolingLite no manage-access role, and no provisioning role when the
+    #: domain management portal's admin project provisions it; S3Bucket and S3TableCatalog neither (the project's
+    #: execution role provisions them).
+    without_roles: list[Literal["provisioning", "manage_access"]] = []
     #: Tooling only: the role the query editor runs as (global parameter sagemakerQueryExecutionRoleArn).
     #: default: created, with SageMakerStudioQueryExecutionRolePolicy. Tooling's bucket (regional s3_location in
     #: the account's region) is likewise created when not given.

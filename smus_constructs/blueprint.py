@@ -61,8 +61,13 @@ class BlueprintProps:
 
     domain: IDomain
     name: BlueprintName | str
-    provisioning_role_arn: str
-    manage_access_role_arn: str
+    #: The role DataZone provisions the blueprint's environments with. None: no role is sent, as aws-ia does for
+    #: ToolingLite under the domain management portal (the admin project's execution role provisions) and for
+    #: S3Bucket and S3TableCatalog (the project's execution role provisions them).
+    provisioning_role_arn: str | None = None
+    #: The role DataZone publishes and grants the environments' data with. None: no role is sent (aws-ia sends none
+    #: for ToolingLite, S3Bucket and S3TableCatalog).
+    manage_access_role_arn: str | None = None
     #: default: the domain's own region only.
     enabled_regions: Sequence[str] = ()
     regional_parameters: Mapping[str, RegionalParameters] = field(default_factory=dict)
@@ -96,8 +101,12 @@ class UnifiedStudioBlueprint(Construct):
             raise PropValidationError(
                 path, "name", props.name, "a managed blueprint name: " + ", ".join(BlueprintName)
             ) from None
-        patterns.check(patterns.ROLE_ARN, props.provisioning_role_arn, path=path, prop="provisioning_role_arn")
-        patterns.check(patterns.ROLE_ARN, props.manage_access_role_arn, path=path, prop="manage_access_role_arn")
+        for prop, arn in (
+            ("provisioning_role_arn", props.provisioning_role_arn),
+            ("manage_access_role_arn", props.manage_access_role_arn),
+        ):
+            if arn is not None:
+                patterns.check(patterns.ROLE_ARN, arn, path=path, prop=prop)
         regions = list(props.enabled_regions) or [props.domain.region]
         for region in regions:
             patterns.check(patterns.REGION, region, path=path, prop="enabled_regions")
@@ -170,7 +179,9 @@ class BlueprintRoles(Construct):
     """The provisioning and manage-access roles every blueprint of a domain shares, each given or created.
 
     Provisioning creates project resources (SageMakerStudioProjectProvisioningRolePolicy); manage-access publishes and
-    grants data (Lake Formation, Glue, Redshift), and may read only secrets tagged for this domain.
+    grants data (AmazonDataZoneSageMakerManageAccessRolePolicy for Lake Formation and the SageMaker catalog, and the
+    Glue and Redshift manage-access policies, as aws-ia attaches them), and may read only secrets tagged for this
+    domain. A blueprint can still send its own role, or none (:class:`BlueprintProps`).
     """
 
     def __init__(
@@ -225,6 +236,9 @@ class BlueprintRoles(Construct):
                     managed_policy_arns=[
                         managed_policy_arn(partition, "service-role/AmazonDataZoneGlueManageAccessRolePolicy"),
                         managed_policy_arn(partition, "service-role/AmazonDataZoneRedshiftManageAccessRolePolicy"),
+                        # Lake Formation and SageMaker catalog grants; aws-ia's blueprint-bootstrap attaches all three.
+                        # Last, so the attachments an estate already has keep their addresses.
+                        managed_policy_arn(partition, "AmazonDataZoneSageMakerManageAccessRolePolicy"),
                     ],
                     inline_policies={
                         "RedshiftSecretsOfThisDomain": policy_document(

@@ -48,6 +48,7 @@ BOOTSTRAP = "bootstrap"
 #: tooling_storage.py); the deploy role may attach these and no other. A test compares this list with what the
 #: example estate synthesises.
 ESTATE_MANAGED_POLICIES = (
+    "AmazonDataZoneSageMakerManageAccessRolePolicy",
     "service-role/AmazonDataZoneGlueManageAccessRolePolicy",
     "service-role/AmazonDataZoneRedshiftManageAccessRolePolicy",
     "service-role/SageMakerStudioDomainExecutionRolePolicy",
@@ -55,6 +56,8 @@ ESTATE_MANAGED_POLICIES = (
     "service-role/SageMakerStudioProjectProvisioningRolePolicy",
     # The Tooling blueprint's query execution role (tooling_storage.py), created when the account gives none.
     "service-role/SageMakerStudioQueryExecutionRolePolicy",
+    # Created project execution roles (project_role.py).
+    "SageMakerStudioUserIAMDefaultExecutionPolicy",
 )
 
 

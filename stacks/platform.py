@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Literal
 
 from constructs import Construct
 
 from config.loader import LoadedAccount
+from config.models import BlueprintSettings
 from smus_constructs.access import DomainPrincipals, DomainUnitSpec, DomainUnitTree
 from smus_constructs.blueprint import BlueprintProps, BlueprintRoles, RegionalParameters, UnifiedStudioBlueprint
 from smus_constructs.blueprint_names import BlueprintName
@@ -102,8 +104,8 @@ class PlatformStack(AccountStack):
                     enabled_regions=settings.regions,
                     regional_parameters=regional,
                     global_parameters=global_parameters,
-                    provisioning_role_arn=self.blueprint_roles.provisioning_role_arn,
-                    manage_access_role_arn=self.blueprint_roles.manage_access_role_arn,
+                    provisioning_role_arn=self._role(settings, "provisioning"),
+                    manage_access_role_arn=self._role(settings, "manage_access"),
                     environment_creators=[
                         DomainUnitProjects(domain_unit_id=self.units.unit_id(unit))
                         for unit in settings.authorized_units
@@ -114,6 +116,14 @@ class PlatformStack(AccountStack):
                     depends_on=depends_on,
                 ),
             )
+
+    def _role(self, settings: BlueprintSettings, role: Literal["provisioning", "manage_access"]) -> str | None:
+        """The role a blueprint sends: none if it omits it, else its own, else the account's shared one."""
+        if role in settings.without_roles:
+            return None
+        if role == "provisioning":
+            return settings.provisioning_role_arn or self.blueprint_roles.provisioning_role_arn
+        return settings.manage_access_role_arn or self.blueprint_roles.manage_access_role_arn
 
     def _tooling_storage(self, loaded: LoadedAccount) -> ToolingStorage | None:
         """The Tooling bucket and query role, each created unless the Tooling blueprint's settings name one."""

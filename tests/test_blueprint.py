@@ -117,6 +117,18 @@ def test_blueprint_roles_are_created_with_documented_trust_when_not_given() -> N
     manage = json.loads(roles["test-manage-access"]["assume_role_policy"])["Statement"][0]
     assert manage["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT}
     assert manage["Condition"]["ArnEquals"]["aws:SourceArn"].startswith("${aws_datazone_domain.")
+    attachments = all_of(synth(stack), "aws_iam_role_policy_attachment").values()
+    attached = {(a["role"].split(".")[1], a["policy_arn"]) for a in attachments}
+    manage_access = sorted(arn for role, arn in attached if "ManageAccess" in role)
+    assert manage_access == [
+        # aws-ia's blueprint-bootstrap attaches all three (Lake Formation/SageMaker, Glue, Redshift)
+        "arn:aws:iam::aws:policy/AmazonDataZoneSageMakerManageAccessRolePolicy",
+        "arn:aws:iam::aws:policy/service-role/AmazonDataZoneGlueManageAccessRolePolicy",
+        "arn:aws:iam::aws:policy/service-role/AmazonDataZoneRedshiftManageAccessRolePolicy",
+    ]
+    assert sorted(arn for role, arn in attached if "Provisioning" in role) == [
+        "arn:aws:iam::aws:policy/service-role/SageMakerStudioProjectProvisioningRolePolicy"
+    ]
     inline = json.loads(only(synth(stack), "aws_iam_role_policy")["policy"])["Statement"][0]
     assert inline["Action"] == "secretsmanager:GetSecretValue"
     assert "secretsmanager:ResourceTag/AmazonDataZoneDomain" in inline["Condition"]["StringEquals"]
@@ -132,3 +144,22 @@ def test_blueprint_roles_given_emit_no_role() -> None:
     assert "aws_iam_role" not in synth(stack).get("resource", {})
     with pytest.raises(PropValidationError, match="provisioning_role_arn = 'my-role'"):
         BlueprintRoles(new_stack(), "R", domain=domain, name_prefix="t", provisioning_role_arn="my-role")
+
+
+def test_a_blueprint_can_send_no_provisioning_or_manage_access_role() -> None:
+    """aws-ia sends neither for S3Bucket and S3TableCatalog (the project's execution role provisions them)."""
+    stack = new_stack()
+    domain = make_domain(stack)
+    make_blueprint(stack, domain, "S3Bucket", provisioning_role_arn=None, manage_access_role_arn=None)
+    config = only(synth(stack), "aws_datazone_environment_blueprint_configuration")
+    assert "provisioning_role_arn" not in config
+    assert "manage_access_role_arn" not in config
+
+
+def test_a_blueprint_can_send_only_a_provisioning_role() -> None:
+    stack = new_stack()
+    domain = make_domain(stack)
+    make_blueprint(stack, domain, "ToolingLite", manage_access_role_arn=None)
+    config = only(synth(stack), "aws_datazone_environment_blueprint_configuration")
+    assert config["provisioning_role_arn"] == ROLE
+    assert "manage_access_role_arn" not in config

@@ -32,25 +32,64 @@ def role_in(**overrides: Any) -> dict[str, Any]:
     return synth(stack)
 
 
+def bedrock_policy(doc: dict[str, Any]) -> dict[str, Any]:
+    (policy,) = [p for p in all_of(doc, "aws_iam_role_policy").values() if p["name"] == "BedrockApprovedModels"]
+    return policy
+
+
 def test_created_role_is_bounded_trusted_by_datazone_and_named_safely() -> None:
     role = only(role_in(), "aws_iam_role")
     assert role["name"] == "acme-dev-fraud-models-exec"
     assert role["path"] == "/service-role/"
     assert role["permissions_boundary"] == "arn:aws:iam::aws:policy/SageMakerStudioProjectUserRolePermissionsBoundary"
     (statement,) = json.loads(role["assume_role_policy"])["Statement"]
-    assert statement["Principal"] == {"Service": "datazone.amazonaws.com"}
     assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
 
 
+def test_created_role_has_the_trust_aws_documents_for_a_project_role() -> None:
+    """aws-ia's domain-management-and-bring-your-own-role project role: the services project tools run as."""
+    (statement,) = json.loads(only(role_in(), "aws_iam_role")["assume_role_policy"])["Statement"]
+    assert statement["Principal"] == {
+        "Service": [
+            "airflow-serverless.amazonaws.com",
+            "athena.amazonaws.com",
+            "bedrock.amazonaws.com",
+            "datazone.amazonaws.com",
+            "emr-serverless.amazonaws.com",
+            "glue.amazonaws.com",
+            "lakeformation.amazonaws.com",
+            "redshift.amazonaws.com",
+            "sagemaker.amazonaws.com",
+            "scheduler.amazonaws.com",
+        ]
+    }
+    assert statement["Action"] == ["sts:AssumeRole", "sts:SetContext", "sts:SetSourceIdentity", "sts:TagSession"]
+
+
+def test_created_role_carries_the_documented_execution_policy_and_may_pass_only_itself() -> None:
+    doc = role_in()
+    (attachment,) = all_of(doc, "aws_iam_role_policy_attachment").values()
+    assert attachment["policy_arn"] == "arn:aws:iam::aws:policy/SageMakerStudioUserIAMDefaultExecutionPolicy"
+    (policy,) = all_of(doc, "aws_iam_role_policy").values()
+    assert policy["name"] == "PassOwnRoleToProjectServices"
+    (statement,) = json.loads(policy["policy"])["Statement"]
+    assert statement["Action"] == "iam:PassRole"
+    assert statement["Resource"] == f"arn:aws:iam::{ACCOUNT}:role/service-role/acme-dev-fraud-models-exec"
+    passed_to = statement["Condition"]["StringEquals"]["iam:PassedToService"]
+    assert "datazone.amazonaws.com" not in passed_to  # DataZone assumes it; no service gets it to pass on further
+    assert {"glue.amazonaws.com", "sagemaker.amazonaws.com", "bedrock.amazonaws.com"} <= set(passed_to)
+
+
 def test_without_bedrock_the_role_has_no_bedrock_permission() -> None:
-    assert "aws_iam_role_policy" not in role_in().get("resource", {})
+    policies = [json.loads(p["policy"]) for p in all_of(role_in(), "aws_iam_role_policy").values()]
+    assert not [s for p in policies for s in p["Statement"] if "bedrock" in json.dumps(s["Action"])]
 
 
 def test_bedrock_invoke_is_scoped_to_the_approved_model_ids() -> None:
     doc = role_in(
         bedrock_model_ids=["anthropic.claude-3-5-sonnet-20240620-v1:0", "eu.anthropic.claude-3-7-sonnet-20250219-v1:0"]
     )
-    (statement,) = json.loads(only(doc, "aws_iam_role_policy")["policy"])["Statement"]
+    (statement,) = json.loads(bedrock_policy(doc)["policy"])["Statement"]
     assert statement["Action"] == ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
     assert statement["Resource"] == sorted(
         [
@@ -93,8 +132,7 @@ def test_example_estate_creates_scoped_roles_and_honours_bring_your_own(example_
     dev = example_stacks["dev-projects"]
     roles = {r["name"]: r for r in all_of(dev, "aws_iam_role").values()}
     assert list(roles) == ["acme-dev-fraud-models-exec"]
-    (policy,) = all_of(dev, "aws_iam_role_policy").values()
-    resources = json.loads(policy["policy"])["Statement"][0]["Resource"]
+    resources = json.loads(bedrock_policy(dev)["policy"])["Statement"][0]["Resource"]
     assert all("foundation-model/" in r or "inference-profile/" in r for r in resources), resources
     projects = {p["name"]: p for p in all_of(dev, "awscc_datazone_project").values()}
     assert projects["fraud-models"]["project_execution_role"].startswith("${aws_iam_role.")
