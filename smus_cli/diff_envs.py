@@ -87,6 +87,9 @@ FIELD_COVERAGE: dict[str, str] = {
     "blueprints.authorized_units": "compared",
     "blueprints.existing_blueprint_id": "ignored: an ID in the account",
     "blueprints.query_execution_role_arn": "compared as created or bring-your-own",
+    "blueprints.provisioning_role_arn": "compared as shared, bring-your-own or none",
+    "blueprints.manage_access_role_arn": "compared as shared, bring-your-own or none",
+    "blueprints.without_roles": "compared (as the role's none)",
     "profiles.name": "compared: which exist",
     "profiles.description": "ignored: free text",
     "profiles.environments.blueprint": "compared, in order (awscc matches them by position)",
@@ -299,6 +302,10 @@ def structure(config: AccountConfig) -> dict[Key, str]:
         facts[(*at, "authorized_units")] = ", ".join(sorted(blueprint.authorized_units)) or "/root (default)"
         if name.value == "Tooling":
             facts[(*at, "query_execution_role")] = _mode(blueprint.query_execution_role_arn)
+        for role in ("provisioning", "manage_access"):
+            own = getattr(blueprint, f"{role}_role_arn")
+            mode = "none" if role in blueprint.without_roles else BROUGHT if own is not None else "shared"
+            facts[(*at, f"{role}_role")] = mode
 
     for profile in config.profiles:
         at = ("profiles", profile.name)

@@ -166,6 +166,18 @@ def test_changed_tag_value_is_a_difference(estate: Path) -> None:
     ]
 
 
+def test_a_blueprint_sending_no_role_or_its_own_is_a_difference(estate: Path) -> None:
+    own = "arn:aws:iam::222222222222:role/service-role/DataLakeProvisioning"
+    edit(estate, "staging", "[blueprints.DataLake]", f'[blueprints.DataLake]\nprovisioning_role_arn = "{own}"')
+    ml = "[blueprints.MLExperiments]"
+    edit(estate, "staging", ml, f'{ml}\nwithout_roles = ["manage_access"]')
+    report = compare(config(estate, "dev"), config(estate, "staging"), NONE)
+    assert [(d.path, d.a_value, d.b_value) for d in report.differences] == [
+        ("blueprints.DataLake.provisioning_role", "shared", "bring-your-own"),
+        ("blueprints.MLExperiments.manage_access_role", "shared", "none"),
+    ]
+
+
 def test_blueprint_regions_are_compared_with_the_default_resolved(estate: Path) -> None:
     edit(estate, "staging", "[blueprints.DataLake]", '[blueprints.DataLake]\nregions = ["eu-west-1", "eu-central-1"]')
     report = compare(config(estate, "dev"), config(estate, "staging"), NONE)
