@@ -639,8 +639,8 @@ def _adoption_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]
                 path,
                 "domain.kms_key_arn",
                 MISSING,
-                "the adopted domain's own key ARN: kms_key_identifier is immutable, a created key would replace the "
-                "domain (smus inventory writes it)",
+                "the adopted domain's own key ARN: kms_key_identifier is immutable, a created key would never reach "
+                "AWS and smus guard fails the plan (smus inventory writes it)",
             )
         adopted_profiles = {profile.name for profile in config.profiles if profile.existing_id is not None}
         for index, project in enumerate(config.projects):

@@ -193,7 +193,8 @@ class DomainSettings(Strict):
     single_sign_on: SingleSignOnMode = SingleSignOnMode.IAM_IDENTITY_CENTER
     #: MANUAL (default): users are added deliberately. AUTOMATIC: every Identity Center user may sign in.
     user_assignment: Literal["MANUAL", "AUTOMATIC"] = "MANUAL"
-    #: Left out: the platform stack creates a customer-managed key. Immutable: a change replaces the domain.
+    #: Left out: the platform stack creates a customer-managed key. Fixed at creation: a change is planned as an update
+    #: that never reaches AWS (a perpetual diff), and smus guard fails it.
     kms_key_arn: KmsKeyArn | None = None
     #: Left out: created with the trust policy AWS documents.
     execution_role_arn: RoleArn | None = None

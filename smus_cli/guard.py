@@ -1,4 +1,5 @@
-"""Replacement guard: fail a plan that would delete, replace or forget a resource whose loss cannot be undone.
+"""Replacement guard: fail a plan that would delete, replace or forget a resource whose loss cannot be undone, or
+change an attribute of one that can never change.
 
 Why a separate gate when the domain already carries `prevent_destroy`: `prevent_destroy` only covers protected
 accounts and only resources that are still in the configuration. A resource removed from the config (its
@@ -6,7 +7,13 @@ lifecycle block goes with it), a changed immutable attribute in a non-protected 
 forgets a resource all slip past it. Replacing a domain deletes every project in it (../shared/FACTS.md), so the
 pipeline reads the saved plan and stops before `apply`.
 
-Exit codes: 0 pass, 1 a protected resource would be destroyed/replaced/forgotten, 2 the input could not be read.
+Why attributes too, not only actions: the aws provider plans a change of a domain's `kms_key_identifier` as an
+in-place *update* (no RequiresReplace in `internal/service/datazone/domain.go`), and its Update never sends the key.
+Such a plan looks harmless, applies "successfully", never reaches AWS and shows the same diff forever. So the guard
+reads the attribute itself, whatever the action.
+
+Exit codes: 0 pass, 1 a protected resource would be destroyed/replaced/forgotten or an immutable attribute changed,
+2 the input could not be read.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from rich.console import Console
 from rich.table import Table
 
 from config.loader import DEFAULT_CONFIG_DIR
-from smus_cli.plan_model import ChangeKind, Plan, ResourceChange
+from smus_cli.plan_model import AttributeChange, ChangeKind, Plan, ResourceChange
 from smus_cli.reviewed_files import load_reviewed_file
 from smus_cli.terminal import escape
 
@@ -43,6 +50,23 @@ PROTECTED_TYPES: dict[str, str] = {
     "awscc_datazone_project": "a project's environments, data and memberships go with it",
     "aws_kms_key": "data encrypted with the key is unreadable once the key is deleted",
     "aws_s3_bucket": "the state bucket holds every stack's state; this project manages no other bucket",
+}
+
+#: Attributes that never change on an existing object of the type, whatever the plan's action: an update, a
+#: replacement, a create-then-forget. A change of one always blocks; an allow-list entry (an action on an address)
+#: cannot waive it. To move to a new key or version deliberately, build a new domain at a new address.
+IMMUTABLE_ATTRIBUTES: dict[str, dict[str, str]] = {
+    "aws_datazone_domain": {
+        "kms_key_identifier": (
+            "a domain's key cannot change: the aws provider plans it as an in-place update whose Update never sends "
+            "the key, so it never reaches AWS and stays a perpetual diff, and a new domain for a new key deletes "
+            "every project in the old one. Keep the domain's current key in the config"
+        ),
+        "domain_version": (
+            "a domain's version cannot change: the provider replaces the domain, which deletes every project in it. "
+            "Keep V2"
+        ),
+    },
 }
 
 #: Destructive changes that are how these resources normally change, so they never fail the guard.
@@ -97,6 +121,8 @@ class Finding:
     change: ResourceChange
     verdict: Verdict
     note: str
+    #: The immutable attributes (IMMUTABLE_ATTRIBUTES) the plan changes on this object.
+    attributes: tuple[AttributeChange, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,6 +141,14 @@ class GuardReport:
         return [finding for finding in self.findings if finding.verdict is Verdict.BLOCKED]
 
     @property
+    def destructive(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.change.kind is not ChangeKind.NONE]
+
+    @property
+    def immutable_changes(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.attributes]
+
+    @property
     def passed(self) -> bool:
         return not self.blocked
 
@@ -124,7 +158,8 @@ class GuardReport:
 
 
 def evaluate(plan: Plan, allow_list: AllowList, today: date | None = None, stack: str | None = None) -> GuardReport:
-    """Classify every destructive change in ``plan`` (of ``stack``); the plan passes when none is blocked.
+    """Classify every destructive change in ``plan`` (of ``stack``), and every change of an immutable attribute;
+    the plan passes when none is blocked.
 
     Only entries for ``stack`` apply; without a stack no entry does, so an unnamed plan can never be waved through.
     """
@@ -135,9 +170,12 @@ def evaluate(plan: Plan, allow_list: AllowList, today: date | None = None, stack
     used: set[AllowEntry] = set()
     findings = []
     for change in plan.resource_changes:
-        if change.mode != "managed" or change.kind is ChangeKind.NONE:
+        if change.mode != "managed":
             continue
-        findings.append(_judge(change, live, expired, used))
+        attributes = immutable_changes(change)
+        if change.kind is ChangeKind.NONE and not attributes:
+            continue
+        findings.append(_judge(change, attributes, live, expired, used))
     return GuardReport(
         plan=plan,
         today=today,
@@ -149,9 +187,23 @@ def evaluate(plan: Plan, allow_list: AllowList, today: date | None = None, stack
     )
 
 
+def immutable_changes(change: ResourceChange) -> tuple[AttributeChange, ...]:
+    """The attributes of IMMUTABLE_ATTRIBUTES that ``change`` changes on its existing object."""
+    names = IMMUTABLE_ATTRIBUTES.get(change.type, {})
+    return tuple(found for name in names if (found := change.attribute_change(name)) is not None)
+
+
 def _judge(
-    change: ResourceChange, live: Sequence[AllowEntry], expired: Sequence[AllowEntry], used: set[AllowEntry]
+    change: ResourceChange,
+    attributes: tuple[AttributeChange, ...],
+    live: Sequence[AllowEntry],
+    expired: Sequence[AllowEntry],
+    used: set[AllowEntry],
 ) -> Finding:
+    if attributes:  # before any allow-list entry: none can make an immutable attribute change
+        reasons = IMMUTABLE_ATTRIBUTES[change.type]
+        note = "; ".join(reasons[attribute.name] for attribute in attributes)
+        return Finding(change, Verdict.BLOCKED, note + " (no allow-list entry waives this)", attributes)
     if change.type in EXPECTED_TYPES:
         return Finding(change, Verdict.EXPECTED, EXPECTED_TYPES[change.type])
     if change.type not in PROTECTED_TYPES:
@@ -180,7 +232,8 @@ def render(report: GuardReport, console: Console) -> None:
     plan = report.plan
     console.print(
         f"plan {escape(plan.source)} (format {plan.format_version}, terraform {plan.terraform_version}): "
-        f"{len(plan.resource_changes)} resource changes, {len(report.findings)} destructive, "
+        f"{len(plan.resource_changes)} resource changes, {len(report.destructive)} destructive, "
+        f"{len(report.immutable_changes)} changing an immutable attribute, "
         f"{len(report.moved)} moved, {len(report.imported)} imported"
     )
     if report.findings:
@@ -191,14 +244,16 @@ def render(report: GuardReport, console: Console) -> None:
         table.add_column("action", overflow="fold")
         table.add_column("action_reason", overflow="fold")
         table.add_column("replace_paths", overflow="fold")
+        table.add_column("immutable", overflow="fold")
         for finding in report.findings:
             change = finding.change
             table.add_row(
                 f"[{_STYLE[finding.verdict]}]{finding.verdict.value}[/]",
-                escape(change.address),
+                escape(change.display_address),
                 change.label,
                 change.action_reason or "-",
                 escape(", ".join(change.replace_path_strings()) or "-"),
+                ", ".join(attribute.name for attribute in finding.attributes) or "-",
             )
         console.print(table)
         for finding in report.findings:
@@ -214,11 +269,15 @@ def render(report: GuardReport, console: Console) -> None:
             f"[dim]unused allow-list entry: {escape(entry.address)} {entry.action} (until {entry.expires})[/]"
         )
     if report.passed:
-        console.print("[bold green]PASS[/]: no protected resource is deleted, replaced or forgotten")
+        console.print(
+            "[bold green]PASS[/]: no protected resource is deleted, replaced or forgotten, and no immutable "
+            "attribute changes"
+        )
     else:
         console.print(
-            f"[bold red]FAIL[/]: {len(report.blocked)} protected resource(s) would be deleted, replaced or "
-            "forgotten. Do not apply. Fix the config, or add a reviewed allow-list entry."
+            f"[bold red]FAIL[/]: {len(report.blocked)} blocked change(s) to protected resources (deleted, replaced, "
+            "forgotten, or an immutable attribute changed). Do not apply. Fix the config, or add a reviewed "
+            "allow-list entry (none waives an immutable attribute)."
         )
 
 
@@ -228,7 +287,16 @@ def _sentence(finding: Finding) -> str:
     why = f" ({change.action_reason})" if change.action_reason else ""
     paths = change.replace_path_strings()
     forced = f", forced by {', '.join(paths)}" if paths else ""
-    return f"{change.address}: {change.label}{why}{forced}. {finding.note}"
+    changes = " and".join(
+        f" changes {a.name} from {_shown(a.before)} to {'(known after apply)' if a.after_unknown else _shown(a.after)}"
+        for a in finding.attributes
+    )
+    return f"{change.display_address}: {change.label}{why}{forced}{changes}. {finding.note}"
+
+
+def _shown(value: object) -> str:
+    """A planned value as the sentence quotes it: strings in quotes, null as null."""
+    return repr(value) if isinstance(value, str) else json.dumps(value)
 
 
 def as_json_report(report: GuardReport) -> dict[str, Any]:
@@ -258,6 +326,10 @@ def _finding_json(finding: Finding) -> dict[str, Any]:
         "actions": list(change.actions),
         "action_reason": change.action_reason,
         "replace_paths": change.replace_path_strings(),
+        "attributes": [
+            {"name": a.name, "before": a.before, "after": a.after, "after_unknown": a.after_unknown}
+            for a in finding.attributes
+        ],
         "note": finding.note,
     }
 

@@ -1,7 +1,8 @@
 """Inventory: write an account's config file from what a hand-built (console or script) domain really is.
 
 Adopting existing resources is only safe when the config reproduces every immutable value exactly: a domain whose
-KMS key, version or name differs is replaced, and with it every project. So the generated file carries those
+version or name differs is replaced, and with it every project; one whose KMS key differs gets a plan that can never
+apply (the provider plans it as an update that never sends the key). So the generated file carries those
 values verbatim, marks each with a comment, and the command prints the list. Values the API cannot tell (state
 bucket, deploy role, CI trust, tags it lacks) become placeholders marked TODO that still validate, so the file
 loads; the runbook says to clear every TODO before synth. The generated text is validated with
@@ -249,7 +250,10 @@ def _domain(out: _Writer, domain: Response, domain_id: str) -> None:
     key = domain.optional_text("kmsKeyIdentifier")
     if key:
         out.flag(
-            Severity.KEEP, "domain.kms_key_arn", key, "kms_key_identifier is immutable: a new key replaces the domain"
+            Severity.KEEP,
+            "domain.kms_key_arn",
+            key,
+            "kms_key_identifier is immutable: a new key never reaches AWS and smus guard fails the plan",
         )
         doc.set("kms_key_arn", key)
     else:
@@ -258,7 +262,7 @@ def _domain(out: _Writer, domain: Response, domain_id: str) -> None:
             "domain.kms_key_arn",
             "(AWS-owned key)",
             "the domain uses an AWS-owned key; the config cannot express that (leaving kms_key_arn out creates a "
-            "customer-managed key, which replaces the domain)",
+            "customer-managed key, a key change that never reaches AWS and that smus guard fails)",
         )
     out.flag(
         Severity.KEEP,

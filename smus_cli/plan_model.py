@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,17 @@ ACCEPTED_ACTIONS = ", ".join(json.dumps(list(actions)) for actions in _ACTIONS)
 
 
 @dataclass(frozen=True)
+class AttributeChange:
+    """One top-level attribute whose value the plan changes on an object that exists today."""
+
+    name: str
+    before: object
+    #: ``None`` with ``after_unknown`` set: the value is only known after apply (e.g. a key the same plan creates).
+    after: object
+    after_unknown: bool
+
+
+@dataclass(frozen=True)
 class ResourceChange:
     """One entry of `resource_changes`: what Terraform will do to one resource instance, and why."""
 
@@ -83,6 +95,37 @@ class ResourceChange:
     #: Each path is the attribute steps that forced a replacement, e.g. ``("kms_key_identifier",)``.
     replace_paths: tuple[tuple[str | int, ...], ...]
     importing_id: str | None
+    #: Set for a deposed object (left over from a failed create-before-destroy): the instance key Terraform prints as
+    #: "deposed object <key>". It shares its address with the current object, which is a different object in AWS.
+    deposed: str | None = None
+    #: The object as it is (``None`` when it does not exist yet) and as planned (``None`` when it goes away).
+    before: Mapping[str, object] | None = field(default=None, compare=False)
+    after: Mapping[str, object] | None = field(default=None, compare=False)
+    #: ``True`` for an attribute whose planned value is only known after apply; the whole object when a bool.
+    after_unknown: Mapping[str, object] | bool = field(default=False, compare=False)
+
+    @property
+    def display_address(self) -> str:
+        """The address as Terraform's plan text names the object: a deposed one says so, with its key."""
+        return f"{self.address} (deposed object {self.deposed})" if self.deposed else self.address
+
+    def attribute_change(self, name: str) -> AttributeChange | None:
+        """How the plan changes top-level attribute ``name`` of the existing object; ``None`` when it keeps it.
+
+        Only objects that exist before and after count (update, replace, create-then-forget): a create has nothing to
+        change and a delete nothing to change to. An unknown planned value counts as a change, because the guard
+        cannot show that it is the same.
+        """
+        if self.before is None or self.after is None:
+            return None
+        before = self.before.get(name)
+        unknown = self.after_unknown is True or (
+            isinstance(self.after_unknown, Mapping) and self.after_unknown.get(name) is True
+        )
+        after = None if unknown else self.after.get(name)
+        if not unknown and before == after:
+            return None
+        return AttributeChange(name=name, before=before, after=after, after_unknown=unknown)
 
     @property
     def kind(self) -> ChangeKind:
@@ -194,6 +237,16 @@ def _resource_change(source: str, index: int, item: Any) -> ResourceChange:
     raw_paths = change.get("replace_paths") or []
     if not isinstance(raw_paths, list) or not all(isinstance(path, list) for path in raw_paths):
         raise PlanFormatError(source, f"{where}.change.replace_paths", raw_paths, "a list of attribute paths")
+    before = _object_or_null(source, f"{where}.change.before", change.get("before"))
+    after = _object_or_null(source, f"{where}.change.after", change.get("after"))
+    after_unknown = change.get("after_unknown", False)
+    if after_unknown is None:
+        after_unknown = False
+    if not isinstance(after_unknown, dict | bool):
+        raise PlanFormatError(source, f"{where}.change.after_unknown", after_unknown, "an object or a boolean")
+    deposed = item.get("deposed")
+    if deposed is not None and (not isinstance(deposed, str) or not deposed):
+        raise PlanFormatError(source, f"{where}.deposed", deposed, "a deposed object's key (a string)")
     importing = change.get("importing")
     importing_id = importing.get("id") if isinstance(importing, dict) else None
     reason = item.get("action_reason")
@@ -208,4 +261,15 @@ def _resource_change(source: str, index: int, item: Any) -> ResourceChange:
         action_reason=reason if isinstance(reason, str) else None,
         replace_paths=tuple(tuple(step for step in path if isinstance(step, str | int)) for path in raw_paths),
         importing_id=importing_id if isinstance(importing_id, str) else None,
+        deposed=deposed,
+        before=before,
+        after=after,
+        after_unknown=after_unknown,
     )
+
+
+def _object_or_null(source: str, where: str, value: Any) -> dict[str, object] | None:
+    """A resource's ``before`` or ``after``: always an object (or null) for a managed resource."""
+    if value is not None and not isinstance(value, dict):
+        raise PlanFormatError(source, where, f"(a JSON {type(value).__name__})", "an object or null")
+    return value

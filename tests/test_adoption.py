@@ -124,7 +124,7 @@ def test_config_refuses_adopting_children_without_the_domain(tmp_path: Path) -> 
         (
             'kms_key_arn = "arn:aws:kms:eu-west-1:111111111111:key/5f8a2b00-0000-4000-8000-5f8a2b000000"\n',
             "domain.kms_key_arn",
-            "a created key would replace the domain",
+            "a created key would never reach AWS",
         ),
         ('existing_id = "p4analytics"\n', "projects[0].existing_id", "project_profile_id is immutable"),
     ],

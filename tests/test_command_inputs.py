@@ -203,7 +203,7 @@ def assert_terminal_safe(output: str) -> None:
 
 
 def test_guard_prints_a_hostile_address_as_written(tmp_path: Path) -> None:
-    plan = json.loads((FIXTURES / "plans" / "domain-replace-kms-key.json").read_text())
+    plan = json.loads((FIXTURES / "plans" / "domain-replace-name.json").read_text())
     for change in plan["resource_changes"]:
         change["address"] += "\x1b[2J[/]ALL GOOD[bold]"
     path = tmp_path / "plan.json"

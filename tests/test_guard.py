@@ -72,8 +72,7 @@ class Case:
 
 
 DESTRUCTIVE = [
-    Case("domain-replace-kms-key", DOMAIN, "replace", ["delete", "create"], "replace_because_cannot_update",
-         ["kms_key_identifier"]),
+    Case("domain-replace-name", DOMAIN, "replace", ["delete", "create"], "replace_because_cannot_update", ["name"]),
     Case("blueprint-replace-create-before-delete",
          "aws_datazone_environment_blueprint_configuration.Blueprint-Tooling_33C792B1", "replace", ["create", "delete"],
          "replace_because_cannot_update", ["environment_blueprint_id"]),
@@ -97,13 +96,13 @@ def test_destructive_change_to_protected_type_fails_with_address_action_reason_a
 
 
 def test_table_names_the_blocked_address_the_attribute_that_forced_it_and_the_consequence() -> None:
-    code, output = guard(str(PLANS / "domain-replace-kms-key.json"))
+    code, output = guard(str(PLANS / "domain-replace-name.json"))
     assert code == 1
     assert (
         f"blocked {DOMAIN}: replace (delete, then create) (replace_because_cannot_update), forced by "
-        "kms_key_identifier. replacing a domain deletes every project" in output
+        "name. replacing a domain deletes every project" in output
     )
-    assert "FAIL: 1 protected resource(s)" in output
+    assert "FAIL: 1 blocked change(s) to protected resources" in output
 
 
 def test_destructive_change_to_unprotected_type_is_listed_but_does_not_fail() -> None:
@@ -136,6 +135,115 @@ def test_updates_creates_and_reads_are_not_findings() -> None:
     assert report.passed and report.findings == []
 
 
+# --- a domain's key and version never change, whatever the action ------------------------------------------------
+
+OLD_KEY = "arn:aws:kms:eu-west-1:111111111111:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+NEW_KEY = "arn:aws:kms:eu-west-1:111111111111:key/5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b"
+
+
+def domain_change(actions: list[str], before: dict[str, Any], after: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    item = change(DOMAIN, actions)
+    item["change"].update(before=before, after=after, **extra)
+    return item
+
+
+def test_key_change_planned_as_an_update_fails_naming_the_attribute_and_the_address() -> None:
+    """The aws provider has no RequiresReplace on kms_key_identifier and its Update never sends it (domain.go)."""
+    code, report = guard_json(str(PLANS / "domain-update-kms-key.json"))
+    assert code == 1, report
+    item = finding(report, DOMAIN)
+    assert (item["verdict"], item["kind"], item["actions"]) == ("blocked", "none", ["update"])
+    assert item["attributes"] == [
+        {"name": "kms_key_identifier", "before": OLD_KEY, "after": NEW_KEY, "after_unknown": False}
+    ]
+    assert "never reaches AWS" in item["note"]
+
+
+def test_key_change_sentence_names_address_attribute_and_both_values() -> None:
+    code, output = guard(str(PLANS / "domain-update-kms-key.json"))
+    text = " ".join(output.split())
+    assert code == 1
+    assert f"blocked {DOMAIN}: update in place changes kms_key_identifier from '{OLD_KEY}' to '{NEW_KEY}'." in text, (
+        text
+    )
+    assert "1 destructive" not in text and "0 destructive, 1 changing an immutable attribute" in text
+    assert "FAIL: 1 blocked change(s) to protected resources" in text
+
+
+def test_domain_version_change_in_a_create_then_forget_is_named() -> None:
+    _, report = guard_json(str(PLANS / "domain-create-then-forget.json"))
+    assert finding(report, DOMAIN)["attributes"] == [
+        {"name": "domain_version", "before": "V1", "after": "V2", "after_unknown": False}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "after_unknown", "expected"),
+    [
+        (None, NEW_KEY, {}, (None, NEW_KEY, False)),  # an AWS-owned key to a customer-managed one
+        (OLD_KEY, None, {}, (OLD_KEY, None, False)),  # the key dropped from the config
+        (OLD_KEY, None, {"kms_key_identifier": True}, (OLD_KEY, None, True)),  # a key the same plan creates
+    ],
+    ids=["aws-owned-to-cmk", "key-removed", "key-known-after-apply"],
+)
+def test_every_key_change_fails(
+    before: str | None, after: str | None, after_unknown: dict[str, Any], expected: tuple[Any, ...]
+) -> None:
+    plan = parse_plan(
+        plan_text(
+            [
+                domain_change(
+                    ["update"],
+                    {"kms_key_identifier": before, "domain_version": "V2"},
+                    {"kms_key_identifier": after, "domain_version": "V2"},
+                    after_unknown=after_unknown,
+                )
+            ]
+        )
+    )
+    report = evaluate(plan, AllowList())
+    assert not report.passed
+    [attribute] = report.blocked[0].attributes
+    assert (attribute.name, attribute.before, attribute.after, attribute.after_unknown) == (
+        "kms_key_identifier",
+        *expected,
+    )
+
+
+def test_key_change_inside_an_allowed_replacement_still_fails() -> None:
+    """An allow-list entry permits an action on an address; it never waives an immutable attribute."""
+    plan = parse_plan(
+        plan_text(
+            [
+                domain_change(
+                    ["delete", "create"],
+                    {"kms_key_identifier": OLD_KEY, "name": "a"},
+                    {"kms_key_identifier": NEW_KEY, "name": "b"},
+                    replace_paths=[["name"]],
+                )
+            ]
+        )
+    )
+    allow = AllowList(allow=[entry(DOMAIN, "replace", date(2099, 1, 1))])
+    report = evaluate(plan, allow, today=date(2026, 1, 1), stack="dev-platform")
+    assert not report.passed
+    assert [a.name for a in report.blocked[0].attributes] == ["kms_key_identifier"]
+    assert [e.address for e in report.unused_entries] == [DOMAIN]
+
+
+def test_domain_update_that_keeps_key_and_version_passes() -> None:
+    same = {"kms_key_identifier": OLD_KEY, "domain_version": "V2", "description": "old"}
+    plan = parse_plan(plan_text([domain_change(["update"], same, {**same, "description": "new"})]))
+    report = evaluate(plan, AllowList())
+    assert report.passed and report.findings == []
+
+
+def test_a_key_attribute_on_another_type_is_not_a_domain_key() -> None:
+    item = change("aws_s3_bucket_server_side_encryption_configuration.State", ["update"])
+    item["change"].update(before={"kms_key_identifier": OLD_KEY}, after={"kms_key_identifier": NEW_KEY})
+    assert evaluate(parse_plan(plan_text([item])), AllowList()).findings == []
+
+
 # --- what must pass -------------------------------------------------------------------------------------------------
 
 
@@ -158,7 +266,7 @@ def test_membership_replacement_is_expected_not_protected() -> None:
 def test_adoption_plan_with_imports_passes_and_lists_what_it_imports() -> None:
     code, output = guard(str(PLANS / "import-adopt.json"))
     assert code == 0, output
-    assert "3 resource changes, 0 destructive, 0 moved, 3 imported" in output
+    assert "3 resource changes, 0 destructive, 0 changing an immutable attribute, 0 moved, 3 imported" in output
     assert "PASS: no protected resource is deleted, replaced or forgotten" in output
     _, report = guard_json(str(PLANS / "import-adopt.json"))
     assert {"address": DOMAIN, "id": "dzd_5qx1b2c3d4e5f6"} in report["imported"]
@@ -211,7 +319,7 @@ def test_entry_counts_through_its_expiry_day_and_not_after() -> None:
 
 
 def test_entry_for_another_action_does_not_allow() -> None:
-    plan = load_plan(PLANS / "domain-replace-kms-key.json")
+    plan = load_plan(PLANS / "domain-replace-name.json")
     report = evaluate(
         plan, AllowList(allow=[entry(DOMAIN, "delete", date(2099, 1, 1))]), today=date(2026, 1, 1), stack="dev-platform"
     )
@@ -267,6 +375,22 @@ def test_unreadable_input_exits_2_with_file_field_and_value(fixture: str, expect
         (plan_text([change(DOMAIN, [])]), "change.actions = []: expected one of"),
         (plan_text([{"change": {"actions": ["delete"]}}]), "resource_changes[0].address = (missing)"),
         (plan_text([]).replace('"resource_changes": []', '"resource_changes": {}'), "resource_changes = (a JSON dict)"),
+        (
+            plan_text([change(DOMAIN, ["delete"], deposed=7)]),
+            f"({DOMAIN}).deposed = 7: expected a deposed object's key",
+        ),
+        (
+            plan_text([change(DOMAIN, ["update"])]).replace('"before": {}', '"before": "V2"'),
+            f"({DOMAIN}).change.before = (a JSON str): expected an object or null",
+        ),
+        (
+            plan_text([change(DOMAIN, ["update"])]).replace('"after": null', '"after": [1]'),
+            f"({DOMAIN}).change.after = (a JSON list): expected an object or null",
+        ),
+        (
+            plan_text([change(DOMAIN, ["update"])]).replace('"after": null', '"after": {}, "after_unknown": 1'),
+            f"({DOMAIN}).change.after_unknown = 1: expected an object or a boolean",
+        ),
     ],
 )
 def test_malformed_plan_document_is_refused(text: str, expected: str) -> None:

@@ -158,7 +158,8 @@ def test_placeholders_are_marked_todo_in_the_file_and_the_list() -> None:
 def test_immutable_values_carry_a_keep_comment_right_above_them() -> None:
     text = inventory_of().text
     assert (
-        f'# KEEP EXACTLY: kms_key_identifier is immutable: a new key replaces the domain\nkms_key_arn = "{KEY}"' in text
+        f"# KEEP EXACTLY: kms_key_identifier is immutable: a new key never reaches AWS and smus guard fails the plan\n"
+        f'kms_key_arn = "{KEY}"' in text
     )
     assert '# KEEP EXACTLY: the domain to adopt (import block)\nexisting_id = "dzd_7kq2m9x4v1c8rt"' in text
 
