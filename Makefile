@@ -26,7 +26,7 @@ NODE_STAMP := node_modules/.installed
 CHECKOV_STAMP := .venv-checkov/.installed
 AUDIT_STAMP := .venv-audit/.installed
 
-.PHONY: synth test lint typecheck check bench install clean checkov checkov-install audit-install fuzz dist docs api-snapshot docs-config
+.PHONY: diff synth test lint typecheck check bench install clean checkov checkov-install audit-install fuzz dist docs api-snapshot docs-config
 
 synth: $(NODE_STAMP) $(PY_STAMP)
 	npx --no-install cdktn synth
@@ -52,8 +52,10 @@ FUZZ_EXAMPLES ?= 20000
 fuzz: $(NODE_STAMP) $(PY_STAMP)
 	SMUS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PIPENV) run pytest -q tests/test_config_properties.py
 
+# make's own options start with '-', so the benchmark's go in a variable: make bench BENCH_ARGS=--quick
+BENCH_ARGS ?=
 bench: $(NODE_STAMP) $(PY_STAMP)
-	$(PIPENV) run python bench/synth_bench.py
+	$(PIPENV) run python bench/synth_bench.py $(BENCH_ARGS)
 
 install: $(NODE_STAMP) $(PY_STAMP) $(CHECKOV_STAMP) $(AUDIT_STAMP)
 
@@ -79,6 +81,16 @@ docs-config: $(PY_STAMP)
 checkov-install: $(CHECKOV_STAMP)
 
 audit-install: $(AUDIT_STAMP)
+
+# A real `terraform plan` of one stack through the CDK CLI (`make diff STACK=dev-platform`), with what we control kept
+# quiet: no HashiCorp checkpoint call, no warning about a TF_CLI_CONFIG_FILE that does not exist (see above). It needs
+# AWS credentials for the account's plan or deploy role and the Terraform registry (or a provider mirror).
+diff: $(NODE_STAMP) $(PY_STAMP)
+	@test -n "$(STACK)" || { echo "make diff: name the stack, e.g. make diff STACK=dev-platform" >&2; exit 2; }
+	@npx --no-install cdktn diff "$(STACK)" || { status=$$?; \
+	  echo "make diff: cdktn diff $(STACK) failed (exit $$status). It needs AWS credentials for the account's plan or" \
+	    "deploy role, and the Terraform registry or a provider mirror for terraform init; make synth needs neither." >&2; \
+	  exit $$status; }
 
 # checkov over the synthesised estate; fails on any finding not accepted, with a reason, in config/checkov-skips.toml.
 checkov: synth $(CHECKOV_STAMP)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
-import subprocess
 import tomllib
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from pydantic import BaseModel
 
@@ -73,29 +74,23 @@ def test_accepted_values_are_the_validators_own_words() -> None:
 
 
 # An independent validator, as an editor would be, not the pydantic models the schema comes from: the `jsonschema`
-# library of the checkov virtualenv that `make test` installs (the app's environment does not carry it).
-_VALIDATE = """
-import json, sys, jsonschema
-schema = json.load(open(sys.argv[1]))
-jsonschema.Draft202012Validator.check_schema(schema)
-validator = jsonschema.Draft202012Validator(schema)
-for document in json.load(sys.stdin):
-    print(json.dumps([".".join(map(str, e.absolute_path)) + ": " + e.message for e in validator.iter_errors(document)]))
-"""
+# library (a dev dependency in the Pipfile), held to the draft the schema declares.
+
+
+@functools.cache
+def _validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
 
 
 def schema_errors(*documents: dict[str, Any]) -> list[list[str]]:
-    """Each document's JSON Schema errors (empty: valid)."""
-    python = ROOT / ".venv-checkov" / "bin" / "python"
-    assert python.is_file(), f"{python} is missing: run `make test` (it installs .venv-checkov)"
-    result = subprocess.run(
-        [str(python), "-c", _VALIDATE, str(SCHEMA_PATH)],
-        input=json.dumps(documents, default=str),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return [json.loads(line) for line in result.stdout.splitlines()]
+    """Each document's JSON Schema errors (empty: valid), as `path: message`."""
+    as_text: list[Any] = json.loads(json.dumps(documents, default=str))  # what an editor sees: dates become text
+    return [
+        [".".join(map(str, e.absolute_path)) + ": " + e.message for e in _validator().iter_errors(document)]
+        for document in as_text
+    ]
 
 
 def account_files() -> list[Path]:

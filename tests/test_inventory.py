@@ -402,3 +402,50 @@ def test_generated_file_synthesises_with_import_blocks_for_every_adopted_resourc
         f"{DOMAIN_ID}|5hq2w8d1m7x4ks": "awscc_datazone_project",
         f"{DOMAIN_ID}|9vt3e6r0b2n8wp": "awscc_datazone_project",
     }
+
+
+# --- the runbook's "every TODO cleared" check (docs/migration-runbook.md, step 3) ------------------------------------
+
+RUNBOOK = Path(__file__).parents[1] / "docs" / "migration-runbook.md"
+
+
+def runbook_todo_check() -> list[str]:
+    """The runbook's grep command for a cleared file, as written there (so the test fails if the doc changes)."""
+    import re
+    import shlex
+
+    line = next(row for row in RUNBOOK.read_text().splitlines() if row.startswith("grep ") and "TODO" in row)
+    command = shlex.split(line.split("  #")[0].replace('"config/accounts/$ACCOUNT.toml"', "ACCOUNT_FILE"))
+    assert command[0] == "grep" and command[-1] == "ACCOUNT_FILE", line
+    re.compile(command[2])  # a pattern grep -E can take is one Python can take here
+    return command[:-1]
+
+
+def grep(command: list[str], text: str, tmp_path: Path) -> str:
+    import subprocess
+
+    path = tmp_path / "research.toml"
+    path.write_text(text)
+    return subprocess.run([*command, str(path)], capture_output=True, text=True, check=False).stdout
+
+
+def test_runbook_todo_check_finds_every_placeholder_but_not_the_header(tmp_path: Path) -> None:
+    text = inventory_of().text
+    rows = text.splitlines()
+    found = {int(hit.split(":", 1)[0]) for hit in grep(runbook_todo_check(), text, tmp_path).splitlines()}
+    todo_comments = {number for number, row in enumerate(rows, 1) if row.startswith("# TODO:")}
+    assert todo_comments, "the inventory marks its placeholders with # TODO: lines"
+    assert todo_comments <= found, "every TODO comment line is reported"
+    assert 'bucket = "todo-smus-tfstate-444444444444"' in {rows[n - 1] for n in found}, "and placeholder values"
+    header = {number for number, row in enumerate(rows, 1) if row.startswith("# Review every KEEP, TODO")}
+    assert header and not header & found, "the header names TODO too; the check must not match it"
+
+
+def test_runbook_todo_check_prints_nothing_once_every_todo_is_cleared(tmp_path: Path) -> None:
+    text = inventory_of().text
+    cleared = "\n".join(row for row in text.splitlines() if not row.startswith("# TODO:"))
+    cleared = cleared.replace("TODO", "acme").replace("todo", "acme")
+    assert grep(runbook_todo_check(), cleared, tmp_path) == ""
+    # and a placeholder value whose comment was deleted is still caught
+    half = "\n".join(row for row in text.splitlines() if not row.startswith("# TODO:"))
+    assert "todo-smus-tfstate-444444444444" in grep(runbook_todo_check(), half, tmp_path)
