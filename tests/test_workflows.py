@@ -199,7 +199,7 @@ def test_terraform_wrapper_is_off_everywhere() -> None:
         if str(step.body.get("uses", "")).startswith("hashicorp/setup-terraform"):
             found += 1
             assert step.body["with"]["terraform_wrapper"] is False, f"{step.where}: the wrapper masks exit codes"
-    assert found == 3
+    assert found == 4  # pull-request verify (validate) and plan, deploy, drift
 
 
 def test_deploy_waits_longer_than_the_awscc_waiter_behind_the_environment() -> None:
@@ -279,8 +279,8 @@ class Run:
     output: str
 
 
-def run_step(tmp_path: Path, step_name: str, **env: str) -> Run:
-    """Run one drift.yml step as GitHub does (bash -eo pipefail) with stub terraform and aws on PATH."""
+def run_step(tmp_path: Path, step_name: str, workflow: str = "drift.yml", job: str = "drift", **env: str) -> Run:
+    """Run one workflow step as GitHub does (bash -eo pipefail) with stub terraform and aws on PATH."""
     if shutil.which("jq") is None:
         pytest.skip("jq is not installed (GitHub's runners have it)")
     bin_dir = tmp_path / "bin"
@@ -290,7 +290,7 @@ def run_step(tmp_path: Path, step_name: str, **env: str) -> Run:
         path.write_text(body)
         path.chmod(path.stat().st_mode | stat.S_IEXEC)
     script = tmp_path / "step.sh"
-    script.write_text(step_named("drift.yml", "drift", step_name)["run"])
+    script.write_text(step_named(workflow, job, step_name)["run"])
     calls, aws_calls, summary = tmp_path / "calls.txt", tmp_path / "aws.jsonl", tmp_path / "summary.md"
     for path in (calls, aws_calls):
         path.write_text("")
@@ -300,6 +300,7 @@ def run_step(tmp_path: Path, step_name: str, **env: str) -> Run:
         "CALLS": str(calls),
         "AWS_CALLS": str(aws_calls),
         "GITHUB_STEP_SUMMARY": str(summary),
+        "RUNNER_TEMP": str(tmp_path),
         "ACCOUNT": "dev",
         "NAMESPACE": "SMUS/Drift",
         "OUTDIR": "cdktf.out",
@@ -399,3 +400,43 @@ def test_heartbeat_publishes_one_completed_run(tmp_path: Path) -> None:
     assert names.index("Heartbeat") > names.index(PLAN_STEP) and "if" not in step_named(
         "drift.yml", "drift", "Heartbeat"
     )
+
+
+# --- terraform validate on every pull request (issue 16 item 7) -----------------------------------------------------
+
+VALIDATE_STEP = "Terraform validate (every synthesised stack)"
+
+
+def synthesised(tmp_path: Path, *stacks: str) -> None:
+    for stack in stacks:
+        (tmp_path / "cdktf.out" / "stacks" / stack).mkdir(parents=True)
+
+
+def test_pull_requests_validate_every_stack_after_a_backend_free_init(tmp_path: Path) -> None:
+    synthesised(tmp_path, "dev-ops", "dev-platform", "prod-projects")
+    run = run_step(tmp_path, VALIDATE_STEP, workflow="pull-request.yml", job="verify")
+    assert run.code == 0, run.output
+    for stack in ("dev-ops", "dev-platform", "prod-projects"):
+        chdir = f"-chdir=cdktf.out/stacks/{stack}/"
+        init = run.terraform_calls.index(f"{stack} {chdir} init -backend=false -input=false -no-color")
+        assert run.terraform_calls[init + 1] == f"{stack} {chdir} validate -no-color"
+    assert not any(" fmt" in call for call in run.terraform_calls), "the JSON is generated: no fmt -check"
+    steps_run = [step.get("name") for step in load("pull-request.yml")["jobs"]["verify"]["steps"]]
+    assert steps_run.index("Synthesise") < steps_run.index(VALIDATE_STEP) < steps_run.index("Tests")
+
+
+def test_one_invalid_stack_fails_the_job_naming_it_after_validating_the_rest(tmp_path: Path) -> None:
+    synthesised(tmp_path, "dev-ops", "dev-platform", "prod-projects")
+    run = run_step(tmp_path, VALIDATE_STEP, workflow="pull-request.yml", job="verify", VALIDATE_dev_platform="1")
+    assert run.code == 1
+    assert "terraform validate failed for: dev-platform" in run.output
+    assert "prod-projects -chdir=cdktf.out/stacks/prod-projects/ validate -no-color" in run.terraform_calls, (
+        "the rest too"
+    )
+
+
+def test_a_failed_init_is_a_failure_with_its_log_shown(tmp_path: Path) -> None:
+    synthesised(tmp_path, "dev-ops")
+    run = run_step(tmp_path, VALIDATE_STEP, workflow="pull-request.yml", job="verify", INIT_dev_ops="1")
+    assert run.code == 1 and "failed for: dev-ops" in run.output
+    assert not any("validate" in call for call in run.terraform_calls), "no validate without an init"
