@@ -18,6 +18,7 @@ from config.cross_checks import duplicate_issues, local_arn_issues, partition_is
 from config.errors import MISSING, ConfigError, ConfigIssue
 from config.identities import resolve_identities
 from config.models import MANDATORY_TAGS, AccountConfig, MemberSettings, PrincipalSettings
+from config.networks import network_issues
 from config.operations_models import operations_issues
 from config.templates import template_issues
 from config.toml_files import read_toml
@@ -350,6 +351,7 @@ def _reference_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue
                     f"an environment of profile {project.profile!r}: {profile_envs[project.profile]}",
                 )
 
+    yield from network_issues(path, config)
     yield from local_arn_issues(path, config)
     yield from partition_issues(path, config)
     yield from template_issues(path, config)

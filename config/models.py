@@ -11,7 +11,7 @@ import unicodedata
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from config.bootstrap_models import BootstrapSettings
 from config.operations_models import OperationsSettings
@@ -212,11 +212,24 @@ class RegionalParametersSettings(Strict):
     subnet_ids: list[SubnetId] = []
 
 
+class NetworkSettings(Strict):
+    """An account's network in one region: what blueprints whose environments provision into a VPC use by default."""
+
+    vpc_id: VpcId
+    subnet_ids: Annotated[list[SubnetId], Field(min_length=1)]
+    #: The S3Location those blueprints get here. default: in the account's region, the Tooling blueprint's bucket
+    #: (given or created), as aws-ia's quick-setup shares it; elsewhere required.
+    s3_location: S3Uri | None = None
+
+
 class BlueprintSettings(Strict):
     """One enabled blueprint. Its name is the key in `[blueprints.<Name>]`."""
 
     #: default: the account's region.
     regions: list[Region] = []
+    #: Where this blueprint's environments go, per region. For blueprints whose environments provision into a VPC
+    #: (Tooling, DataLake, LakehouseCatalog, RedshiftServerless, EmrServerless, EmrOnEc2, MLExperiments, Workflows)
+    #: default: the account's [networks.<region>]; vpc_id and subnet_ids given here replace it together.
     regional_parameters: dict[Region, RegionalParametersSettings] = {}
     global_parameters: dict[str, str] = {}
     #: Projects in these units (and their children) may create environments from this blueprint.
@@ -457,6 +470,9 @@ class AccountConfig(Strict):
     tags: Tags
     domain: DomainSettings
     blueprint_roles: BlueprintRoleSettings = BlueprintRoleSettings()
+    #: Region -> the network blueprints whose environments provision into a VPC use there, unless their own
+    #: regional_parameters name another.
+    networks: dict[Region, NetworkSettings] = {}
     blueprints: dict[BlueprintName, BlueprintSettings]
     profiles: list[ProfileSettings] = []
     projects: list[ProjectSettings] = []

@@ -79,6 +79,9 @@ FIELD_COVERAGE: dict[str, str] = {
     "domain.existing_id": "ignored: an ID in the account",
     "blueprint_roles.provisioning_role_arn": "compared as created or bring-your-own",
     "blueprint_roles.manage_access_role_arn": "compared as created or bring-your-own",
+    "networks.vpc_id": "compared as set or not: VPCs are per account",
+    "networks.subnet_ids": "compared as a count: subnets are per account",
+    "networks.s3_location": "compared, account name and ID as placeholders",
     "blueprints.regions": "compared (default: the account's region); which blueprints are enabled is compared too",
     "blueprints.regional_parameters.s3_location": "compared, account name and ID as placeholders",
     "blueprints.regional_parameters.vpc_id": "compared as set or not: VPCs are per account",
@@ -287,6 +290,12 @@ def structure(config: AccountConfig) -> dict[Key, str]:
         ("blueprint_roles", "provisioning_role"): _mode(config.blueprint_roles.provisioning_role_arn),
         ("blueprint_roles", "manage_access_role"): _mode(config.blueprint_roles.manage_access_role_arn),
     }
+
+    for region, network in config.networks.items():
+        where: Key = ("networks", region)
+        facts[(*where, "vpc_id")] = _set(network.vpc_id)
+        facts[(*where, "subnet_ids")] = f"{len(network.subnet_ids)} subnets"
+        facts[(*where, "s3_location")] = norm(network.s3_location) if network.s3_location else "none"
 
     for name, blueprint in config.blueprints.items():
         at: Key = ("blueprints", name.value)

@@ -46,7 +46,7 @@ from smus_cli.inventory_sources import (
 )
 from smus_cli.terminal import escape
 from smus_cli.toml_writer import TomlDocument, Value
-from smus_constructs.blueprint_names import BlueprintName
+from smus_constructs.blueprint_names import VPC_BLUEPRINTS, BlueprintName
 
 EXIT_WRITTEN = 0
 EXIT_BLOCKERS = 1
@@ -159,6 +159,7 @@ def build(responses: Responses, account_name: str, source: str, now: datetime | 
     _tags(out, domain)
     _domain(out, domain, domain_id)
     _blueprint_roles(out, responses.configurations)
+    _networks(out, responses.configurations, names, region)
     _blueprints(out, responses.configurations, names, region)
     profile_names = _profiles(out, responses.profiles, names, region, domain.optional_text("rootDomainUnitId"))
     _projects(out, responses.projects, profile_names, domain.optional_text("rootDomainUnitId"))
@@ -302,6 +303,41 @@ def _blueprint_roles(out: _Writer, configurations: list[Response]) -> None:
                 f"them to {chosen}",
             )
         out.doc.set(field_name, chosen)
+
+
+def _networks(out: _Writer, configurations: list[Response], names: dict[str, str], region: str) -> None:
+    """The account's network per region, from the Tooling blueprint's VPC and subnets, where a blueprint that
+    provisions into a VPC carries none in DataZone: the config requires one, so adoption sends it Tooling's
+    (flagged to check)."""
+    by_name = {names.get(c.text("environmentBlueprintId")): c for c in configurations}
+    tooling = by_name.get(BlueprintName.TOOLING.value)
+    if tooling is None:
+        return
+    for where, params in sorted((tooling.body.get("regionalParameters") or {}).items()):
+        vpc_id, subnets = params.get("VpcId"), params.get("Subnets")
+        if not vpc_id or not subnets:
+            continue
+        without = [
+            name
+            for name, configuration in sorted((n, c) for n, c in by_name.items() if n is not None)
+            if name in {b.value for b in VPC_BLUEPRINTS}
+            and where in (configuration.body.get("enabledRegions") or [region])
+            and not ((configuration.body.get("regionalParameters") or {}).get(where) or {}).get("VpcId")
+        ]
+        if not without:
+            continue
+        out.doc.table("networks", where)
+        out.doc.comment("Tooling's VPC and subnets: the blueprints flagged below carry none in DataZone.")
+        out.doc.set("vpc_id", str(vpc_id))
+        out.doc.set("subnet_ids", [s.strip() for s in str(subnets).split(",") if s.strip()])
+        for name in without:
+            out.flag(
+                Severity.CHECK,
+                f"blueprints.{name}.regional_parameters.{where}",
+                "(no VpcId or Subnets)",
+                f"its environments provision into a VPC: the first apply sends it the account network "
+                f"[networks.{where}] (Tooling's); give it its own vpc_id and subnet_ids if that is wrong",
+            )
 
 
 def _blueprints(out: _Writer, configurations: list[Response], names: dict[str, str], region: str) -> None:

@@ -44,6 +44,22 @@ BEDROCK_BLUEPRINTS = frozenset(name for name in BlueprintName if name.value.star
 # Tooling (or ToolingLite) provisions the project's own roles and space; a profile without one cannot create projects.
 TOOLING_BLUEPRINTS = frozenset({BlueprintName.TOOLING, BlueprintName.TOOLING_LITE})
 
+# Blueprints whose environments provision into a VPC: each needs S3Location, VpcId and Subnets in every region it is
+# enabled in (the regional parameters aws-ia's quick-setup gives them; Bedrock, QuickSight and the S3 blueprints
+# take none).
+VPC_BLUEPRINTS = frozenset(
+    {
+        BlueprintName.TOOLING,
+        BlueprintName.DATA_LAKE,
+        BlueprintName.LAKEHOUSE_CATALOG,
+        BlueprintName.REDSHIFT_SERVERLESS,
+        BlueprintName.EMR_SERVERLESS,
+        BlueprintName.EMR_ON_EC2,
+        BlueprintName.ML_EXPERIMENTS,
+        BlueprintName.WORKFLOWS,
+    }
+)
+
 
 def accepted_names() -> str:
     """The accepted names, comma-separated, for error messages."""

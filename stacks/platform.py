@@ -9,9 +9,10 @@ from constructs import Construct
 
 from config.loader import LoadedAccount
 from config.models import BlueprintSettings
+from config.networks import placements
 from smus_constructs.access import DomainPrincipals, DomainUnitSpec, DomainUnitTree
 from smus_constructs.blueprint import BlueprintProps, BlueprintRoles, RegionalParameters, UnifiedStudioBlueprint
-from smus_constructs.blueprint_names import BlueprintName
+from smus_constructs.blueprint_names import VPC_BLUEPRINTS, BlueprintName
 from smus_constructs.domain import DomainProps, SingleSignOn, UnifiedStudioDomain
 from smus_constructs.grants import DomainUnitProjects
 from smus_constructs.tooling_storage import QUERY_ROLE_PARAMETER, ToolingStorage
@@ -83,16 +84,23 @@ class PlatformStack(AccountStack):
         for name, settings in sorted(config.blueprints.items()):
             regional = {
                 region: RegionalParameters(
-                    s3_location=params.s3_location, vpc_id=params.vpc_id, subnet_ids=params.subnet_ids
+                    s3_location=placed.s3_location, vpc_id=placed.vpc_id, subnet_ids=placed.subnet_ids
                 )
-                for region, params in settings.regional_parameters.items()
+                for region, placed in placements(config, name).items()
             }
             global_parameters = dict(settings.global_parameters)
             depends_on = list(self.blueprint_roles.dependables)
-            if name is BlueprintName.TOOLING and self.tooling_storage is not None:
-                storage = self.tooling_storage
-                here = regional.get(account.region, RegionalParameters())
+            storage = self.tooling_storage
+            here = regional.get(account.region)
+            if storage is not None and name in VPC_BLUEPRINTS and here is not None and here.s3_location is None:
+                # The account's region defaults to the Tooling bucket, as aws-ia's quick-setup shares it.
                 regional[account.region] = replace(here, s3_location=storage.s3_location)
+                if storage.bucket is not None:
+                    depends_on.append(storage.bucket)
+            if name is BlueprintName.TOOLING and storage is not None:
+                regional[account.region] = replace(
+                    regional.get(account.region, RegionalParameters()), s3_location=storage.s3_location
+                )
                 global_parameters[QUERY_ROLE_PARAMETER] = storage.query_execution_role_arn
                 depends_on += storage.dependables
             self.blueprints[name] = UnifiedStudioBlueprint(
@@ -131,7 +139,7 @@ class PlatformStack(AccountStack):
         tooling = config.blueprints.get(BlueprintName.TOOLING)
         if tooling is None:
             return None
-        here = tooling.regional_parameters.get(config.account.region)
+        here = placements(config, BlueprintName.TOOLING).get(config.account.region)
         return ToolingStorage(
             self,
             "ToolingStorage",

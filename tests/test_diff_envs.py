@@ -179,10 +179,19 @@ def test_a_blueprint_sending_no_role_or_its_own_is_a_difference(estate: Path) ->
 
 
 def test_blueprint_regions_are_compared_with_the_default_resolved(estate: Path) -> None:
-    edit(estate, "staging", "[blueprints.DataLake]", '[blueprints.DataLake]\nregions = ["eu-west-1", "eu-central-1"]')
+    chat = "[blueprints.AmazonBedrockChatAgent]"  # needs no network in the second region
+    edit(estate, "staging", chat, f'{chat}\nregions = ["eu-west-1", "eu-central-1"]')
     report = compare(config(estate, "dev"), config(estate, "staging"), NONE)
     assert [(d.path, d.a_value, d.b_value) for d in report.differences] == [
-        ("blueprints.DataLake.regions", "eu-west-1", "eu-central-1, eu-west-1")
+        ("blueprints.AmazonBedrockChatAgent.regions", "eu-west-1", "eu-central-1, eu-west-1")
+    ]
+
+
+def test_a_network_is_compared_by_its_shape_not_its_ids(estate: Path) -> None:
+    edit(estate, "staging", 'subnet_ids = ["subnet-0a1b2c3d4e5f60711", ', "subnet_ids = [")
+    report = compare(config(estate, "dev"), config(estate, "staging"), NONE)
+    assert [(d.path, d.a_value, d.b_value) for d in report.differences] == [
+        ("networks.eu-west-1.subnet_ids", "2 subnets", "1 subnets")
     ]
 
 

@@ -449,3 +449,13 @@ def test_runbook_todo_check_prints_nothing_once_every_todo_is_cleared(tmp_path: 
     # and a placeholder value whose comment was deleted is still caught
     half = "\n".join(row for row in text.splitlines() if not row.startswith("# TODO:"))
     assert "todo-smus-tfstate-444444444444" in grep(runbook_todo_check(), half, tmp_path)
+
+
+def test_vpc_blueprints_without_a_network_get_toolings_as_the_account_network_flagged() -> None:
+    loaded = validate(inventory_of())
+    (network,) = loaded.config.networks.values()
+    assert network.vpc_id == "vpc-0c5d6e7f8a9b01234"
+    assert len(network.subnet_ids) == 3
+    checks = flags(inventory_of(), Severity.CHECK)
+    assert "blueprints.DataLake.regional_parameters.eu-west-1" in checks
+    assert "blueprints.Tooling.regional_parameters.eu-west-1" not in checks
