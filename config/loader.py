@@ -635,14 +635,28 @@ def _adoption_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]
     Children need the domain's ID too (import IDs must be known at plan time); an adopted domain must keep its key
     (`kms_key_identifier` is immutable); an adopted project must keep its profile (`project_profile_id` is immutable).
     """
+    if config.domain.aws_owned_key:
+        if config.domain.existing_id is None:
+            yield ConfigIssue(
+                path,
+                "domain.aws_owned_key",
+                True,
+                "to be left out unless domain.existing_id adopts a domain that uses an AWS-owned key: a new domain "
+                "gets a customer-managed key",
+            )
+        if config.domain.kms_key_arn is not None:
+            yield ConfigIssue(
+                path, "domain.aws_owned_key", True, "to be left out when kms_key_arn names the domain's key"
+            )
     if config.domain.existing_id is not None:
-        if config.domain.kms_key_arn is None:
+        if config.domain.kms_key_arn is None and not config.domain.aws_owned_key:
             yield ConfigIssue(
                 path,
                 "domain.kms_key_arn",
                 MISSING,
-                "the adopted domain's own key ARN: kms_key_identifier is immutable, a created key would never reach "
-                "AWS and smus guard fails the plan (smus inventory writes it)",
+                "the adopted domain's own key ARN, or aws_owned_key = true if it uses an AWS-owned key: "
+                "kms_key_identifier is immutable, a created key would never reach AWS and smus guard fails the plan "
+                "(smus inventory writes it)",
             )
         adopted_profiles = {profile.name for profile in config.profiles if profile.existing_id is not None}
         for index, project in enumerate(config.projects):

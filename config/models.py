@@ -196,6 +196,10 @@ class DomainSettings(Strict):
     #: Left out: the platform stack creates a customer-managed key. Fixed at creation: a change is planned as an update
     #: that never reaches AWS (a perpetual diff), and smus guard fails it.
     kms_key_arn: KmsKeyArn | None = None
+    #: An adopted domain (existing_id) that keeps the AWS-owned key it was created with: no key is created and none is
+    #: sent. SMUS-002 reports it; a protected account also needs a SMUS-002 suppression with its reason in
+    #: config/governance.toml.
+    aws_owned_key: bool = False
     #: Left out: created with the trust policy AWS documents.
     execution_role_arn: RoleArn | None = None
     service_role_arn: RoleArn | None = None

@@ -259,12 +259,13 @@ def _domain(out: _Writer, domain: Response, domain_id: str) -> None:
         doc.set("kms_key_arn", key)
     else:
         out.flag(
-            Severity.BLOCKER,
-            "domain.kms_key_arn",
-            "(AWS-owned key)",
-            "the domain uses an AWS-owned key; the config cannot express that (leaving kms_key_arn out creates a "
-            "customer-managed key, a key change that never reaches AWS and that smus guard fails)",
+            Severity.KEEP,
+            "domain.aws_owned_key",
+            "true",
+            "the domain uses an AWS-owned key, which cannot be changed: SMUS-002 reports it, and a protected account "
+            "also needs a SMUS-002 suppression with its reason in config/governance.toml",
         )
+        doc.set("aws_owned_key", True)
     out.flag(
         Severity.KEEP,
         "domain.domain_version",

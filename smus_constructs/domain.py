@@ -80,6 +80,10 @@ class DomainProps:
     user_assignment: Literal["MANUAL", "AUTOMATIC"] = "MANUAL"
     #: default: a customer-managed key is created. Immutable on the domain: a change replaces the domain.
     kms_key_arn: str | None = None
+    #: default: False. True, only for an adopted domain (``existing_domain_id``) that uses an AWS-owned key: no key
+    #: is created and `kms_key_identifier` stays unset, because the key cannot be changed on an existing domain.
+    #: The rule pack's SMUS-002 reports it, and refuses it in protected accounts unless governance records why.
+    aws_owned_key: bool = False
     #: default: a role trusted as AWS documents is created with SageMakerStudioDomainExecutionRolePolicy.
     execution_role_arn: str | None = None
     #: default: a role is created with SageMakerStudioDomainServiceRolePolicy.
@@ -126,6 +130,12 @@ class UnifiedStudioDomain(Construct):
             )
         if props.existing_domain_id is not None:
             patterns.check(patterns.DOMAIN_ID, props.existing_domain_id, path=path, prop="existing_domain_id")
+        if props.aws_owned_key and props.existing_domain_id is None:
+            raise PropValidationError(
+                path, "aws_owned_key", True, "False, or True only with existing_domain_id (a new domain gets a CMK)"
+            )
+        if props.aws_owned_key and props.kms_key_arn is not None:
+            raise PropValidationError(path, "aws_owned_key", True, "False: an AWS-owned key, not with kms_key_arn")
         for prop, timeout in (("create_timeout", props.create_timeout), ("delete_timeout", props.delete_timeout)):
             patterns.check(patterns.DURATION, timeout, path=path, prop=prop)
             if patterns.duration_minutes(timeout) < MINIMUM_TIMEOUT_MINUTES:
@@ -177,7 +187,7 @@ class UnifiedStudioDomain(Construct):
 
         self.key: DomainKey | None = None
         self.kms_key_arn = props.kms_key_arn or ""
-        if props.kms_key_arn is None:
+        if props.kms_key_arn is None and not props.aws_owned_key:
             self.key = DomainKey(
                 self,
                 "Key",
@@ -208,7 +218,7 @@ class UnifiedStudioDomain(Construct):
             domain_version="V2",
             domain_execution_role=self.execution_role_arn,
             service_role=self.service_role_arn,
-            kms_key_identifier=self.kms_key_arn,
+            kms_key_identifier=self.kms_key_arn or None,
             single_sign_on=single_sign_on,
             tags=literal_map(tags) or None,
             timeouts=DatazoneDomainTimeouts(create=props.create_timeout, delete=props.delete_timeout),

@@ -40,6 +40,7 @@ class PlatformStack(AccountStack):
                 single_sign_on=SingleSignOn(domain.single_sign_on.value),
                 user_assignment=domain.user_assignment,
                 kms_key_arn=domain.kms_key_arn,
+                aws_owned_key=domain.aws_owned_key,
                 execution_role_arn=domain.execution_role_arn,
                 service_role_arn=domain.service_role_arn,
                 permissions_boundary_arn=domain.permissions_boundary_arn,

@@ -106,6 +106,13 @@ def domain(**attributes: Any) -> Doc:
     return res("Domain/Resource", **{k: v for k, v in values.items() if v is not None})
 
 
+def adopted_aws_owned_key() -> Doc:
+    """An adopted domain (its import block) that keeps its AWS-owned key: kms_key_identifier is not set."""
+    doc = stack({"aws_datazone_domain": {"D": domain(kms_key_identifier=None)}})
+    doc["import"] = [{"id": "dzd_5f8a2b", "to": D}]
+    return doc
+
+
 def key(**attributes: Any) -> Doc:
     values: Doc = {"enable_key_rotation": True, "policy": policy(allow("kms:*", "*", Principal={"AWS": ACCOUNT}))}
     values.update(attributes)
@@ -191,6 +198,15 @@ def _cases() -> list[Case]:
             stack({"aws_datazone_domain": {"D": domain(kms_key_identifier=None)}}),
             frozenset({D}),
             "AWS-managed",
+        ),
+        Case("SMUS-002", "adopted-aws-owned-key-unprotected", adopted_aws_owned_key()),
+        Case(
+            "SMUS-002",
+            "adopted-aws-owned-key-protected",
+            adopted_aws_owned_key(),
+            frozenset({D}),
+            "adopted domain uses an AWS-owned key",
+            protected=True,
         ),
         Case(
             "SMUS-002",

@@ -124,7 +124,7 @@ def test_config_refuses_adopting_children_without_the_domain(tmp_path: Path) -> 
         (
             'kms_key_arn = "arn:aws:kms:eu-west-1:111111111111:key/5f8a2b00-0000-4000-8000-5f8a2b000000"\n',
             "domain.kms_key_arn",
-            "a created key would never reach AWS",
+            "or aws_owned_key = true if it uses an AWS-owned key: kms_key_identifier is immutable",
         ),
         ('existing_id = "p4analytics"\n', "projects[0].existing_id", "project_profile_id is immutable"),
     ],
@@ -140,3 +140,101 @@ def test_adoption_that_would_replace_what_it_adopts_is_refused(
         load_estate(config_dir)
     (issue,) = [i for i in caught.value.issues if i.field == field]
     assert accepted in issue.accepted
+
+
+# --- adopting a domain that keeps its AWS-owned key -----------------------------------------------------------------
+
+
+def test_an_adopted_domain_can_keep_its_aws_owned_key() -> None:
+    stack = new_stack()
+    domain = make_domain(stack, existing_domain_id="dzd_5f8a2b", aws_owned_key=True)
+    doc = full_synth(stack)
+    (body,) = doc["resource"]["aws_datazone_domain"].values()
+    assert "kms_key_identifier" not in body
+    assert "aws_kms_key" not in doc["resource"]
+    assert domain.key is None
+    assert list(imports_of(doc).values()) == ["dzd_5f8a2b"]
+
+
+def test_only_an_adopted_domain_may_have_an_aws_owned_key() -> None:
+    with pytest.raises(PropValidationError, match=r"aws_owned_key = True.*only with existing_domain_id"):
+        make_domain(new_stack(), aws_owned_key=True)
+    key = "arn:aws:kms:eu-west-1:123456789012:key/0f0f0f0f-0000-4000-8000-0f0f0f0f0f0f"
+    with pytest.raises(PropValidationError, match=r"aws_owned_key = True.*not with kms_key_arn"):
+        make_domain(new_stack(), existing_domain_id="dzd_5f8a2b", aws_owned_key=True, kms_key_arn=key)
+
+
+def aws_owned_config(tmp_path: Path, *, protected: bool = False) -> Path:
+    config_dir = adopted_config(tmp_path)
+    dev = config_dir / "dev.toml"
+    text = dev.read_text().replace(f'kms_key_arn = "{ADOPTED_KEY}"', "aws_owned_key = true")
+    if protected:
+        text = text.replace("protected = false", "protected = true")
+    dev.write_text(text)
+    return config_dir
+
+
+def test_config_adopts_a_domain_with_an_aws_owned_key_and_smus_002_reports_it(tmp_path: Path) -> None:
+    import json
+
+    from config.governance import load_governance_for
+    from smus_rules.doc import StackDoc
+    from smus_rules.registry import RULES_BY_ID
+
+    config_dir = aws_owned_config(tmp_path)
+    outdir = tmp_path / "out"
+    synthesise(config_dir, outdir, accounts=["dev"])
+    platform = json.loads((outdir / "stacks/dev-platform/cdk.tf.json").read_text())
+    (body,) = platform["resource"]["aws_datazone_domain"].values()
+    assert "kms_key_identifier" not in body
+    (loaded,) = load_estate(config_dir, only=["dev"])
+    context = load_governance_for(config_dir, [loaded], partial=True).context_for(loaded, "dev-platform")
+    (result,) = RULES_BY_ID["SMUS-002"].evaluate(StackDoc(platform), context)
+    assert result.status.value == "compliant"
+    assert "AWS-owned key" in result.message and "adopted" in result.message
+
+
+def test_a_protected_account_refuses_an_aws_owned_key_without_a_governance_reason(tmp_path: Path) -> None:
+    from smus_rules.errors import RuleFailures
+
+    config_dir = tmp_path / "accounts"
+    shutil.copytree(FIXTURE_ACCOUNTS, config_dir)
+    prod = config_dir / "prod.toml"
+    prod.write_text(
+        prod.read_text().replace(
+            'kms_key_arn = "arn:aws:kms:eu-west-1:333333333333:key/3c3c3c3c-3333-4333-8333-3c3c3c3c3c3c"',
+            'existing_id = "dzd_9p0r0d"\naws_owned_key = true',
+        )
+    )
+    with pytest.raises(RuleFailures) as raised:
+        synthesise(config_dir, tmp_path / "out", accounts=["prod"])
+    (failure,) = raised.value.failures
+    assert (failure.rule_id, failure.path) == ("SMUS-002", "prod-platform/Domain/Resource")
+    assert "adopted domain uses an AWS-owned key" in failure.message
+    assert "config/governance.toml" in failure.fix
+    governance = config_dir.parent / "governance.toml"
+    shutil.copy(FIXTURE_ACCOUNTS.parent / "governance.toml", governance)
+    governance.write_text(
+        governance.read_text()
+        + '\n[[suppressions]]\nrule = "SMUS-002"\npath = "prod-platform/Domain"\n'
+        + 'reason = "Adopted with its AWS-owned key; migration to a CMK domain tracked in SEC-881."\n'
+    )
+    synthesise(config_dir, tmp_path / "out", accounts=["prod"])
+
+
+def test_aws_owned_key_needs_an_adopted_domain_and_no_key_arn(tmp_path: Path) -> None:
+    config_dir = aws_owned_config(tmp_path)
+    dev = config_dir / "dev.toml"
+    dev.write_text(
+        dev.read_text().replace("aws_owned_key = true", f'aws_owned_key = true\nkms_key_arn = "{ADOPTED_KEY}"')
+    )
+    with pytest.raises(ConfigError, match=r"domain\.aws_owned_key = true: expected to be left out when kms_key_arn"):
+        load_estate(config_dir)
+
+
+def test_an_adopted_domain_without_a_key_says_how_to_keep_an_aws_owned_one(tmp_path: Path) -> None:
+    config_dir = aws_owned_config(tmp_path)
+    dev = config_dir / "dev.toml"
+    dev.write_text(dev.read_text().replace("aws_owned_key = true\n", ""))
+    with pytest.raises(ConfigError, match=r"domain\.kms_key_arn = \(missing\).*or aws_owned_key = true"):
+        load_estate(config_dir)

@@ -190,13 +190,14 @@ def test_domain_without_a_version_is_refused_as_v1(responses: Path) -> None:
         inventory_of(responses)
 
 
-def test_aws_owned_key_is_a_blocker_and_exits_1(responses: Path, tmp_path: Path) -> None:
+def test_aws_owned_key_is_kept_and_flagged(responses: Path, tmp_path: Path) -> None:
     edit_json(responses / "get-domain.json", lambda body: body.pop("kmsKeyIdentifier"))
-    output = tmp_path / "research.toml"
-    code, printed = run("--from-dir", str(responses), "--account-name", "research", "-o", str(output))
-    assert code == 1, printed
-    assert "BLOCKED: 1 blocker(s)" in printed
-    assert output.read_text().startswith("# BLOCKERS: do not synth or apply this file")
+    inventory = inventory_of(responses)
+    assert not inventory.blockers
+    assert flags(inventory, Severity.KEEP)["domain.aws_owned_key"] == "true"
+    loaded = validate(inventory)
+    assert loaded.config.domain.aws_owned_key is True
+    assert loaded.config.domain.kms_key_arn is None
 
 
 def test_project_whose_profile_is_unknown_is_a_blocker(responses: Path) -> None:

@@ -1,5 +1,6 @@
 # SMUS-002: every domain is encrypted with a customer-managed KMS key: a rotating key of this stack, or a key ARN
 # (not an alias) in the account. Synth only: the reference to a key of the stack is what shows it is customer-managed.
+# An adopted domain keeping its AWS-owned key passes in unprotected accounts only.
 package smus.rules.smus_002
 
 import rego.v1
@@ -30,6 +31,19 @@ compliant(r) if {
 	not in_stack_key(r)
 	matches := regex.find_all_string_submatch_n(key_arn, r.values.kms_key_identifier, 1)
 	in_account(matches[0][1])
+}
+
+# An adopted domain (an import block names it) that keeps its AWS-owned key: reported, and allowed only outside
+# protected accounts (a protected one needs a SMUS-002 suppression with its reason in governance).
+compliant(r) if {
+	not r.values.kms_key_identifier
+	adopted(r)
+	not lib.context.protected
+}
+
+adopted(r) if {
+	some block in object.get(input, "import", [])
+	block.to == r.address
 }
 
 in_stack_key(r) if {

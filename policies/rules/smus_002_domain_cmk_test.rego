@@ -40,3 +40,32 @@ test_key_without_rotation_fails if {
 		with data.smus_governance as governance_value
 	count(found) == 1
 }
+
+adopted_without_key := {"aws_datazone_domain": {"D": {"name": "d"}}}
+
+adoption := [{"id": "dzd_5f8a2b", "to": "aws_datazone_domain.D"}]
+
+test_adopted_aws_owned_key_passes_when_unprotected if {
+	governance_value := governance
+	resources_value := adopted_without_key
+	imports_value := adoption
+	found := smus_002.violation with input.resource as resources_value with input["import"] as imports_value
+		with data.smus_governance as governance_value
+	count(found) == 0
+}
+
+test_adopted_aws_owned_key_fails_when_protected if {
+	governance_value := {"stacks": {"stack": {"account_id": "123456789012", "protected": true}}}
+	resources_value := adopted_without_key
+	imports_value := adoption
+	found := smus_002.violation with input.resource as resources_value with input["import"] as imports_value
+		with data.smus_governance as governance_value
+	count(found) == 1
+}
+
+test_aws_owned_key_of_a_created_domain_fails if {
+	governance_value := governance
+	resources_value := adopted_without_key
+	found := smus_002.violation with input.resource as resources_value with data.smus_governance as governance_value
+	count(found) == 1
+}

@@ -4,6 +4,11 @@ With no key, or an alias such as `alias/aws/datazone`, the domain's data is unde
 account cannot restrict or audit. The key is immutable on the domain, so this must be right before the first apply.
 Accepted: a reference to a key created in the same stack (which must then rotate), or a key ARN (`...:key/<id>`) in
 the account. Anything else (an alias, a data-source lookup, another account's key) fails.
+
+One exception is reported rather than failed: a domain adopted (an `import` block names it) that keeps the AWS-owned
+key it was created with. Its key cannot be changed (a customer-managed key needs a new domain), so in an unprotected
+account the finding says so and passes; a protected account fails until governance records the reason as a SMUS-002
+suppression.
 """
 
 from __future__ import annotations
@@ -24,10 +29,49 @@ FIX = (
 )
 
 
+ADOPTED_FIX = (
+    "record why the protected domain keeps its AWS-owned key as a SMUS-002 suppression of this domain in "
+    "config/governance.toml (with the migration ticket), or move the estate to a new domain with a customer-managed key"
+)
+
+
+def imported(doc: StackDoc) -> set[str]:
+    """Addresses that an `import` block adopts."""
+    blocks = doc.raw.get("import")
+    return (
+        {str(block["to"]) for block in blocks if isinstance(block, dict) and "to" in block}
+        if isinstance(blocks, list)
+        else set()
+    )
+
+
 def check(doc: StackDoc, context: RuleContext) -> Iterator[Finding]:
+    adopted = imported(doc)
+
     def each() -> Iterator[Finding]:
         for domain in doc.resources(*DOMAIN_TYPES):
             value = domain.body.get("kms_key_identifier")
+            if value is None and domain.address in adopted:
+                if context.protected:
+                    yield finding(
+                        ID,
+                        context,
+                        domain,
+                        Status.NON_COMPLIANT,
+                        "the adopted domain uses an AWS-owned key (kms_key_identifier is immutable): a protected "
+                        "account needs governance to record why",
+                        ADOPTED_FIX,
+                    )
+                else:
+                    yield finding(
+                        ID,
+                        context,
+                        domain,
+                        Status.COMPLIANT,
+                        "adopted with its AWS-owned key (immutable on the domain): allowed in an unprotected "
+                        "account; a customer-managed key needs a new domain",
+                    )
+                continue
             key = doc.referenced(value)
             if key is not None and not key.data and key.type in KEY_TYPES:
                 rotation = key.body.get("enable_key_rotation")
