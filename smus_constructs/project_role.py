@@ -11,14 +11,16 @@ example (the role DataZone and the project's tools run as):
   access), and `iam:PassRole` on itself only, to those services only.
 
 Where the project can use Bedrock blueprints, its only Bedrock grant of its own is `bedrock:InvokeModel*` on the model
-IDs the account approved: never `*`. The role is immutable on the project (`project_execution_role`): renaming it
-replaces the project.
+IDs the account approved: never `*`. An approved cross-region inference profile brings its foundation model only in
+the profile's destination regions and only through that profile (`bedrock:InferenceProfileArn`), so Bedrock never
+leaves the approved geography. The role is immutable on the project (`project_execution_role`): renaming it replaces
+the project.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from constructs import Construct
 
@@ -34,11 +36,11 @@ from smus_constructs.iam import (
     managed_policy_arn,
     policy_document,
 )
+from smus_constructs.regions import PARTITION_REGIONS
 
 # Foundation model IDs ("anthropic.claude-3-5-sonnet-20240620-v1:0") and cross-region inference profile IDs
 # ("eu.anthropic.claude-3-7-sonnet-20250219-v1:0").
 MODEL_ID = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+(:[a-z0-9-]+)*$")
-INFERENCE_PROFILE_PREFIXES = ("us.", "eu.", "apac.", "global.", "us-gov.", "jp.", "au.", "ca.")
 BEDROCK_INVOKE_ACTIONS = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
 PROJECT_BOUNDARY = "SageMakerStudioProjectUserRolePermissionsBoundary"
 #: AWS's execution policy for IAM roles used with Unified Studio (aws-ia's bring-your-own-role example attaches it).
@@ -71,26 +73,88 @@ PASSED_TO_SERVICES = (
 )
 
 
+#: Where a cross-region inference profile can route, by its prefix: the regions of its geography (a superset of any
+#: one profile's destination regions; AWS lists each profile's on the model's page). A global profile routes to every
+#: commercial region, so its foundation model is granted in every region, still only through that profile.
+PROFILE_GEOGRAPHIES: dict[str, Callable[[str], bool]] = {
+    "us.": lambda region: region.startswith("us-") and not region.startswith("us-gov-"),
+    "us-gov.": lambda region: region.startswith("us-gov-"),
+    "eu.": lambda region: region.startswith("eu-"),
+    "apac.": lambda region: region.startswith("ap-"),
+    "jp.": lambda region: region in ("ap-northeast-1", "ap-northeast-3"),
+    "au.": lambda region: region in ("ap-southeast-2", "ap-southeast-4"),
+    "ca.": lambda region: region.startswith("ca-"),
+}
+GLOBAL_PREFIX = "global."
+INFERENCE_PROFILE_PREFIXES = (*PROFILE_GEOGRAPHIES, GLOBAL_PREFIX)
+
+
+def profile_prefix(model_id: str) -> str | None:
+    """The inference profile prefix of ``model_id`` ("eu."), None for a foundation model ID."""
+    # Longest first: "us-gov." before "us.".
+    return next((p for p in sorted(INFERENCE_PROFILE_PREFIXES, key=len, reverse=True) if model_id.startswith(p)), None)
+
+
+def destination_regions(partition: str, prefix: str) -> list[str]:
+    """The regions a profile of ``prefix`` may route to, in the partition (``["*"]`` for a global profile)."""
+    if prefix == GLOBAL_PREFIX:
+        return ["*"]
+    return sorted(region for region in PARTITION_REGIONS.get(partition, ()) if PROFILE_GEOGRAPHIES[prefix](region))
+
+
 def bedrock_model_arns(partition: str, region: str, account_id: str, model_ids: Sequence[str]) -> list[str]:
-    """ARNs for approved models. An inference profile also needs its foundation model in every region it routes to."""
-    arns: set[str] = set()
+    """What a project invokes by name: foundation models in its own region, and the approved inference profiles."""
+    arns = set()
     for model_id in model_ids:
-        prefix = next((p for p in INFERENCE_PROFILE_PREFIXES if model_id.startswith(p)), None)
-        if prefix is None:
+        if profile_prefix(model_id) is None:
             arns.add(f"arn:{partition}:bedrock:{region}::foundation-model/{model_id}")
         else:
             arns.add(f"arn:{partition}:bedrock:{region}:{account_id}:inference-profile/{model_id}")
-            arns.add(f"arn:{partition}:bedrock:*::foundation-model/{model_id.removeprefix(prefix)}")
     return sorted(arns)
 
 
-def bedrock_invoke_statement(partition: str, region: str, account_id: str, model_ids: Sequence[str]) -> Statement:
-    return {
-        "Sid": "InvokeApprovedBedrockModels",
-        "Effect": "Allow",
-        "Action": BEDROCK_INVOKE_ACTIONS,
-        "Resource": bedrock_model_arns(partition, region, account_id, model_ids),
-    }
+def bedrock_invoke_statements(
+    partition: str, region: str, account_id: str, model_ids: Sequence[str]
+) -> list[Statement]:
+    """Invoke on the approved models, and each profile's foundation model only through that profile.
+
+    A cross-region inference profile needs its foundation model allowed in every region it routes to. Granting that
+    model everywhere (`bedrock:*::`) would let a project call it directly in any region, outside the approved
+    geography; so it is granted only in the profile's destination regions, and only when the call comes through the
+    approved profile (`bedrock:InferenceProfileArn`).
+    """
+    statements: list[Statement] = [
+        {
+            "Sid": "InvokeApprovedBedrockModels",
+            "Effect": "Allow",
+            "Action": BEDROCK_INVOKE_ACTIONS,
+            "Resource": bedrock_model_arns(partition, region, account_id, model_ids),
+        }
+    ]
+    for index, model_id in enumerate(sorted(set(model_ids))):
+        prefix = profile_prefix(model_id)
+        if prefix is None:
+            continue
+        foundation_model = model_id.removeprefix(prefix)
+        statements.append(
+            {
+                "Sid": f"InvokeThroughApprovedProfile{index}",
+                "Effect": "Allow",
+                "Action": BEDROCK_INVOKE_ACTIONS,
+                "Resource": [
+                    f"arn:{partition}:bedrock:{destination}::foundation-model/{foundation_model}"
+                    for destination in destination_regions(partition, prefix)
+                ],
+                "Condition": {
+                    "ArnEquals": {
+                        "bedrock:InferenceProfileArn": (
+                            f"arn:{partition}:bedrock:{region}:{account_id}:inference-profile/{model_id}"
+                        )
+                    }
+                },
+            }
+        )
+    return statements
 
 
 def project_role_trust(account_id: str) -> PolicyDocument:
@@ -158,7 +222,7 @@ class ProjectExecutionRole(Construct):
         inline = {"PassOwnRoleToProjectServices": policy_document(pass_own_role_statement(own_arn))}
         if bedrock_model_ids:
             inline["BedrockApprovedModels"] = policy_document(
-                bedrock_invoke_statement(partition, region, account_id, bedrock_model_ids)
+                *bedrock_invoke_statements(partition, region, account_id, bedrock_model_ids)
             )
         self.role = ServiceRole(
             self,

@@ -12,7 +12,7 @@ import pytest
 from config.errors import ConfigError
 from config.loader import load_estate
 from smus_constructs.errors import PropValidationError
-from smus_constructs.project_role import ProjectExecutionRole, bedrock_model_arns
+from smus_constructs.project_role import ProjectExecutionRole, bedrock_invoke_statements, bedrock_model_arns
 from tests.conftest import StackDoc
 from tests.estate import FIXTURE_ACCOUNTS
 from tests.helpers import ACCOUNT, REGION, all_of, new_stack, only, synth
@@ -89,17 +89,48 @@ def test_bedrock_invoke_is_scoped_to_the_approved_model_ids() -> None:
     doc = role_in(
         bedrock_model_ids=["anthropic.claude-3-5-sonnet-20240620-v1:0", "eu.anthropic.claude-3-7-sonnet-20250219-v1:0"]
     )
-    (statement,) = json.loads(bedrock_policy(doc)["policy"])["Statement"]
-    assert statement["Action"] == ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
-    assert statement["Resource"] == sorted(
-        [
-            f"arn:aws:bedrock:{REGION}::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0",
-            f"arn:aws:bedrock:{REGION}:{ACCOUNT}:inference-profile/eu.anthropic.claude-3-7-sonnet-20250219-v1:0",
-            "arn:aws:bedrock:*::foundation-model/anthropic.claude-3-7-sonnet-20250219-v1:0",
-        ]
+    direct, through_profile = json.loads(bedrock_policy(doc)["policy"])["Statement"]
+    for statement in (direct, through_profile):
+        assert statement["Action"] == ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
+    profile = f"arn:aws:bedrock:{REGION}:{ACCOUNT}:inference-profile/eu.anthropic.claude-3-7-sonnet-20250219-v1:0"
+    assert direct["Resource"] == sorted(
+        [f"arn:aws:bedrock:{REGION}::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0", profile]
     )
-    assert "*" not in statement["Resource"]
-    assert "Condition" not in statement
+    assert "Condition" not in direct
+    # The profile's foundation model only through that profile, and only in the EU regions it can route to.
+    assert through_profile["Condition"] == {"ArnEquals": {"bedrock:InferenceProfileArn": profile}}
+    regions = {arn.split(":")[3] for arn in through_profile["Resource"]}
+    assert "eu-west-1" in regions and "eu-central-1" in regions
+    assert all(region.startswith("eu-") for region in regions), regions
+    assert all(
+        arn.endswith("::foundation-model/anthropic.claude-3-7-sonnet-20250219-v1:0")
+        for arn in through_profile["Resource"]
+    )
+    assert not [arn for s in (direct, through_profile) for arn in s["Resource"] if ":bedrock:*:" in arn]
+
+
+@pytest.mark.parametrize(
+    ("profile", "inside", "outside"),
+    [
+        ("us.amazon.nova-pro-v1:0", "us-east-2", "us-gov-west-1"),
+        ("apac.amazon.nova-pro-v1:0", "ap-southeast-1", "eu-west-1"),
+        ("jp.anthropic.claude-sonnet-4-5-20250929-v1:0", "ap-northeast-3", "ap-southeast-1"),
+        ("au.anthropic.claude-sonnet-4-5-20250929-v1:0", "ap-southeast-4", "ap-northeast-1"),
+        ("ca.amazon.nova-lite-v1:0", "ca-west-1", "us-east-1"),
+    ],
+)
+def test_a_profiles_foundation_model_stays_in_the_profiles_geography(profile: str, inside: str, outside: str) -> None:
+    (_, through_profile) = bedrock_invoke_statements("aws", "us-east-1", ACCOUNT, [profile])
+    regions = {arn.split(":")[3] for arn in through_profile["Resource"]}
+    assert inside in regions and outside not in regions, regions
+
+
+def test_a_global_profile_is_still_tied_to_the_profile() -> None:
+    (_, through_profile) = bedrock_invoke_statements("aws", REGION, ACCOUNT, ["global.amazon.nova-2-lite-v1:0"])
+    assert through_profile["Resource"] == ["arn:aws:bedrock:*::foundation-model/amazon.nova-2-lite-v1:0"]
+    assert through_profile["Condition"]["ArnEquals"]["bedrock:InferenceProfileArn"].endswith(
+        ":inference-profile/global.amazon.nova-2-lite-v1:0"
+    )
 
 
 @pytest.mark.parametrize("model_id", ["*", "anthropic.*", "Claude 3"])
@@ -132,7 +163,7 @@ def test_example_estate_creates_scoped_roles_and_honours_bring_your_own(example_
     dev = example_stacks["dev-projects"]
     roles = {r["name"]: r for r in all_of(dev, "aws_iam_role").values()}
     assert list(roles) == ["acme-dev-fraud-models-exec"]
-    resources = json.loads(bedrock_policy(dev)["policy"])["Statement"][0]["Resource"]
+    resources = [r for s in json.loads(bedrock_policy(dev)["policy"])["Statement"] for r in s["Resource"]]
     assert all("foundation-model/" in r or "inference-profile/" in r for r in resources), resources
     projects = {p["name"]: p for p in all_of(dev, "awscc_datazone_project").values()}
     assert projects["fraud-models"]["project_execution_role"].startswith("${aws_iam_role.")
