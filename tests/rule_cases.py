@@ -640,6 +640,54 @@ def _cases() -> list[Case]:
         ),
         Case(
             "SMUS-014",
+            "profile-model-only-through-the-profile",
+            stack(
+                {
+                    "aws_iam_role_policy": {
+                        "P": res(
+                            "P",
+                            policy=policy(
+                                allow(
+                                    "bedrock:InvokeModel",
+                                    ["arn:aws:bedrock:*::foundation-model/amazon.nova-2-lite-v1:0"],
+                                    {
+                                        "ArnEquals": {
+                                            "bedrock:InferenceProfileArn": (
+                                                f"arn:aws:bedrock:eu-west-1:{ACCOUNT}:inference-profile/"
+                                                "global.amazon.nova-2-lite-v1:0"
+                                            )
+                                        }
+                                    },
+                                )
+                            ),
+                        )
+                    }
+                }
+            ),
+        ),
+        Case(
+            "SMUS-014",
+            "profile-model-in-every-region",
+            stack(
+                {
+                    "aws_iam_role_policy": {
+                        "P": res(
+                            "P",
+                            policy=policy(
+                                allow(
+                                    "bedrock:InvokeModel",
+                                    ["arn:aws:bedrock:*::foundation-model/anthropic.claude-3-7-sonnet-20250219-v1:0"],
+                                )
+                            ),
+                        )
+                    }
+                }
+            ),
+            frozenset({"aws_iam_role_policy.P"}),
+            "in every region, not only through an inference profile",
+        ),
+        Case(
+            "SMUS-014",
             "invoke-on-star",
             stack(
                 {

@@ -1,5 +1,6 @@
 # SMUS-014: bedrock:InvokeModel* (directly, via bedrock:* or *) is allowed on named models only: no Resource "*",
-# no wildcard model ID, no NotResource. Conditions do not help: the model is the resource. Synth and plan.
+# no wildcard model ID, no NotResource. Conditions do not help: the model is the resource. A foundation model in a
+# wildcard region needs a bedrock:InferenceProfileArn condition (only through a profile). Synth and plan.
 package smus.rules.smus_014
 
 import rego.v1
@@ -44,4 +45,25 @@ names_a_model(resource) if {
 	model := substring(resource, indexof(resource, "/") + 1, -1)
 	model != ""
 	not contains(model, "*")
+}
+
+unscoped(s) if {
+	some resource in lib.as_list(object.get(s, "Resource", null))
+	any_region_model(resource)
+	not tied_to_a_profile(s)
+}
+
+any_region_model(resource) if {
+	is_string(resource)
+	parts := split(resource, ":")
+	count(parts) >= 6
+	parts[2] == "bedrock"
+	contains(parts[3], "*")
+	startswith(parts[5], "foundation-model/")
+}
+
+tied_to_a_profile(s) if {
+	some block in object.get(s, "Condition", {})
+	some key in object.keys(block)
+	lower(key) == "bedrock:inferenceprofilearn"
 }

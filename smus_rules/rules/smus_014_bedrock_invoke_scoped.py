@@ -4,6 +4,10 @@ Model risk approves individual models ([bedrock] approved_model_ids). A statemen
 (directly, or through `bedrock:*` or `*`) on `Resource: "*"`, or on a wildcard model such as `foundation-model/*`,
 lets a project call every model in the region, approved or not. Conditions do not rescue it: the model is the
 resource.
+
+A foundation model granted in every region (`arn:aws:bedrock:*::foundation-model/...`, any wildcard region) also
+fails unless the statement ties it to an inference profile (a `bedrock:InferenceProfileArn` condition): otherwise
+the project may call the model directly in any region, outside the geography its approved profile routes to.
 """
 
 from __future__ import annotations
@@ -32,6 +36,20 @@ def names_a_model(resource: object) -> bool:
     return bool(model) and "*" not in model
 
 
+def any_region_model(resource: object) -> bool:
+    """A foundation-model ARN whose region has a wildcard."""
+    parts = resource.split(":", 5) if isinstance(resource, str) else []
+    return len(parts) == 6 and parts[2] == "bedrock" and "*" in parts[3] and parts[5].startswith("foundation-model/")
+
+
+def tied_to_a_profile(statement: dict[str, object]) -> bool:
+    condition = statement.get("Condition")
+    return isinstance(condition, dict) and any(
+        isinstance(block, dict) and any(key.lower() == "bedrock:inferenceprofilearn" for key in block)
+        for block in condition.values()
+    )
+
+
 def check(doc: StackDoc, context: RuleContext) -> Iterator[Finding]:
     def each() -> Iterator[Finding]:
         for policy in policy_documents(doc, IDENTITY_POLICY_SOURCES):
@@ -52,6 +70,12 @@ def check(doc: StackDoc, context: RuleContext) -> Iterator[Finding]:
                 unscoped = [str(resource) for resource in resources if not names_a_model(resource)]
                 if unscoped:
                     problems.append(f"{statement_label(index, statement)} allows invoke on {', '.join(unscoped)}")
+                everywhere = [str(r) for r in resources if any_region_model(r)]
+                if everywhere and not tied_to_a_profile(statement):
+                    problems.append(
+                        f"{statement_label(index, statement)} allows {', '.join(everywhere)} in every region, not only "
+                        "through an inference profile"
+                    )
             if problems:
                 yield finding(
                     ID,
@@ -60,7 +84,9 @@ def check(doc: StackDoc, context: RuleContext) -> Iterator[Finding]:
                     Status.NON_COMPLIANT,
                     f"{policy.attribute}: {'; '.join(problems)}",
                     "allow bedrock:InvokeModel* only on arn:<partition>:bedrock:<region>::foundation-model/<model id> "
-                    "(or inference-profile ARNs) of the models in [bedrock] approved_model_ids",
+                    "(or inference-profile ARNs) of the models in [bedrock] approved_model_ids, and a profile's "
+                    "foundation model only in its destination regions with an ArnEquals bedrock:InferenceProfileArn "
+                    "condition",
                 )
             else:
                 yield finding(ID, context, policy.resource, Status.COMPLIANT, "invoke limited to named models")
