@@ -71,6 +71,7 @@ FIELD_COVERAGE: dict[str, str] = {
     "domain.single_sign_on": "compared",
     "domain.user_assignment": "compared",
     "domain.kms_key_arn": "compared as created or bring-your-own",
+    "domain.aws_owned_key": "compared as the key's mode (aws-owned)",
     "domain.execution_role_arn": "compared as created or bring-your-own",
     "domain.service_role_arn": "compared as created or bring-your-own",
     "domain.permissions_boundary_arn": "compared as set or not",
@@ -281,7 +282,7 @@ def structure(config: AccountConfig) -> dict[Key, str]:
     facts |= {
         ("domain", "single_sign_on"): domain.single_sign_on.value,
         ("domain", "user_assignment"): domain.user_assignment,
-        ("domain", "kms_key"): _mode(domain.kms_key_arn),
+        ("domain", "kms_key"): "aws-owned" if domain.aws_owned_key else _mode(domain.kms_key_arn),
         ("domain", "execution_role"): _mode(domain.execution_role_arn),
         ("domain", "service_role"): _mode(domain.service_role_arn),
         ("domain", "permissions_boundary"): _set(domain.permissions_boundary_arn),

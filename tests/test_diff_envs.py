@@ -17,6 +17,7 @@ from config.loader import load_account
 from config.models import AccountConfig
 from smus_cli.app import app
 from smus_cli.diff_envs import (
+    CREATED,
     DEFAULT_INTENDED,
     FIELD_COVERAGE,
     IntendedDifference,
@@ -216,6 +217,17 @@ def test_kms_mode_change_is_a_difference_without_the_arn(estate: Path) -> None:
     assert [(d.path, d.a_value, d.b_value) for d in report.differences] == [
         ("domain.kms_key", "created", "bring-your-own")
     ]
+
+
+def test_an_adopted_aws_owned_key_is_a_key_mode_difference(estate: Path) -> None:
+    edit(
+        estate,
+        "staging",
+        'single_sign_on = "IAM_IDENTITY_CENTER"',
+        'single_sign_on = "IAM_IDENTITY_CENTER"\nexisting_id = "dzd_5f8a2b"\naws_owned_key = true',
+    )
+    report = compare(config(estate, "dev"), config(estate, "staging"), NONE)
+    assert ("domain.kms_key", CREATED, "aws-owned") in [(d.path, d.a_value, d.b_value) for d in report.differences]
 
 
 def test_project_profile_change_is_a_difference(estate: Path) -> None:
