@@ -158,9 +158,9 @@ def build(responses: Responses, account_name: str, source: str, now: datetime | 
     _account(out, account_name, account_id, region)
     _tags(out, domain)
     _domain(out, domain, domain_id)
-    _blueprint_roles(out, responses.configurations)
+    shared_roles = _blueprint_roles(out, responses.configurations)
     _networks(out, responses.configurations, names, region)
-    _blueprints(out, responses.configurations, names, region)
+    _blueprints(out, responses.configurations, names, region, shared_roles)
     profile_names = _profiles(out, responses.profiles, names, region, domain.optional_text("rootDomainUnitId"))
     _projects(out, responses.projects, profile_names, domain.optional_text("rootDomainUnitId"))
     out.flag(
@@ -283,27 +283,48 @@ def _domain(out: _Writer, domain: Response, domain_id: str) -> None:
         out.flag(Severity.CHECK, "domain.status", status, "the domain is not AVAILABLE; adopt it once it is")
 
 
-def _blueprint_roles(out: _Writer, configurations: list[Response]) -> None:
-    """The config has one provisioning and one manage-access role per account; blueprints with others are flagged."""
+ROLE_KEYS = (
+    ("provisioningRoleArn", "provisioning", "provisioning_role_arn"),
+    ("manageAccessRoleArn", "manage_access", "manage_access_role_arn"),
+)
+
+
+def _blueprint_roles(out: _Writer, configurations: list[Response]) -> dict[str, str]:
+    """The roles most blueprints use, as the account's shared ones; returns config field -> the shared role ARN.
+
+    A blueprint with another role, or none, says so itself (see :func:`_own_roles`), so adoption changes no role.
+    """
     out.doc.table("blueprint_roles")
     out.doc.comment("Existing roles, kept (bring your own).")
-    for key, field_name in (
-        ("provisioningRoleArn", "provisioning_role_arn"),
-        ("manageAccessRoleArn", "manage_access_role_arn"),
-    ):
+    shared: dict[str, str] = {}
+    for key, _, field_name in ROLE_KEYS:
         values = Counter(v for c in configurations if (v := c.optional_text(key)))
         if not values:
             continue
         chosen, _ = values.most_common(1)[0]
-        for other in sorted(set(values) - {chosen}):
-            out.flag(
-                Severity.NOT_CARRIED,
-                f"blueprint_roles.{field_name}",
-                other,
-                f"some blueprints use {other}; the config has one {field_name} per account, so adoption switches "
-                f"them to {chosen}",
-            )
         out.doc.set(field_name, chosen)
+        shared[field_name] = chosen
+    return shared
+
+
+def _own_roles(out: _Writer, configuration: Response, name: str, shared: dict[str, str]) -> None:
+    """A blueprint's own role where it differs from the shared one, and `without_roles` for a role it has none of."""
+    without = []
+    for key, role, field_name in ROLE_KEYS:
+        value = configuration.optional_text(key)
+        if value is None:
+            without.append(role)
+        elif value != shared.get(field_name):
+            out.flag(
+                Severity.KEEP,
+                f"blueprints.{name}.{field_name}",
+                value,
+                "this blueprint's own role (not the account's shared one): kept so adoption changes no role",
+            )
+            out.doc.set(field_name, value)
+    if without:
+        out.doc.comment("DataZone sends this blueprint no such role; kept so adoption adds none.")
+        out.doc.set("without_roles", without)
 
 
 def _networks(out: _Writer, configurations: list[Response], names: dict[str, str], region: str) -> None:
@@ -341,7 +362,9 @@ def _networks(out: _Writer, configurations: list[Response], names: dict[str, str
             )
 
 
-def _blueprints(out: _Writer, configurations: list[Response], names: dict[str, str], region: str) -> None:
+def _blueprints(
+    out: _Writer, configurations: list[Response], names: dict[str, str], region: str, shared_roles: dict[str, str]
+) -> None:
     known = {name.value for name in BlueprintName}
     for configuration in configurations:
         blueprint_id = configuration.text("environmentBlueprintId")
@@ -372,6 +395,7 @@ def _blueprints(out: _Writer, configurations: list[Response], names: dict[str, s
         doc.set("existing_blueprint_id", blueprint_id)
         regions = configuration.body.get("enabledRegions") or [region]
         doc.set("regions", [str(r) for r in regions])
+        _own_roles(out, configuration, str(name), shared_roles)
         if configuration.optional_text("environmentRolePermissionBoundary"):
             out.flag(
                 Severity.NOT_CARRIED,

@@ -237,12 +237,24 @@ def test_custom_blueprint_is_reported_and_left_out(responses: Path) -> None:
     validate(inventory)
 
 
-def test_blueprints_with_different_roles_are_reported(responses: Path) -> None:
-    name = "get-environment-blueprint-configuration-5w4n0hxlc2pbtk.json"
+def test_a_blueprint_keeps_its_own_role_or_none(responses: Path) -> None:
+    names = {
+        "get-environment-blueprint-configuration-5w4n0hxlc2pbtk.json",
+        "get-environment-blueprint-configuration-d6y5smpdi8x9lz.json",
+    }
+    own, without = sorted(names)
     other = "arn:aws:iam::444444444444:role/service-role/MLProvisioning"
-    edit_json(responses / name, lambda body: body.update(provisioningRoleArn=other))
-    not_carried = flags(inventory_of(responses), Severity.NOT_CARRIED)
-    assert not_carried["blueprint_roles.provisioning_role_arn"] == other
+    edit_json(responses / own, lambda body: body.update(provisioningRoleArn=other))
+    edit_json(responses / without, lambda body: body.pop("manageAccessRoleArn"))
+    inventory = inventory_of(responses)
+    assert not flags(inventory, Severity.NOT_CARRIED).get("blueprint_roles.provisioning_role_arn")
+    blueprints = validate(inventory).config.blueprints
+    with_own = [name.value for name, b in blueprints.items() if b.provisioning_role_arn == other]
+    with_none = [name.value for name, b in blueprints.items() if b.without_roles == ["manage_access"]]
+    assert len(with_own) == 1 and len(with_none) == 1, (with_own, with_none)
+    assert flags(inventory, Severity.KEEP)[f"blueprints.{with_own[0]}.provisioning_role_arn"] == other
+    others = [b for name, b in blueprints.items() if name.value not in with_own + with_none]
+    assert others and all(b.provisioning_role_arn is None and not b.without_roles for b in others)
 
 
 # --- bad input ------------------------------------------------------------------------------------------------------
