@@ -19,6 +19,7 @@ Exit codes: 0 pass, 1 a protected resource would be destroyed/replaced/forgotten
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -26,7 +27,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from rich.console import Console
 from rich.table import Table
 
@@ -34,6 +35,9 @@ from config.loader import DEFAULT_CONFIG_DIR
 from smus_cli.plan_model import AttributeChange, ChangeKind, Plan, ResourceChange
 from smus_cli.reviewed_files import load_reviewed_file
 from smus_cli.terminal import escape
+
+#: Terraform names a deposed object by `fmt.Sprintf("%08x", ...)` (internal/addrs, NewDeposedKey).
+DEPOSED_KEY = re.compile(r"^[0-9a-f]{8}$")
 
 EXIT_PASS = 0
 EXIT_DESTRUCTIVE = 1
@@ -48,6 +52,13 @@ PROTECTED_TYPES: dict[str, str] = {
     "awscc_datazone_environment_blueprint_configuration": "projects' environments depend on the enabled blueprint",
     "awscc_datazone_project_profile": "projects created from the profile keep pointing at the old one",
     "awscc_datazone_project": "a project's environments, data and memberships go with it",
+    # AWS::DataZone::DomainUnit: DomainIdentifier and ParentDomainUnitIdentifier are createOnlyProperties
+    # (RequiresReplace in awscc). The logical ID follows the unit's path (access.DomainUnitTree), so a rename or a move
+    # deletes the old unit and creates another.
+    "awscc_datazone_domain_unit": (
+        "a new unit is a new ID: the unit's owners, its policy grants and the projects placed in it stay with the old "
+        "one (a parent change or a path rename replaces it)"
+    ),
     "aws_kms_key": "data encrypted with the key is unreadable once the key is deleted",
     "aws_s3_bucket": "the state bucket holds every stack's state; this project manages no other bucket",
 }
@@ -86,10 +97,21 @@ class AllowEntry(BaseModel):
     #: The full resource address as `terraform show -json` prints it, e.g. `aws_datazone_domain.Domain_Resource_0A1B`.
     address: Annotated[str, Field(min_length=1)]
     action: Literal["delete", "replace", "forget"]
+    #: Only for a deposed object (`resource_changes[].deposed`, Terraform's 8-hex-digit key, e.g. "1a2b3c4d"): it
+    #: shares its address with the current object but is another object in AWS, so an entry for one never lets the
+    #: other through. Left out, the entry is for the current object only.
+    deposed: str | None = None
     #: Why this is safe, and the change record that approved it. Kept in the guard's output for the audit trail.
     reason: Annotated[str, Field(min_length=10)]
     #: Last day (inclusive) the entry counts. A TOML date: `expires = 2026-03-31`.
     expires: date
+
+    @field_validator("deposed")
+    @classmethod
+    def _deposed_key(cls, value: str | None) -> str | None:
+        if value is not None and not DEPOSED_KEY.match(value):
+            raise ValueError("Terraform's deposed key: 8 lowercase hex digits, as the plan prints it, e.g. '1a2b3c4d'")
+        return value
 
 
 class AllowList(BaseModel):
@@ -209,14 +231,29 @@ def _judge(
     if change.type not in PROTECTED_TYPES:
         return Finding(change, Verdict.UNPROTECTED, "type not in the protected list")
     for entry in live:
-        if entry.address == change.address and entry.action == change.kind.value:
+        if _permits(entry, change):
             used.add(entry)
             return Finding(change, Verdict.ALLOWED, f"allow-list (until {entry.expires}): {entry.reason}")
     note = PROTECTED_TYPES[change.type]
-    lapsed = [e for e in expired if e.address == change.address and e.action == change.kind.value]
+    if change.deposed:
+        note = (
+            f"a deposed object (deposed key {change.deposed}): an older object that a failed create-before-destroy "
+            f"replacement left behind, not the current one at this address; {note}"
+        )
+    lapsed = [e for e in expired if _permits(e, change)]
     if lapsed:
         note += f"; allow-list entry expired on {lapsed[0].expires}"
     return Finding(change, Verdict.BLOCKED, note)
+
+
+def _permits(entry: AllowEntry, change: ResourceChange) -> bool:
+    """Same address, same kind of change, and the same object: current (no key) or the deposed one with this key."""
+    return entry.address == change.address and entry.action == change.kind.value and entry.deposed == change.deposed
+
+
+def _entry_label(entry: AllowEntry) -> str:
+    deposed = f" (deposed object {entry.deposed})" if entry.deposed else ""
+    return f"{entry.address}{deposed} {entry.action}"
 
 
 _STYLE = {
@@ -261,13 +298,10 @@ def render(report: GuardReport, console: Console) -> None:
                 console.print(f"  [{_STYLE[finding.verdict]}]{finding.verdict.value}[/] {escape(_sentence(finding))}")
     for entry in report.expired_entries:
         console.print(
-            f"[yellow]expired allow-list entry[/] (ignored): {escape(entry.address)} {entry.action}, "
-            f"expired {entry.expires}"
+            f"[yellow]expired allow-list entry[/] (ignored): {escape(_entry_label(entry))}, expired {entry.expires}"
         )
     for entry in report.unused_entries:
-        console.print(
-            f"[dim]unused allow-list entry: {escape(entry.address)} {entry.action} (until {entry.expires})[/]"
-        )
+        console.print(f"[dim]unused allow-list entry: {escape(_entry_label(entry))} (until {entry.expires})[/]")
     if report.passed:
         console.print(
             "[bold green]PASS[/]: no protected resource is deleted, replaced or forgotten, and no immutable "
@@ -321,6 +355,7 @@ def _finding_json(finding: Finding) -> dict[str, Any]:
     return {
         "verdict": finding.verdict.value,
         "address": change.address,
+        "deposed": change.deposed,
         "type": change.type,
         "kind": change.kind.value,
         "actions": list(change.actions),
@@ -334,9 +369,15 @@ def _finding_json(finding: Finding) -> dict[str, Any]:
     }
 
 
-def _entries_json(entries: Iterable[AllowEntry]) -> list[dict[str, str]]:
+def _entries_json(entries: Iterable[AllowEntry]) -> list[dict[str, str | None]]:
     return [
-        {"address": e.address, "action": e.action, "reason": e.reason, "expires": e.expires.isoformat()}
+        {
+            "address": e.address,
+            "deposed": e.deposed,
+            "action": e.action,
+            "reason": e.reason,
+            "expires": e.expires.isoformat(),
+        }
         for e in entries
     ]
 

@@ -14,7 +14,15 @@ import pytest
 from typer.testing import CliRunner
 
 from smus_cli.app import app
-from smus_cli.guard import DEFAULT_ALLOW_LIST, AllowEntry, AllowList, Verdict, evaluate, load_allow_list
+from smus_cli.guard import (
+    DEFAULT_ALLOW_LIST,
+    AllowEntry,
+    AllowList,
+    Verdict,
+    as_json_report,
+    evaluate,
+    load_allow_list,
+)
 from smus_cli.plan_model import PlanFormatError, load_plan, parse_plan
 
 PLANS = Path(__file__).parent / "fixtures" / "plans"
@@ -242,6 +250,123 @@ def test_a_key_attribute_on_another_type_is_not_a_domain_key() -> None:
     item = change("aws_s3_bucket_server_side_encryption_configuration.State", ["update"])
     item["change"].update(before={"kms_key_identifier": OLD_KEY}, after={"kms_key_identifier": NEW_KEY})
     assert evaluate(parse_plan(plan_text([item])), AllowList()).findings == []
+
+
+# --- domain units: a parent change or a path rename replaces them ---------------------------------------------------
+
+UNITS = "awscc_datazone_domain_unit.Units_"
+
+
+def test_domain_unit_replaced_by_a_parent_change_or_deleted_by_a_path_rename_fails() -> None:
+    """AWS::DataZone::DomainUnit: ParentDomainUnitIdentifier is create-only; the logical ID follows the path."""
+    code, report = guard_json(str(PLANS / "domain-unit-changes.json"))
+    assert code == 1, report
+    moved = finding(report, f"{UNITS}analytics_78CE29E6")
+    assert (moved["verdict"], moved["kind"], moved["replace_paths"]) == (
+        "blocked",
+        "replace",
+        ["parent_domain_unit_identifier"],
+    )
+    assert "owners, its policy grants and the projects placed in it" in moved["note"]
+    renamed = finding(report, f"{UNITS}risk_C0A12099")
+    assert (renamed["verdict"], renamed["kind"], renamed["action_reason"]) == (
+        "blocked",
+        "delete",
+        "delete_because_no_resource_config",
+    )
+    assert [f["address"] for f in report["findings"]] == [f"{UNITS}analytics_78CE29E6", f"{UNITS}risk_C0A12099"]
+
+
+def test_a_domain_unit_whose_name_changes_in_place_passes() -> None:
+    """Name and description are updatable (not create-only), so an update is not a finding."""
+    item = change(f"{UNITS}analytics_78CE29E6", ["update"])
+    item["change"].update(before={"name": "analytics"}, after={"name": "Analytics"})
+    assert evaluate(parse_plan(plan_text([item])), AllowList()).findings == []
+
+
+# --- deposed objects ------------------------------------------------------------------------------------------------
+
+DEPOSED = "1a2b3c4d"
+
+
+def deposed_plan() -> str:
+    """The current domain stays (no-op) while a deposed one, left by a failed create-before-destroy, is destroyed."""
+    return plan_text([change(DOMAIN, ["no-op"]), change(DOMAIN, ["delete"], deposed=DEPOSED)])
+
+
+def test_a_deposed_object_is_named_with_its_key() -> None:
+    report = evaluate(parse_plan(deposed_plan()), AllowList())
+    [blocked] = report.blocked
+    assert blocked.change.deposed == DEPOSED
+    assert f"deposed key {DEPOSED}" in blocked.note
+    document = as_json_report(report)
+    assert [(f["address"], f["deposed"], f["kind"]) for f in document["findings"]] == [(DOMAIN, DEPOSED, "delete")]
+
+
+def test_the_table_and_the_sentence_say_deposed_object(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text(deposed_plan())
+    code, output = guard(str(path))
+    text = " ".join(output.split())
+    assert code == 1
+    assert f"blocked {DOMAIN} (deposed object {DEPOSED}): delete. a deposed object" in text, text
+
+
+def deposed_entry(key: str | None) -> AllowEntry:
+    return AllowEntry(
+        stack="dev-platform",
+        address=DOMAIN,
+        action="delete",
+        deposed=key,
+        reason="CHG-4: the half-built domain of the failed apply",
+        expires=date(2099, 1, 1),
+    )
+
+
+def test_an_entry_for_a_deposed_object_allows_that_object_only() -> None:
+    current_deleted = parse_plan(plan_text([change(DOMAIN, ["delete"])]))
+    deposed_deleted = parse_plan(deposed_plan())
+    for_deposed = AllowList(allow=[deposed_entry(DEPOSED)])
+    for_current = AllowList(allow=[deposed_entry(None)])
+    today = date(2026, 1, 1)
+    assert evaluate(deposed_deleted, for_deposed, today=today, stack="dev-platform").passed
+    assert evaluate(current_deleted, for_current, today=today, stack="dev-platform").passed
+    report = evaluate(current_deleted, for_deposed, today=today, stack="dev-platform")
+    assert not report.passed, "an entry for a deposed object let the current domain's deletion through"
+    assert [e.deposed for e in report.unused_entries] == [DEPOSED]
+    report = evaluate(deposed_deleted, for_current, today=today, stack="dev-platform")
+    assert not report.passed, "an entry for the current domain let a deposed object's deletion through"
+    other = AllowList(allow=[deposed_entry("99999999")])
+    assert not evaluate(deposed_deleted, other, today=today, stack="dev-platform").passed
+
+
+def test_an_unused_deposed_entry_is_reported_with_its_key(tmp_path: Path) -> None:
+    code, output = guard_with_list(
+        tmp_path,
+        plan_text([change(DOMAIN, ["no-op"])]),
+        f'deposed = "{DEPOSED}"\n',
+    )
+    assert code == 0
+    assert f"unused allow-list entry: {DOMAIN} (deposed object {DEPOSED}) delete" in " ".join(output.split())
+
+
+def test_a_deposed_key_that_is_not_terraforms_is_refused(tmp_path: Path) -> None:
+    code, output = guard_with_list(tmp_path, plan_text([]), 'deposed = "old-one"\n')
+    assert code == 2
+    assert "allow[0].deposed = 'old-one': expected Terraform's deposed key: 8 lowercase hex digits" in " ".join(
+        output.split()
+    )
+
+
+def guard_with_list(folder: Path, plan: str, extra: str) -> tuple[int, str]:
+    """`smus guard` of ``plan`` with a one-entry allow-list for the domain's deletion, plus ``extra`` TOML lines."""
+    plan_path, listing = folder / "plan.json", folder / "allow.toml"
+    plan_path.write_text(plan)
+    listing.write_text(
+        f'[[allow]]\nstack = "dev-platform"\naddress = "{DOMAIN}"\naction = "delete"\n{extra}'
+        'reason = "CHG-4: reviewed"\nexpires = 2099-01-01\n'
+    )
+    return guard(str(plan_path), "--allow-list", str(listing), "--stack", "dev-platform")
 
 
 # --- what must pass -------------------------------------------------------------------------------------------------
