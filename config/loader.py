@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from config.cross_checks import duplicate_issues, local_arn_issues, partition_issues
 from config.errors import MISSING, ConfigError, ConfigIssue
+from config.iam_checks import boundary_issues, managed_path_issues
 from config.identities import resolve_identities
 from config.models import MANDATORY_TAGS, AccountConfig, MemberSettings, PrincipalSettings
 from config.networks import network_issues
@@ -360,6 +361,8 @@ def _reference_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue
     yield from _access_issues(path, config)
     yield from _bedrock_issues(path, config)
     yield from _bootstrap_issues(path, config)
+    yield from boundary_issues(path, config)
+    yield from managed_path_issues(path, config)
 
     for index, entry in enumerate(config.ignore_changes):
         kind, _, name = entry.resource.partition(":")

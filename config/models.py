@@ -203,8 +203,13 @@ class DomainSettings(Strict):
     #: Left out: created with the trust policy AWS documents.
     execution_role_arn: RoleArn | None = None
     service_role_arn: RoleArn | None = None
-    #: Applied to every role the stacks create.
+    #: Applied to every role the stacks create, and the deploy role writes a role only while it carries it.
+    #: default: none, which is refused while the stacks create a role, unless no_permissions_boundary_reason is set.
     permissions_boundary_arn: PolicyArn | None = None
+    #: default: none. Why the roles the stacks create (left-out role ARNs) may go without a permissions boundary. The
+    #: deploy role may then write those exact roles with no boundary, an escalation path only an SCP closes; refused
+    #: in protected accounts, and while a boundary is set or no role would go without one.
+    no_permissions_boundary_reason: Reason | None = None
     timeouts: Timeouts = Timeouts()
     #: An existing domain to adopt: synth emits an `import` block instead of creating one (docs/migration-runbook.md).
     existing_id: DomainId | None = None

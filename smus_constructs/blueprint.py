@@ -26,6 +26,7 @@ from smus_constructs.grants import DomainUnitProjects, GrantPolicy, GrantPrincip
 from smus_constructs.iam import RoleSpec, ServiceRole, datazone_service_trust, managed_policy_arn, policy_document
 from smus_constructs.lifecycle import IgnoreChange, apply_lifecycle
 from smus_constructs.literals import literal_map
+from smus_constructs.role_names import manage_access_role_name, provisioning_role_name
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -210,7 +211,7 @@ class BlueprintRoles(Construct):
                 self,
                 "Provisioning",
                 RoleSpec(
-                    name=f"{name_prefix}-provisioning",
+                    name=provisioning_role_name(name_prefix),
                     description="Unified Studio blueprint provisioning role",
                     trust=datazone_service_trust(domain.account_id),
                     managed_policy_arns=[
@@ -230,7 +231,7 @@ class BlueprintRoles(Construct):
                 self,
                 "ManageAccess",
                 RoleSpec(
-                    name=f"{name_prefix}-manage-access",
+                    name=manage_access_role_name(name_prefix),
                     description="Unified Studio blueprint manage-access role",
                     trust=datazone_service_trust(domain.account_id, source_arn=domain.domain_arn),
                     managed_policy_arns=[

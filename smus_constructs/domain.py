@@ -27,6 +27,7 @@ from smus_constructs.iam import (
 from smus_constructs.kms import DomainKey
 from smus_constructs.lifecycle import IgnoreChange, apply_lifecycle
 from smus_constructs.literals import literal, literal_map
+from smus_constructs.role_names import domain_execution_role_name, domain_service_role_name
 
 MINIMUM_TIMEOUT_MINUTES = 90
 
@@ -154,7 +155,7 @@ class UnifiedStudioDomain(Construct):
                 self,
                 "ExecutionRole",
                 RoleSpec(
-                    name=f"{props.name}-domain-execution",
+                    name=domain_execution_role_name(props.name),
                     description=f"Unified Studio domain execution role for {props.name}",
                     trust=domain_execution_trust(props.account_id),
                     managed_policy_arns=[
@@ -173,7 +174,7 @@ class UnifiedStudioDomain(Construct):
                 self,
                 "ServiceRole",
                 RoleSpec(
-                    name=f"{props.name}-domain-service",
+                    name=domain_service_role_name(props.name),
                     description=f"Unified Studio domain service role for {props.name}",
                     trust=datazone_service_trust(props.account_id),
                     managed_policy_arns=[

@@ -19,9 +19,9 @@ from cdktn_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachmen
 from constructs import Construct
 
 from smus_constructs.literals import literal, literal_map
+from smus_constructs.role_names import SERVICE_ROLE_PATH
 
 DATAZONE_PRINCIPAL = "datazone.amazonaws.com"
-SERVICE_ROLE_PATH = "/service-role/"
 
 Statement = dict[str, Any]
 PolicyDocument = dict[str, Any]

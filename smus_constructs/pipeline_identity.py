@@ -177,25 +177,32 @@ CLOUD_CONTROL_ACTIONS = [
     "cloudformation:ListResources",
     "cloudformation:UpdateResource",
 ]
-# aws_iam_role, aws_iam_role_policy and aws_iam_role_policy_attachment on the estate's own roles; creating a role and
-# attaching a managed policy are granted separately, with conditions.
-ROLE_MANAGEMENT_ACTIONS = [
-    "iam:DeleteRole",
-    "iam:DeleteRolePolicy",
-    "iam:DetachRolePolicy",
+# aws_iam_role, aws_iam_role_policy and aws_iam_role_policy_attachment on the estate's own roles. Reading and the
+# role's own lifecycle need no condition; every action that changes what a role may do (ROLE_WRITE_ACTIONS) is granted
+# only while the role carries the estate's permissions boundary (`iam:PermissionsBoundary`, which the Service
+# Authorization Reference lists for exactly these), so no role the deploy role writes can exceed the boundary.
+# Never granted: iam:UpdateAssumeRolePolicy (re-pointing a role's trust at someone else) and
+# iam:DeleteRolePermissionsBoundary; both are denied outright.
+ROLE_READ_ACTIONS = [
     "iam:GetRole",
     "iam:GetRolePolicy",
     "iam:ListAttachedRolePolicies",
     "iam:ListInstanceProfilesForRole",
     "iam:ListRolePolicies",
     "iam:ListRoleTags",
-    "iam:PutRolePolicy",
-    "iam:TagRole",
-    "iam:UntagRole",
-    "iam:UpdateAssumeRolePolicy",
-    "iam:UpdateRole",
-    "iam:UpdateRoleDescription",
 ]
+ROLE_LIFECYCLE_ACTIONS = ["iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription"]
+ROLE_TAG_ACTIONS = ["iam:TagRole", "iam:UntagRole"]
+ROLE_WRITE_ACTIONS = [
+    "iam:AttachRolePolicy",
+    "iam:CreateRole",
+    "iam:DeleteRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:PutRolePermissionsBoundary",
+    "iam:PutRolePolicy",
+]
+#: Denied to the deploy role on every role: rewriting who may assume a role, and removing a boundary.
+ROLE_NEVER_ACTIONS = ["iam:DeleteRolePermissionsBoundary", "iam:UpdateAssumeRolePolicy"]
 # aws_kms_key and aws_kms_alias on keys the estate's stacks created (recognised by their SmusStack tag).
 # Withheld on purpose: kms:PutKeyPolicy and kms:ScheduleKeyDeletion. Tagging a key on creation needs kms:TagResource
 # on every key of the account (AWS cannot scope it to new keys), so the role could put the estate's tag on a key it
@@ -238,8 +245,16 @@ class DeployScope:
     given_role_arns: Sequence[str] = ()
     #: The only managed policies the stacks may attach to the roles they create.
     attachable_policy_arns: Sequence[str] = ()
-    #: default: created roles need no permissions boundary. Set: every created role must carry it.
-    permissions_boundary_arn: str | None = None
+    #: The permissions boundaries the created roles carry: a role under the prefix is written only while it carries
+    #: one. default: none, and with no unbounded_role_names either the role writes nothing (it creates no roles).
+    role_boundaries: Sequence[str] = ()
+    #: Created roles the account file accepts without a boundary (`domain.no_permissions_boundary_reason`): written
+    #: by exact name, never by prefix. default: none.
+    unbounded_role_names: Sequence[str] = ()
+    #: The tag keys the stacks put on roles; tagging a role with any other key is refused. default: none.
+    role_tag_keys: Sequence[str] = ()
+    #: A protected account: its domain is never deleted by the pipeline (`datazone:DeleteDomain` denied).
+    protected: bool = False
     #: Values of the `SmusStack` default tag of the stacks this role deploys; keys are managed only when so tagged.
     managed_stack_tags: Sequence[str] = ()
     #: default: no ops layer. Set: the alert topic, alarms and event rules named `<prefix>*`, and AWS Config rules.
@@ -296,11 +311,12 @@ def deploy_permissions(scope: DeployScope) -> PolicyDocument:
                 "Condition": {"StringEquals": {"kms:ViaService": f"dynamodb.{region}.amazonaws.com"}},
             },
         ]
+    domain_actions = [a for a in DATAZONE_DOMAIN_ACTIONS if not (scope.protected and a == "datazone:DeleteDomain")]
     statements += [
         {
             "Sid": "DataZoneDomainsOfThisAccount",
             "Effect": "Allow",
-            "Action": DATAZONE_DOMAIN_ACTIONS,
+            "Action": domain_actions,
             "Resource": f"arn:{p}:datazone:{region}:{account}:domain/*",
         },
         {
@@ -317,37 +333,7 @@ def deploy_permissions(scope: DeployScope) -> PolicyDocument:
             "Resource": "*",
             "Condition": in_region,
         },
-        {
-            "Sid": "EstateRoles",
-            "Effect": "Allow",
-            "Action": ROLE_MANAGEMENT_ACTIONS,
-            "Resource": roles,
-        },
-    ]
-    create_role: Statement = {
-        "Sid": "CreateEstateRoles",
-        "Effect": "Allow",
-        "Action": ["iam:CreateRole", "iam:PutRolePermissionsBoundary"],
-        "Resource": roles,
-    }
-    if scope.permissions_boundary_arn is not None:
-        create_role["Condition"] = {"StringEquals": {"iam:PermissionsBoundary": scope.permissions_boundary_arn}}
-    statements.append(create_role)
-    statements += [
-        {
-            "Sid": "AttachOnlyTheEstatesManagedPolicies",
-            "Effect": "Allow",
-            "Action": "iam:AttachRolePolicy",
-            "Resource": roles,
-            "Condition": {"ArnEquals": {"iam:PolicyARN": sorted(scope.attachable_policy_arns)}},
-        },
-        {
-            "Sid": "PassRolesToDataZoneOnly",
-            "Effect": "Allow",
-            "Action": "iam:PassRole",
-            "Resource": [roles, *sorted(set(scope.given_role_arns))],
-            "Condition": {"StringEquals": {"iam:PassedToService": DATAZONE_PRINCIPAL}},
-        },
+        *role_statements(scope),
         {
             "Sid": "CreateKeysTaggedForTheEstate",
             "Effect": "Allow",
@@ -399,16 +385,102 @@ def deploy_permissions(scope: DeployScope) -> PolicyDocument:
         },
     ]
     statements += ops_statements(scope)
-    if scope.permissions_boundary_arn is not None:
+    statements.append(
+        {
+            # Explicit, so no policy attached later (or an SCP's absence) can bring these back.
+            "Sid": "NeverRewriteTrustNorRemoveABoundary",
+            "Effect": "Deny",
+            "Action": ROLE_NEVER_ACTIONS,
+            "Resource": "*",
+        }
+    )
+    if scope.protected:
         statements.append(
             {
-                "Sid": "NeverRemoveTheBoundary",
+                # prevent_destroy and `smus guard` stop Terraform; this stops the credentials themselves.
+                "Sid": "NeverDeleteAProtectedDomain",
                 "Effect": "Deny",
-                "Action": "iam:DeleteRolePermissionsBoundary",
-                "Resource": roles,
+                "Action": "datazone:DeleteDomain",
+                "Resource": "*",
             }
         )
     return policy_document(*statements)
+
+
+def role_statements(scope: DeployScope) -> list[Statement]:
+    """The estate's own roles: read them, and write them only with the boundary (or by name, when config says why).
+
+    An account that creates no roles gets none of this beyond passing the roles it was given to DataZone.
+    """
+    p, account = scope.partition, scope.account_id
+    roles = f"arn:{p}:iam::{account}:role{SERVICE_ROLE_PATH}{scope.role_name_prefix}-*"
+    given = sorted(set(scope.given_role_arns))
+    boundaries = sorted(set(scope.role_boundaries))
+    unbounded = [
+        f"arn:{p}:iam::{account}:role{SERVICE_ROLE_PATH}{name}" for name in sorted(set(scope.unbounded_role_names))
+    ]
+    attachable = {"ArnEquals": {"iam:PolicyARN": sorted(scope.attachable_policy_arns)}}
+    statements: list[Statement] = []
+    if boundaries or unbounded:
+        statements += [
+            {"Sid": "ReadEstateRoles", "Effect": "Allow", "Action": ROLE_READ_ACTIONS, "Resource": roles},
+            {"Sid": "EstateRoleLifecycle", "Effect": "Allow", "Action": ROLE_LIFECYCLE_ACTIONS, "Resource": roles},
+            {
+                # Tags only with the stacks' own keys: a tag another policy trusts (ABAC) cannot be put on a role.
+                "Sid": "TagEstateRolesWithTheStacksKeys",
+                "Effect": "Allow",
+                "Action": ROLE_TAG_ACTIONS,
+                "Resource": roles,
+                "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": sorted(scope.role_tag_keys)}},
+            },
+        ]
+    if boundaries:
+        bounded = {"ArnEquals": {"iam:PermissionsBoundary": boundaries}}
+        statements += [
+            {
+                "Sid": "WriteEstateRolesOnlyWithTheBoundary",
+                "Effect": "Allow",
+                "Action": sorted(set(ROLE_WRITE_ACTIONS) - {"iam:AttachRolePolicy"}),
+                "Resource": roles,
+                "Condition": bounded,
+            },
+            {
+                "Sid": "AttachTheEstatesManagedPoliciesOnlyWithTheBoundary",
+                "Effect": "Allow",
+                "Action": "iam:AttachRolePolicy",
+                "Resource": roles,
+                "Condition": {"ArnEquals": {**attachable["ArnEquals"], **bounded["ArnEquals"]}},
+            },
+        ]
+    if unbounded:
+        statements += [
+            {
+                # Only because the account file says why (domain.no_permissions_boundary_reason); by exact name.
+                "Sid": "WriteTheUnboundedRolesConfigAccepts",
+                "Effect": "Allow",
+                "Action": ["iam:CreateRole", "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePolicy"],
+                "Resource": unbounded,
+            },
+            {
+                "Sid": "AttachTheEstatesManagedPoliciesToTheUnboundedRoles",
+                "Effect": "Allow",
+                "Action": "iam:AttachRolePolicy",
+                "Resource": unbounded,
+                "Condition": attachable,
+            },
+        ]
+    passable = ([roles] if boundaries or unbounded else []) + given
+    if passable:
+        statements.append(
+            {
+                "Sid": "PassRolesToDataZoneOnly",
+                "Effect": "Allow",
+                "Action": "iam:PassRole",
+                "Resource": passable,
+                "Condition": {"StringEquals": {"iam:PassedToService": DATAZONE_PRINCIPAL}},
+            }
+        )
+    return statements
 
 
 def ops_statements(scope: DeployScope) -> list[Statement]:

@@ -37,12 +37,12 @@ from smus_constructs.iam import (
     policy_document,
 )
 from smus_constructs.regions import PARTITION_REGIONS
+from smus_constructs.role_names import PROJECT_BOUNDARY, project_execution_role_name
 
 # Foundation model IDs ("anthropic.claude-3-5-sonnet-20240620-v1:0") and cross-region inference profile IDs
 # ("eu.anthropic.claude-3-7-sonnet-20250219-v1:0").
 MODEL_ID = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+(:[a-z0-9-]+)*$")
 BEDROCK_INVOKE_ACTIONS = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
-PROJECT_BOUNDARY = "SageMakerStudioProjectUserRolePermissionsBoundary"
 #: AWS's execution policy for IAM roles used with Unified Studio (aws-ia's bring-your-own-role example attaches it).
 PROJECT_EXECUTION_POLICY = "SageMakerStudioUserIAMDefaultExecutionPolicy"
 #: Who may assume a project role: DataZone, and the services project tools run as.
@@ -179,10 +179,8 @@ def pass_own_role_statement(role_arn: str) -> Statement:
     }
 
 
-def role_name(prefix: str, project_name: str) -> str:
-    """An IAM role name (64 characters of [\\w+=,.@-]) from the domain prefix and project name."""
-    name = re.sub(r"[^\w+=,.@-]", "-", f"{prefix}-{project_name}-exec")
-    return name[:64]
+#: Kept under its first name: the project role's name (smus_constructs.role_names has every created role's).
+role_name = project_execution_role_name
 
 
 class ProjectExecutionRole(Construct):

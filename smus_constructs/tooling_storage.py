@@ -29,8 +29,7 @@ from smus_constructs import patterns
 from smus_constructs.domain import IDomain
 from smus_constructs.iam import RoleSpec, ServiceRole, datazone_service_trust, managed_policy_arn, policy_document
 from smus_constructs.literals import literal_map
-
-QUERY_ROLE_PARAMETER = "sagemakerQueryExecutionRoleArn"
+from smus_constructs.role_names import query_execution_role_name
 
 
 def tooling_bucket_name(account_id: str, region: str) -> str:
@@ -126,7 +125,7 @@ class ToolingStorage(Construct):
                 self,
                 "QueryExecution",
                 RoleSpec(
-                    name=f"{name_prefix}-query-execution",
+                    name=query_execution_role_name(name_prefix),
                     description="Unified Studio query execution role (Tooling blueprint)",
                     trust=datazone_service_trust(domain.account_id),
                     managed_policy_arns=[

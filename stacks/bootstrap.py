@@ -25,6 +25,7 @@ from constructs import Construct
 from pydantic import BaseModel
 
 from config.bootstrap_models import plan_role_arn, plan_role_subjects
+from config.created_roles import created_roles, role_boundaries, unbounded_role_names
 from config.loader import LoadedAccount
 from smus_constructs.iam import managed_policy_arn
 from smus_constructs.literals import literal_map
@@ -160,6 +161,9 @@ class BootstrapStack(TerraformStack):
         )
 
         given_roles = sorted(given_role_arns(config) - {account.deploy_role_arn, plan_arn})
+        # What the platform and projects stacks create decides what the deploy role may write: nothing, when the
+        # account brings every role (config/created_roles.py).
+        created = created_roles(config)
         self.deploy_scope = DeployScope(
             partition=partition,
             account_id=account.account_id,
@@ -172,7 +176,10 @@ class BootstrapStack(TerraformStack):
             role_name_prefix=config.domain.name,
             given_role_arns=given_roles,
             attachable_policy_arns=[managed_policy_arn(partition, policy) for policy in ESTATE_MANAGED_POLICIES],
-            permissions_boundary_arn=config.domain.permissions_boundary_arn,
+            role_boundaries=role_boundaries(created),
+            unbounded_role_names=unbounded_role_names(created),
+            role_tag_keys=sorted(default_tags(loaded, stack_name(loaded.name, Layer.PLATFORM))),
+            protected=account.protected,
             managed_stack_tags=[stack_name(loaded.name, layer) for layer in Layer],
             ops_name_prefix=ops_name_prefix(loaded.name),
             metric_namespace=config.operations.metric_namespace,

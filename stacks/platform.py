@@ -15,7 +15,8 @@ from smus_constructs.blueprint import BlueprintProps, BlueprintRoles, RegionalPa
 from smus_constructs.blueprint_names import VPC_BLUEPRINTS, BlueprintName
 from smus_constructs.domain import DomainProps, SingleSignOn, UnifiedStudioDomain
 from smus_constructs.grants import DomainUnitProjects
-from smus_constructs.tooling_storage import QUERY_ROLE_PARAMETER, ToolingStorage
+from smus_constructs.role_names import QUERY_ROLE_PARAMETER
+from smus_constructs.tooling_storage import ToolingStorage
 from stacks.account_stack import AccountStack, Layer
 from stacks.lifecycle_config import ignore_changes_for
 from stacks.principals import member_principal, referenced_users_and_groups

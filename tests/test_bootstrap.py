@@ -43,6 +43,7 @@ from tests.helpers import ACCOUNT, REGION, Doc, all_of, new_stack, only, synth
 ACCOUNTS = {"dev": "111111111111", "staging": "222222222222", "prod": "333333333333"}
 DEPLOY_ROLE = f"arn:aws:iam::{ACCOUNT}:role/smus-deploy"
 PROVIDER = f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"
+BOUNDARY = f"arn:aws:iam::{ACCOUNT}:policy/boundary"
 STATE_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0f0f0f0f-0000-4000-8000-0f0f0f0f0f0f"
 CONFIG = {loaded.name: loaded.config for loaded in load_estate(FIXTURE_ACCOUNTS)}
 REPO = Path(__file__).resolve().parent.parent
@@ -201,18 +202,22 @@ def scope(**overrides: Any) -> DeployScope:
         "given_role_arns": [f"arn:aws:iam::{ACCOUNT}:role/service-role/Given"],
         "attachable_policy_arns": ["arn:aws:iam::aws:policy/service-role/SageMakerStudioDomainServiceRolePolicy"],
         "managed_stack_tags": ["dev-platform", "dev-projects"],
+        "role_boundaries": [BOUNDARY],
     }
     values.update(overrides)
     return DeployScope(**values)
 
 
 def assert_least_privilege(document: Doc, where: str = "") -> None:
-    """The rules of the issue: no Action "*", no Resource "*" without a condition, no broad managed policy."""
+    """The rules of the issue: no Action "*", no Resource "*" without a condition, no broad managed policy.
+
+    Deny statements are exempt from the Resource rule: a deny on "*" is the widest guarantee, not a grant.
+    """
     for statement in document["Statement"]:
         sid = f"{where}{statement['Sid']}"
         actions = as_list(statement["Action"])
         assert "*" not in actions and not any(a.endswith(":*") for a in actions), f"{sid}: {actions}"
-        if "*" in as_list(statement["Resource"]):
+        if "*" in as_list(statement["Resource"]) and statement["Effect"] == "Allow":
             assert statement.get("Condition"), f"{sid}: Resource '*' without a condition"
         assert not re.search(r"FullAccess|AdministratorAccess", json.dumps(statement)), sid
 
@@ -232,12 +237,19 @@ def test_deploy_permissions_reach_state_only_under_the_accounts_prefix_and_key()
 def test_deploy_permissions_manage_only_the_domains_own_service_roles() -> None:
     policy = statements(deploy_permissions(scope()))
     roles = f"arn:aws:iam::{ACCOUNT}:role/service-role/acme-dev-*"
-    for sid in ("EstateRoles", "CreateEstateRoles", "AttachOnlyTheEstatesManagedPolicies"):
+    for sid in (
+        "ReadEstateRoles",
+        "EstateRoleLifecycle",
+        "WriteEstateRolesOnlyWithTheBoundary",
+        "AttachTheEstatesManagedPoliciesOnlyWithTheBoundary",
+    ):
         assert policy[sid]["Resource"] == roles, sid
-    assert policy["AttachOnlyTheEstatesManagedPolicies"]["Condition"] == {
-        "ArnEquals": {"iam:PolicyARN": ["arn:aws:iam::aws:policy/service-role/SageMakerStudioDomainServiceRolePolicy"]}
+    assert policy["AttachTheEstatesManagedPoliciesOnlyWithTheBoundary"]["Condition"] == {
+        "ArnEquals": {
+            "iam:PermissionsBoundary": [BOUNDARY],
+            "iam:PolicyARN": ["arn:aws:iam::aws:policy/service-role/SageMakerStudioDomainServiceRolePolicy"],
+        }
     }
-    assert "Condition" not in policy["CreateEstateRoles"]
     passing = policy["PassRolesToDataZoneOnly"]
     assert passing["Resource"] == [roles, f"arn:aws:iam::{ACCOUNT}:role/service-role/Given"]
     assert passing["Condition"] == {"StringEquals": {"iam:PassedToService": "datazone.amazonaws.com"}}
@@ -252,12 +264,20 @@ def test_deploy_permissions_pass_no_role_to_any_other_service() -> None:
     assert [s["Sid"] for s in passes] == ["PassRolesToDataZoneOnly"]
 
 
-def test_a_permissions_boundary_becomes_a_condition_of_creating_and_may_not_be_removed() -> None:
-    boundary = f"arn:aws:iam::{ACCOUNT}:policy/boundary"
-    policy = statements(deploy_permissions(scope(permissions_boundary_arn=boundary)))
-    assert policy["CreateEstateRoles"]["Condition"] == {"StringEquals": {"iam:PermissionsBoundary": boundary}}
-    assert policy["NeverRemoveTheBoundary"]["Effect"] == "Deny"
-    assert policy["NeverRemoveTheBoundary"]["Action"] == "iam:DeleteRolePermissionsBoundary"
+def test_the_permissions_boundary_is_a_condition_of_every_role_write_and_may_not_be_removed() -> None:
+    policy = statements(deploy_permissions(scope()))
+    write = policy["WriteEstateRolesOnlyWithTheBoundary"]
+    assert write["Condition"] == {"ArnEquals": {"iam:PermissionsBoundary": [BOUNDARY]}}
+    assert write["Action"] == [
+        "iam:CreateRole",
+        "iam:DeleteRolePolicy",
+        "iam:DetachRolePolicy",
+        "iam:PutRolePermissionsBoundary",
+        "iam:PutRolePolicy",
+    ]
+    never = policy["NeverRewriteTrustNorRemoveABoundary"]
+    assert never["Effect"] == "Deny"
+    assert never["Action"] == ["iam:DeleteRolePermissionsBoundary", "iam:UpdateAssumeRolePolicy"]
 
 
 def test_keys_are_managed_only_when_tagged_by_the_estates_stacks_and_never_rewritten() -> None:
@@ -288,7 +308,8 @@ def test_datazone_is_limited_to_the_accounts_domains_or_its_region() -> None:
 
 
 def test_deploy_permissions_have_no_wildcard_action_nor_unconditioned_wildcard_resource() -> None:
-    assert_least_privilege(deploy_permissions(scope(lock_table_name="locks", permissions_boundary_arn=None)))
+    assert_least_privilege(deploy_permissions(scope(lock_table_name="locks")))
+    assert_least_privilege(deploy_permissions(scope(role_boundaries=[], unbounded_role_names=["acme-dev-x"])))
 
 
 def test_the_least_privilege_rules_catch_a_wildcard() -> None:
@@ -693,8 +714,10 @@ def test_deploy_role_covers_every_role_policy_and_datazone_type_the_stacks_synth
     example_stacks: dict[str, StackDoc], account: str
 ) -> None:
     policy = deploy_policy(example_stacks, account)
-    managed_roles = re.compile(policy["EstateRoles"]["Resource"].replace("*", ".*"))
-    attachable = set(policy["AttachOnlyTheEstatesManagedPolicies"]["Condition"]["ArnEquals"]["iam:PolicyARN"])
+    writes = policy.get("WriteEstateRolesOnlyWithTheBoundary")
+    managed_roles = re.compile(writes["Resource"].replace("*", ".*") if writes else "$^")
+    attach = policy.get("AttachTheEstatesManagedPoliciesOnlyWithTheBoundary", {"Condition": {"ArnEquals": {}}})
+    attachable = set(attach["Condition"]["ArnEquals"].get("iam:PolicyARN", []))
     granted = {a for s in policy.values() if s["Effect"] == "Allow" for a in as_list(s["Action"])}
     tagged = set(policy["ManageKeysTaggedForTheEstate"]["Condition"]["StringEquals"]["aws:ResourceTag/SmusStack"])
     for layer in ("platform", "projects"):
@@ -709,7 +732,9 @@ def test_deploy_role_covers_every_role_policy_and_datazone_type_the_stacks_synth
                 if "datazone" in rtype:
                     key = rtype if kind == "resource" else f"data.{rtype}"
                     assert key in DATAZONE_ACTIONS_BY_TYPE, f"{key}: add its actions to DATAZONE_ACTIONS_BY_TYPE"
-                    assert set(DATAZONE_ACTIONS_BY_TYPE[key]) <= granted, key
+                    # A protected account's deploy role never deletes the domain (prevent_destroy; issue 12).
+                    never = {"datazone:DeleteDomain"} if CONFIG[account].account.protected else set()
+                    assert set(DATAZONE_ACTIONS_BY_TYPE[key]) - never <= granted, key
         if all_of(doc, "aws_kms_key"):
             (aws,) = doc["provider"]["aws"]
             assert aws["default_tags"][0]["tags"]["SmusStack"] in tagged, f"{layer}: keys carry an untrusted tag"

@@ -226,7 +226,7 @@ def test_plan_permissions_are_read_only(lock_table: str | None) -> None:
             lock_table_name=lock_table,
             ops_name_prefix="smus-dev",
             metric_namespace="SMUS/Drift",
-            permissions_boundary_arn=f"arn:aws:iam::{ACCOUNT}:policy/boundary",
+            role_boundaries=[f"arn:aws:iam::{ACCOUNT}:policy/boundary"],
         )
     )
     assert_read_only(document)
