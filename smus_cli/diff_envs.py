@@ -75,6 +75,7 @@ FIELD_COVERAGE: dict[str, str] = {
     "domain.execution_role_arn": "compared as created or bring-your-own",
     "domain.service_role_arn": "compared as created or bring-your-own",
     "domain.permissions_boundary_arn": "compared as set or not",
+    "domain.no_permissions_boundary_reason": "ignored: the reason for an unset boundary, which is compared",
     "domain.timeouts.create": "compared",
     "domain.timeouts.delete": "compared",
     "domain.existing_id": "ignored: an ID in the account",
