@@ -30,7 +30,7 @@ from constructs import Construct
 
 from smus_constructs import patterns
 from smus_constructs.errors import PropValidationError
-from smus_constructs.iam import DATAZONE_PRINCIPAL, SERVICE_ROLE_PATH, PolicyDocument, Statement, policy_document
+from smus_constructs.iam import DATAZONE_PRINCIPAL, PolicyDocument, Statement, policy_document
 from smus_constructs.literals import literal, literal_map
 from smus_constructs.ops_metrics import OPS_ACTIONS_BY_TYPE
 from smus_constructs.pipeline_rules import (
@@ -49,6 +49,7 @@ from smus_constructs.pipeline_rules import (
     STS_AUDIENCE,
     role_arn,
 )
+from smus_constructs.role_names import SERVICE_ROLE_PATH
 
 #: Four hours: longer than the slowest apply (two awscc waits of up to 120 minutes would not fit in less).
 MAX_SESSION_SECONDS = 4 * 3600
