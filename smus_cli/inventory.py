@@ -47,6 +47,7 @@ from smus_cli.inventory_sources import (
 from smus_cli.terminal import escape
 from smus_cli.toml_writer import TomlDocument, Value
 from smus_constructs.blueprint_names import VPC_BLUEPRINTS, BlueprintName
+from smus_constructs.regions import partition_of
 
 EXIT_WRITTEN = 0
 EXIT_BLOCKERS = 1
@@ -157,7 +158,7 @@ def build(responses: Responses, account_name: str, source: str, now: datetime | 
     )
     _account(out, account_name, account_id, region)
     _tags(out, domain)
-    _domain(out, domain, domain_id)
+    _domain(out, domain, domain_id, account_id, region)
     shared_roles = _blueprint_roles(out, responses.configurations)
     _networks(out, responses.configurations, names, region)
     _blueprints(out, responses.configurations, names, region, shared_roles)
@@ -228,7 +229,7 @@ def _tags(out: _Writer, domain: Response) -> None:
         out.doc.set(key, value)
 
 
-def _domain(out: _Writer, domain: Response, domain_id: str) -> None:
+def _domain(out: _Writer, domain: Response, domain_id: str, account_id: str, region: str) -> None:
     doc = out.doc
     doc.table("domain")
     name = domain.text("name")
@@ -278,6 +279,15 @@ def _domain(out: _Writer, domain: Response, domain_id: str) -> None:
     service_role = domain.optional_text("serviceRole")
     if service_role:
         doc.set("service_role_arn", service_role)
+    boundary = f"arn:{partition_of(region)}:iam::{account_id}:policy/TODO-permissions-boundary"
+    out.flag(
+        Severity.TODO,
+        "domain.permissions_boundary_arn",
+        boundary,
+        "the boundary every role the stacks create carries (and the deploy role writes roles only with it); "
+        "a created role without one is refused",
+    )
+    doc.set("permissions_boundary_arn", boundary)
     status = domain.optional_text("status")
     if status != "AVAILABLE":
         out.flag(Severity.CHECK, "domain.status", status, "the domain is not AVAILABLE; adopt it once it is")
