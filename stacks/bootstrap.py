@@ -28,7 +28,7 @@ from config.bootstrap_models import plan_role_arn, plan_role_subjects
 from config.created_roles import created_roles, role_boundaries, unbounded_role_names
 from config.loader import LoadedAccount
 from smus_constructs.iam import managed_policy_arn
-from smus_constructs.literals import literal_map
+from smus_constructs.literals import literal, literal_map
 from smus_constructs.pipeline_identity import (
     DeployScope,
     GithubDeployRole,
@@ -178,7 +178,8 @@ class BootstrapStack(TerraformStack):
             attachable_policy_arns=[managed_policy_arn(partition, policy) for policy in ESTATE_MANAGED_POLICIES],
             role_boundaries=role_boundaries(created),
             unbounded_role_names=unbounded_role_names(created),
-            role_tag_keys=sorted(default_tags(loaded, stack_name(loaded.name, Layer.PLATFORM))),
+            # Tag keys are config text inside a policy string, which Terraform reads as a template: escaped.
+            role_tag_keys=sorted(literal(key) for key in default_tags(loaded, stack_name(loaded.name, Layer.PLATFORM))),
             protected=account.protected,
             managed_stack_tags=[stack_name(loaded.name, layer) for layer in Layer],
             ops_name_prefix=ops_name_prefix(loaded.name),
