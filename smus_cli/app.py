@@ -332,9 +332,12 @@ def check(
         list[str] | None, typer.Option(help="STACK=FILE: also run the Rego rules over `terraform show -json` output.")
     ] = None,
     checkov: Annotated[bool, typer.Option(help="Run checkov from .venv-checkov when installed.")] = True,
+    iam_analysers: Annotated[
+        bool, typer.Option(help="Run parliament and cloudsplaining from .venv-audit over every identity policy.")
+    ] = True,
     show_all: Annotated[bool, typer.Option("--all", help="List compliant findings too.")] = False,
 ) -> None:
-    """Synthesise once; run the rule pack, the Rego policies and checkov; exit 1 on any failure, 2 on bad input."""
+    """Synthesise once; run the rule pack, Rego, checkov and the IAM analysers; exit 1 on a failure, 2 on bad input."""
     from smus_cli.check import run_check
 
     raise typer.Exit(
@@ -345,6 +348,7 @@ def check(
             report_dir,
             plan or (),
             with_checkov=checkov,
+            with_iam_analysers=iam_analysers,
             show_all=show_all,
             out=out,
             err=err,

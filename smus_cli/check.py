@@ -2,8 +2,9 @@
 
 The synth here does not enforce the rules (it would stop at the first failure); it writes into a temporary folder,
 never `cdktf.out/`, so a failing estate is reported in full but never left where someone could apply it.
-Exit 0 when everything passes, 1 on any failure (a rule, a Rego `deny`, the two engines disagreeing, checkov failing or
-not installed: a gate that did not run fails closed, naming the command that installs it), and
+Exit 0 when everything passes, 1 on any failure (a rule, a Rego `deny`, the two engines disagreeing, checkov or the
+IAM analysers (parliament, cloudsplaining: smus_cli/iam_analysers.py) failing or not installed: a gate that did not
+run fails closed, naming the command that installs it), and
 2 on unusable input (config, governance file, construct props).
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import tempfile
 import time
 from collections import Counter
@@ -55,6 +57,22 @@ class CheckovOutcome:
 
 
 @dataclass
+class IamOutcome:
+    """parliament and cloudsplaining over every synthesised identity policy, after the reviewed suppressions."""
+
+    status: str  # "passed", "failed", "not installed", "skipped", "error"
+    detail: str = ""
+    gate: Any = None  # smus_cli.iam_analysers.IamGate when the analysers ran
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("passed", "skipped")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "detail": self.detail, **(self.gate.as_dict() if self.gate else {})}
+
+
+@dataclass
 class CheckResult:
     """Everything one `smus check` found."""
 
@@ -70,6 +88,7 @@ class CheckResult:
     timings: dict[str, float]
     #: The data document the Rego policies were evaluated with (written as rego-data.json for conftest).
     rego_data: dict[str, Any] = field(default_factory=dict)
+    iam: IamOutcome = field(default_factory=lambda: IamOutcome("skipped", "not run"))
 
     @property
     def findings(self) -> list[Finding]:
@@ -85,7 +104,7 @@ class CheckResult:
 
     @property
     def ok(self) -> bool:
-        return not self.failures and not self.rego_denies and not self.disagreements and self.checkov.ok
+        return not self.failures and not self.rego_denies and not self.disagreements and self.checkov.ok and self.iam.ok
 
 
 def stack_contexts(
@@ -151,6 +170,24 @@ def run_checkov(outdir: Path, enabled: bool, config_dir: Path | None = None) -> 
     )
 
 
+def run_iam_analysers(
+    documents: dict[str, Any], enabled: bool, config_dir: Path | None = None, *, partial: bool = False
+) -> IamOutcome:
+    if not enabled:
+        return IamOutcome("skipped", "--no-iam-analysers")
+    from smus_cli.audit_tools import AnalyserMissingError
+    from smus_cli.iam_analysers import SUPPRESSIONS_FILE, IamAnalyserError, run_gate, suppressions_path_for
+
+    try:
+        path = suppressions_path_for(config_dir) if config_dir else SUPPRESSIONS_FILE
+        gated = run_gate(documents, path, partial=partial)
+    except AnalyserMissingError as error:
+        return IamOutcome(CHECKOV_NOT_INSTALLED, str(error))
+    except (IamAnalyserError, RuntimeError, OSError, subprocess.TimeoutExpired) as error:
+        return IamOutcome("error", str(error))
+    return IamOutcome("passed" if gated.ok else "failed", gate=gated)
+
+
 def check(
     config_dir: Path,
     governance_file: Path | None = None,
@@ -158,6 +195,7 @@ def check(
     plans: dict[str, Path] | None = None,
     *,
     with_checkov: bool = True,
+    with_iam_analysers: bool = True,
     outdir: Path | None = None,
 ) -> CheckResult:
     """Synthesise without enforcing, then evaluate both engines (and checkov) over the same documents."""
@@ -218,6 +256,10 @@ def check(
         started = time.perf_counter()
         checkov = run_checkov(target, with_checkov, config_dir)
         timings["checkov"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        iam = run_iam_analysers(documents, with_iam_analysers, config_dir, partial=bool(accounts))
+        timings["iam_analysers"] = time.perf_counter() - started
         return CheckResult(
             contexts=contexts,
             artifacts=artifacts,
@@ -230,6 +272,7 @@ def check(
             expired_suppressions=suppressions.expired(),
             timings=timings,
             rego_data=data,
+            iam=iam,
         )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -333,7 +376,35 @@ def render(result: CheckResult, out: Console, *, show_all: bool = False) -> None
         )
         for line in checkov.failed:
             out.print(f"  [red]FAIL[/] {escape(line)}")
+    _render_iam(result, out)
     out.print("[green]PASSED[/]" if result.ok else "[red]FAILED[/]")
+
+
+def _render_iam(result: CheckResult, out: Console) -> None:
+    iam = result.iam
+    seconds = result.timings.get("iam_analysers", 0)
+    if iam.status == CHECKOV_NOT_INSTALLED:
+        out.print(f"iam:       [red]NOT INSTALLED[/] - the gate did not run: {escape(iam.detail)}")
+    elif iam.status == "skipped":
+        out.print(f"iam:       skipped ({escape(iam.detail)})")
+    elif iam.status == "error":
+        out.print(f"iam:       [red]error[/] {escape(iam.detail)}")
+    else:
+        gate = iam.gate
+        counts = ", ".join(
+            f"{name} {c['findings']} found, {c['unsuppressed']} unsuppressed" for name, c in gate.counts().items()
+        )
+        out.print(
+            f"iam:       {iam.status} ({gate.policies} identity policies, {gate.roles} roles: {counts}; "
+            f"accepted in iam-analyser-suppressions.toml; {seconds:.1f} s)"
+        )
+        for finding in gate.unsuppressed:
+            out.print(f"  [red]FAIL[/] {escape(str(finding))}")
+        for suppression in gate.unused:
+            out.print(
+                f"  [red]FAIL[/] unused suppression {escape(suppression.analyser)} {escape(suppression.issue)} on "
+                f"{escape(suppression.stacks)} / {escape(suppression.resource)}: remove it"
+            )
 
 
 def write_reports(result: CheckResult, report_dir: Path) -> list[Path]:
@@ -352,6 +423,7 @@ def write_reports(result: CheckResult, report_dir: Path) -> list[Path]:
         "plans": {name: {"deny": r.deny, "warn": r.warn} for name, r in result.plans.items()},
         "disagreements": result.disagreements,
         "checkov": result.checkov.__dict__,
+        "iam_analysers": result.iam.as_dict(),
         "unused_suppressions": [s.__dict__ for s in result.unused_suppressions],
         "expired_suppressions": [s.__dict__ for s in result.expired_suppressions],
         "timings_seconds": result.timings,
@@ -367,6 +439,16 @@ def write_reports(result: CheckResult, report_dir: Path) -> list[Path]:
         }
         for d in result.disagreements
     ]
+    if result.iam.gate is not None:
+        extra += [
+            {
+                "ruleId": f"{finding.analyser}/{finding.issue}",
+                "level": "error",
+                "message": {"text": str(finding)},
+                "locations": [location(finding.stack, finding.resource, finding.address, result.artifacts)],
+            }
+            for finding in result.iam.gate.unsuppressed
+        ]
     sarif_path = report_dir / "governance-report.sarif"
     sarif_path.write_text(
         json.dumps(sarif(RULES, result.findings, result.artifacts, extra_results=extra), indent=2) + "\n",
@@ -385,6 +467,7 @@ def run_check(
     plan_options: Sequence[str],
     *,
     with_checkov: bool,
+    with_iam_analysers: bool = True,
     show_all: bool,
     out: Console,
     err: Console,
@@ -398,7 +481,14 @@ def run_check(
         plans = parse_plan_options(plan_options)
         for plan in plans.values():
             read_json(plan, accepted="`terraform show -json PLANFILE` output", max_bytes=MAX_PLAN_BYTES)
-        result = check(config_dir, governance_file, accounts, plans, with_checkov=with_checkov)
+        result = check(
+            config_dir,
+            governance_file,
+            accounts,
+            plans,
+            with_checkov=with_checkov,
+            with_iam_analysers=with_iam_analysers,
+        )
     except (ConfigError, PropValidationError, InputFileError, ValueError, OSError) as error:
         err.print(f"[bold red]error:[/] {escape(str(error))}")
         return EXIT_INPUT

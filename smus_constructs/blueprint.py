@@ -247,7 +247,9 @@ class BlueprintRoles(Construct):
                                 "Sid": "RedshiftSecretsOfThisDomain",
                                 "Effect": "Allow",
                                 "Action": "secretsmanager:GetSecretValue",
-                                "Resource": "*",
+                                # This account's secrets in any region the blueprints provision to; which ones is
+                                # the domain tag's job (DataZone tags the secrets it creates for a domain).
+                                "Resource": f"arn:{partition}:secretsmanager:*:{domain.account_id}:secret:*",
                                 "Condition": {
                                     "StringEquals": {
                                         "secretsmanager:ResourceTag/AmazonDataZoneDomain": domain.domain_id

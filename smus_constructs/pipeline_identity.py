@@ -162,11 +162,26 @@ DATAZONE_ACTIONS_BY_TYPE: Mapping[str, Sequence[str]] = {
         "datazone:ListProjectMemberships",
     ],
 }
-# Actions with no resource type: they can only be granted on "*", so they are held to the account's region.
-DATAZONE_ACCOUNT_ACTIONS = ["datazone:CreateDomain", "datazone:ListDomains"]
-DATAZONE_DOMAIN_ACTIONS = sorted(
-    {action for actions in DATAZONE_ACTIONS_BY_TYPE.values() for action in actions} - set(DATAZONE_ACCOUNT_ACTIONS)
+# The only DataZone actions the Service Authorization Reference gives a resource type (`domain`). Every other action
+# here (AddPolicyGrant, CreateDomainUnit, CreateProject, CreateProjectProfile, PutEnvironmentBlueprintConfiguration,
+# AddEntityOwner, ...) lists none, so a grant on `domain/*` grants nothing and the first apply is denied: those are
+# granted on "*" and held to the account's region (aws:RequestedRegion), the one condition key they all support.
+# parliament, which ships AWS's definitions, checks this split in `smus check` and the suite.
+DATAZONE_DOMAIN_RESOURCE_ACTIONS = frozenset(
+    {
+        "datazone:DeleteDomain",
+        "datazone:GetDomain",
+        "datazone:ListTagsForResource",
+        "datazone:TagResource",
+        "datazone:UntagResource",
+        "datazone:UpdateDomain",
+    }
 )
+_DATAZONE_ACTIONS = {action for actions in DATAZONE_ACTIONS_BY_TYPE.values() for action in actions}
+#: Actions on a domain ARN (`domain/*` of this account and region).
+DATAZONE_DOMAIN_ACTIONS = sorted(_DATAZONE_ACTIONS & DATAZONE_DOMAIN_RESOURCE_ACTIONS)
+#: Actions with no resource type: granted on "*", held to the account's region.
+DATAZONE_ACCOUNT_ACTIONS = sorted(_DATAZONE_ACTIONS - DATAZONE_DOMAIN_RESOURCE_ACTIONS)
 # Cloud Control API, which every awscc resource goes through; it has no resource-level permissions.
 CLOUD_CONTROL_ACTIONS = [
     "cloudformation:CancelResourceRequest",
@@ -336,10 +351,18 @@ def deploy_permissions(scope: DeployScope) -> PolicyDocument:
         },
         *role_statements(scope),
         {
+            # CreateKey has no resource type; the key it creates is tagged in the same call (TagResource, below).
             "Sid": "CreateKeysTaggedForTheEstate",
             "Effect": "Allow",
-            "Action": ["kms:CreateKey", "kms:TagResource"],
+            "Action": "kms:CreateKey",
             "Resource": "*",
+            "Condition": {"StringEquals": {"aws:RequestTag/SmusStack": tagged}},
+        },
+        {
+            "Sid": "TagKeysForTheEstate",
+            "Effect": "Allow",
+            "Action": "kms:TagResource",
+            "Resource": keys,
             "Condition": {"StringEquals": {"aws:RequestTag/SmusStack": tagged}},
         },
         {
@@ -484,12 +507,30 @@ def role_statements(scope: DeployScope) -> list[Statement]:
     return statements
 
 
+#: SNS subscription actions the Service Authorization Reference lists with no resource type (only "*").
+SNS_SUBSCRIPTION_ACTIONS = frozenset(
+    {"sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes", "sns:Unsubscribe"}
+)
+#: AWS Config actions with no resource type.
+CONFIG_ACCOUNT_ACTIONS = frozenset({"config:DescribeConfigRules"})
+
+
 def ops_statements(scope: DeployScope) -> list[Statement]:
-    """What the ops layer and the scheduled drift job need, each held to the estate's own names or namespace."""
+    """What the ops layer and the scheduled drift job need, each held to the estate's own names, tag or namespace.
+
+    SNS topics, alarms and event rules are named `<prefix>*`. AWS Config rule ARNs end in a generated ID
+    (`config-rule/config-rule-ab12cd`), never the name, so rules are held to the estate's `SmusStack` tag instead:
+    changed, tagged or deleted only when already tagged for the estate, created only with that tag (PutConfigRule
+    takes the tags itself; the Service Authorization Reference lists no dependent TagResource). The few actions AWS
+    accepts only on "*" are held to the account's region.
+    """
     p, account, region = scope.partition, scope.account_id, scope.region
+    in_region = {"StringEquals": {"aws:RequestedRegion": region}}
     statements: list[Statement] = []
     if scope.ops_name_prefix is not None:
         prefix = scope.ops_name_prefix
+        tagged = sorted(scope.managed_stack_tags)
+        config_rules = f"arn:{p}:config:{region}:{account}:config-rule/*"
 
         def actions(service: str) -> list[str]:
             return sorted({a for acts in OPS_ACTIONS_BY_TYPE.values() for a in acts if a.startswith(f"{service}:")})
@@ -498,8 +539,15 @@ def ops_statements(scope: DeployScope) -> list[Statement]:
             {
                 "Sid": "OpsAlertTopic",
                 "Effect": "Allow",
-                "Action": actions("sns"),
+                "Action": sorted(set(actions("sns")) - SNS_SUBSCRIPTION_ACTIONS),
                 "Resource": f"arn:{p}:sns:{region}:{account}:{prefix}*",
+            },
+            {
+                "Sid": "OpsAlertSubscriptions",
+                "Effect": "Allow",
+                "Action": sorted(set(actions("sns")) & SNS_SUBSCRIPTION_ACTIONS),
+                "Resource": "*",
+                "Condition": in_region,
             },
             {
                 "Sid": "OpsAlarms",
@@ -514,11 +562,25 @@ def ops_statements(scope: DeployScope) -> list[Statement]:
                 "Resource": f"arn:{p}:events:{region}:{account}:rule/{prefix}*",
             },
             {
-                # Config rule ARNs end in a generated ID (config-rule/config-rule-ab12cd), not the rule's name.
-                "Sid": "OpsConfigRules",
+                "Sid": "OpsConfigRulesTaggedForTheEstate",
                 "Effect": "Allow",
-                "Action": actions("config"),
-                "Resource": f"arn:{p}:config:{region}:{account}:config-rule/*",
+                "Action": sorted(set(actions("config")) - CONFIG_ACCOUNT_ACTIONS),
+                "Resource": config_rules,
+                "Condition": {"StringEquals": {"aws:ResourceTag/SmusStack": tagged}},
+            },
+            {
+                "Sid": "CreateOpsConfigRulesTaggedForTheEstate",
+                "Effect": "Allow",
+                "Action": "config:PutConfigRule",
+                "Resource": config_rules,
+                "Condition": {"StringEquals": {"aws:RequestTag/SmusStack": tagged}},
+            },
+            {
+                "Sid": "DescribeConfigRules",
+                "Effect": "Allow",
+                "Action": sorted(set(actions("config")) & CONFIG_ACCOUNT_ACTIONS),
+                "Resource": "*",
+                "Condition": in_region,
             },
         ]
     if scope.metric_namespace is not None:
@@ -536,6 +598,13 @@ def ops_statements(scope: DeployScope) -> list[Statement]:
 
 # Read-only counterparts of the deploy role's actions: what `terraform plan` calls to refresh what the stacks manage.
 READ_PREFIXES = ("Describe", "Get", "List", "Search")
+
+
+def as_actions(value: object) -> list[str]:
+    """A statement's Action as a list (IAM accepts one string too)."""
+    if isinstance(value, str):
+        return [value]
+    return [str(item) for item in value] if isinstance(value, list) else []
 
 
 def _reads(actions: Sequence[str]) -> list[str]:
@@ -611,7 +680,7 @@ def plan_permissions(scope: DeployScope) -> PolicyDocument:
             "Resource": f"arn:{p}:datazone:{region}:{account}:domain/*",
         },
         {
-            "Sid": "ListDataZoneDomains",
+            "Sid": "ReadDataZoneActionsWithoutResourceType",
             "Effect": "Allow",
             "Action": PLAN_DATAZONE_ACCOUNT_ACTIONS,
             "Resource": "*",
@@ -655,8 +724,8 @@ def plan_permissions(scope: DeployScope) -> PolicyDocument:
         actions = statement["Action"]
         if statement["Sid"] == "DriftJobMetricsInItsNamespace":
             statements.append(statement)
-        elif isinstance(actions, list):
-            statements.append({**statement, "Sid": f"Read{statement['Sid']}", "Action": _reads(actions)})
+        elif _reads(as_actions(actions)):
+            statements.append({**statement, "Sid": f"Read{statement['Sid']}", "Action": _reads(as_actions(actions))})
     return policy_document(*statements)
 
 

@@ -131,6 +131,8 @@ def test_blueprint_roles_are_created_with_documented_trust_when_not_given() -> N
     ]
     inline = json.loads(only(synth(stack), "aws_iam_role_policy")["policy"])["Statement"][0]
     assert inline["Action"] == "secretsmanager:GetSecretValue"
+    # This account's secrets only (parliament: GetSecretValue takes a secret ARN, so "*" would be wider than needed).
+    assert inline["Resource"] == f"arn:aws:secretsmanager:*:{ACCOUNT}:secret:*"
     assert "secretsmanager:ResourceTag/AmazonDataZoneDomain" in inline["Condition"]["StringEquals"]
 
 

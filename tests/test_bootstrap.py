@@ -284,6 +284,9 @@ def test_keys_are_managed_only_when_tagged_by_the_estates_stacks_and_never_rewri
     policy = statements(deploy_permissions(scope()))
     tagged = ["dev-platform", "dev-projects"]
     assert policy["CreateKeysTaggedForTheEstate"]["Condition"] == {"StringEquals": {"aws:RequestTag/SmusStack": tagged}}
+    assert policy["CreateKeysTaggedForTheEstate"]["Action"] == "kms:CreateKey"
+    assert policy["TagKeysForTheEstate"]["Resource"] == f"arn:aws:kms:{REGION}:{ACCOUNT}:key/*"
+    assert policy["TagKeysForTheEstate"]["Condition"] == {"StringEquals": {"aws:RequestTag/SmusStack": tagged}}
     manage = policy["ManageKeysTaggedForTheEstate"]
     assert manage["Resource"] == f"arn:aws:kms:{REGION}:{ACCOUNT}:key/*"
     assert manage["Condition"] == {"StringEquals": {"aws:ResourceTag/SmusStack": tagged}}
@@ -301,7 +304,19 @@ def test_datazone_is_limited_to_the_accounts_domains_or_its_region() -> None:
     policy = statements(deploy_permissions(scope()))
     domains = policy["DataZoneDomainsOfThisAccount"]
     assert domains["Resource"] == f"arn:aws:datazone:{REGION}:{ACCOUNT}:domain/*"
-    assert all(action.startswith("datazone:") for action in domains["Action"])
+    # The Service Authorization Reference gives only these a resource type; a grant of the others on domain/*
+    # would grant nothing (issue 12, finding 8).
+    assert domains["Action"] == [
+        "datazone:DeleteDomain",
+        "datazone:GetDomain",
+        "datazone:ListTagsForResource",
+        "datazone:TagResource",
+        "datazone:UntagResource",
+        "datazone:UpdateDomain",
+    ]
+    assert {"datazone:AddPolicyGrant", "datazone:CreateProject", "datazone:CreateDomainUnit"} <= set(
+        policy["DataZoneActionsWithoutResourceType"]["Action"]
+    )
     account_level = policy["DataZoneActionsWithoutResourceType"]
     assert account_level["Action"] == DATAZONE_ACCOUNT_ACTIONS
     assert account_level["Condition"] == {"StringEquals": {"aws:RequestedRegion": REGION}}

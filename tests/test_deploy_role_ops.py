@@ -39,6 +39,36 @@ def test_ops_statements_are_held_to_the_ops_prefix_and_namespace() -> None:
     assert all(action.startswith("sns:") for action in found["OpsAlertTopic"]["Action"])
 
 
+def test_config_rules_are_written_only_when_tagged_for_the_estate() -> None:
+    """Config rule ARNs end in a generated ID, so no name can scope them: the estate's SmusStack tag does."""
+    found = statements(replace(SCOPE, managed_stack_tags=["dev-ops"]))
+    rules = "arn:aws:config:eu-west-1:111111111111:config-rule/*"
+    tagged = found["OpsConfigRulesTaggedForTheEstate"]
+    assert tagged["Resource"] == rules
+    assert tagged["Condition"] == {"StringEquals": {"aws:ResourceTag/SmusStack": ["dev-ops"]}}
+    assert "config:DeleteConfigRule" in tagged["Action"] and "config:DescribeConfigRules" not in tagged["Action"]
+    create = found["CreateOpsConfigRulesTaggedForTheEstate"]
+    assert (create["Action"], create["Resource"]) == ("config:PutConfigRule", rules)
+    assert create["Condition"] == {"StringEquals": {"aws:RequestTag/SmusStack": ["dev-ops"]}}
+    every = [s for s in found.values() if s["Effect"] == "Allow" and "config-rule" in json.dumps(s["Resource"])]
+    assert all("Condition" in s for s in every), "no config rule is writable untagged"
+
+
+def test_actions_aws_takes_only_on_star_are_held_to_the_region() -> None:
+    found = statements(SCOPE)
+    for sid, actions in (
+        (
+            "OpsAlertSubscriptions",
+            ["sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes", "sns:Unsubscribe"],
+        ),
+        ("DescribeConfigRules", ["config:DescribeConfigRules"]),
+    ):
+        assert found[sid]["Action"] == actions
+        assert found[sid]["Resource"] == "*"
+        assert found[sid]["Condition"] == {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}
+    assert not set(found["OpsAlertTopic"]["Action"]) & {"sns:Unsubscribe", "sns:GetSubscriptionAttributes"}
+
+
 def test_without_an_ops_layer_there_are_no_ops_permissions() -> None:
     found = statements(replace(SCOPE, ops_name_prefix=None, metric_namespace=None))
     assert not [sid for sid in found if sid.startswith(("Ops", "DriftJob"))]

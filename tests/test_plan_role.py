@@ -201,10 +201,14 @@ def test_plan_permissions_read_state_under_the_prefix_and_decrypt_only_through_s
 def test_plan_permissions_read_what_the_deploy_role_manages() -> None:
     full = scope(self_role_arn=PLAN_ROLE, ops_name_prefix="smus-dev", metric_namespace="SMUS/Drift")
     policy = statements(plan_permissions(full))
-    assert {"datazone:GetDomain", "datazone:ListProjects", "datazone:GetProject"} <= set(
-        policy["ReadDataZoneDomainsOfThisAccount"]["Action"]
-    )
-    assert policy["ListDataZoneDomains"]["Action"] == ["datazone:ListDomains"]
+    # Only GetDomain and ListTagsForResource take a domain ARN; DataZone's other reads take only "*" (in region).
+    assert policy["ReadDataZoneDomainsOfThisAccount"]["Action"] == [
+        "datazone:GetDomain",
+        "datazone:ListTagsForResource",
+    ]
+    without = policy["ReadDataZoneActionsWithoutResourceType"]
+    assert {"datazone:ListDomains", "datazone:ListProjects", "datazone:GetProject"} <= set(without["Action"])
+    assert without["Resource"] == "*" and without["Condition"] == {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}
     assert policy["ReadThroughCloudControl"]["Action"] == ["cloudformation:GetResource", "cloudformation:ListResources"]
     assert "iam:GetRolePolicy" in policy["ReadEstateRoles"]["Action"]
     assert policy["ReadEstateRoles"]["Resource"] == f"arn:aws:iam::{ACCOUNT}:role/service-role/acme-dev-*"
