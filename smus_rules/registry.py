@@ -20,6 +20,10 @@ from smus_rules.rules import (
     smus_014_bedrock_invoke_scoped,
     smus_015_locked_blueprint_parameters,
     smus_016_all_users_grant,
+    smus_017_role_writes_bounded,
+    smus_018_no_trust_rewriting,
+    smus_019_key_management_root_only,
+    smus_020_protected_no_delete_domain,
 )
 
 RULES: tuple[Rule, ...] = (
@@ -39,6 +43,10 @@ RULES: tuple[Rule, ...] = (
     smus_014_bedrock_invoke_scoped.RULE,
     smus_015_locked_blueprint_parameters.RULE,
     smus_016_all_users_grant.RULE,
+    smus_017_role_writes_bounded.RULE,
+    smus_018_no_trust_rewriting.RULE,
+    smus_019_key_management_root_only.RULE,
+    smus_020_protected_no_delete_domain.RULE,
 )
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 RULE_IDS: tuple[str, ...] = tuple(RULES_BY_ID)

@@ -186,6 +186,10 @@ class BootstrapStack(TerraformStack):
             metric_namespace=config.operations.metric_namespace,
         )
         self.deploy_policy = self.deploy_role.add_inline_policy("DeployEstate", deploy_permissions(self.deploy_scope))
+        reason = config.domain.no_permissions_boundary_reason
+        if self.deploy_scope.unbounded_role_names and reason:
+            # A `//` comment Terraform ignores: reviewers and SMUS-017 read why these roles are written unbounded.
+            self.deploy_policy.add_override("//.unbounded_roles_reason", literal(reason))
         self.plan_scope = replace(self.deploy_scope, self_role_arn=plan_arn)
         self.plan_policy = self.plan_role.add_inline_policy("PlanEstate", plan_permissions(self.plan_scope))
 

@@ -147,6 +147,11 @@ def all_users_grant(reason: str | None) -> Doc:
 
 TRUST_DATAZONE = {"Effect": "Allow", "Principal": {"Service": "datazone.amazonaws.com"}, "Action": "sts:AssumeRole"}
 SOURCE_ACCOUNT = {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+ROLES = f"arn:aws:iam::{ACCOUNT}:role/service-role/acme-*"
+BOUNDED = {"ArnEquals": {"iam:PermissionsBoundary": f"arn:aws:iam::{ACCOUNT}:policy/acme-boundary"}}
+ROOT = {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
+DEPLOY = f"arn:aws:iam::{ACCOUNT}:role/smus-deploy"
+DOMAINS = f"arn:aws:datazone:eu-west-1:{ACCOUNT}:domain/*"
 LOCKED: dict[str, tuple[LockedParameter, ...]] = {
     "Tooling": (
         LockedParameter(name="sagemakerDomainNetworkType", value="VpcOnly"),
@@ -778,6 +783,205 @@ def _cases() -> list[Case]:
             protected=True,
         ),
         Case("SMUS-016", "unprotected", stack({"awscc_datazone_policy_grant": {"G": all_users_grant(None)}})),
+        # SMUS-017 role writes require the boundary
+        Case(
+            "SMUS-017",
+            "bounded",
+            stack(
+                {
+                    "aws_iam_role_policy": {
+                        "P": res(
+                            "P",
+                            policy=policy(
+                                allow(["iam:CreateRole", "iam:PutRolePolicy"], ROLES, BOUNDED),
+                                allow("iam:GetRole", ROLES),
+                            ),
+                        )
+                    }
+                }
+            ),
+        ),
+        Case(
+            "SMUS-017",
+            "exact-roles-with-reason",
+            stack(
+                {
+                    "aws_iam_role_policy": {
+                        "P": {
+                            **res("P", policy=policy(allow("iam:PutRolePolicy", [f"{ROLES[:-1]}a"]))),
+                            "//": {
+                                "metadata": {"path": f"{STACK}/P", "uniqueId": "P"},
+                                "unbounded_roles_reason": "A sandbox whose SCP caps every role (SCP-12).",
+                            },
+                        }
+                    }
+                }
+            ),
+        ),
+        Case(
+            "SMUS-017",
+            "unbounded",
+            stack(
+                {
+                    "aws_iam_role_policy": {
+                        "P": res("P", policy=policy(allow("iam:PutRolePolicy", ROLES))),
+                        "Q": res("Q", policy=policy(allow("iam:*", ROLES, SOURCE_ACCOUNT))),
+                    }
+                }
+            ),
+            frozenset({"aws_iam_role_policy.P", "aws_iam_role_policy.Q"}),
+            "without the boundary",
+        ),
+        Case(
+            "SMUS-017",
+            "reason-does-not-cover-a-wildcard",
+            stack(
+                {
+                    "aws_iam_role_policy": {
+                        "P": {
+                            **res("P", policy=policy(allow("iam:CreateRole", ROLES))),
+                            "//": {
+                                "metadata": {"path": f"{STACK}/P", "uniqueId": "P"},
+                                "unbounded_roles_reason": "A sandbox whose SCP caps every role (SCP-12).",
+                            },
+                        }
+                    }
+                }
+            ),
+            frozenset({"aws_iam_role_policy.P"}),
+            "iam:CreateRole without the boundary",
+        ),
+        # SMUS-018 no trust rewriting
+        Case(
+            "SMUS-018",
+            "denied",
+            stack(
+                {
+                    "aws_iam_role_policy": {
+                        "P": res(
+                            "P",
+                            policy=policy(
+                                allow("iam:GetRole", ROLES),
+                                {"Effect": "Deny", "Action": "iam:UpdateAssumeRolePolicy", "Resource": "*"},
+                            ),
+                        )
+                    }
+                }
+            ),
+        ),
+        Case(
+            "SMUS-018",
+            "granted",
+            stack(
+                {
+                    "aws_iam_role_policy": {
+                        "P": res("P", policy=policy(allow("iam:UpdateAssumeRolePolicy", ROLES))),
+                        "Q": res("Q", policy=policy(allow("s3:GetObject", "arn:aws:s3:::b/*"))),
+                    }
+                }
+            ),
+            frozenset({"aws_iam_role_policy.P"}),
+            "grants iam:UpdateAssumeRolePolicy",
+        ),
+        Case(
+            "SMUS-018",
+            "wildcards",
+            stack(
+                {
+                    "aws_iam_policy": {"M": res("M/Resource", policy=policy(allow("iam:update*", ROLES)))},
+                    "aws_iam_role_policy": {"P": res("P", policy=policy(allow(None, ROLES, NotAction="s3:*")))},
+                }
+            ),
+            frozenset({"aws_iam_policy.M", "aws_iam_role_policy.P"}),
+            "statement 0",
+        ),
+        # SMUS-019 key management only by the account root
+        Case(
+            "SMUS-019",
+            "root-administers",
+            stack(
+                {
+                    "aws_kms_key": {
+                        "K": key(
+                            policy=policy(
+                                allow(["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"], "*", Principal=ROOT),
+                                allow("kms:Decrypt", "*", Principal={"AWS": DEPLOY}),
+                            )
+                        )
+                    }
+                }
+            ),
+        ),
+        Case(
+            "SMUS-019",
+            "deploy-role-puts-the-policy",
+            stack(
+                {"aws_kms_key": {"K": key(policy=policy(allow("kms:PutKeyPolicy", "*", Principal={"AWS": DEPLOY})))}}
+            ),
+            frozenset({"aws_kms_key.K"}),
+            "kms:PutKeyPolicy",
+        ),
+        Case(
+            "SMUS-019",
+            "service-with-kms-star",
+            stack(
+                {
+                    "aws_kms_key_policy": {
+                        "P": res(
+                            "P",
+                            policy=policy(allow("kms:*", "*", Principal={"Service": "events.amazonaws.com"})),
+                        )
+                    }
+                }
+            ),
+            frozenset({"aws_kms_key_policy.P"}),
+            "events.amazonaws.com",
+        ),
+        # SMUS-020 no DeleteDomain in protected accounts
+        Case(
+            "SMUS-020",
+            "no-delete",
+            stack(
+                {
+                    "aws_iam_role_policy": {
+                        "P": res(
+                            "P",
+                            policy=policy(
+                                allow(["datazone:GetDomain", "datazone:UpdateDomain"], DOMAINS),
+                                {"Effect": "Deny", "Action": "datazone:DeleteDomain", "Resource": "*"},
+                            ),
+                        )
+                    }
+                }
+            ),
+            protected=True,
+        ),
+        Case(
+            "SMUS-020",
+            "delete-granted",
+            stack(
+                {
+                    "aws_iam_role_policy": {"P": res("P", policy=policy(allow("datazone:DeleteDomain", DOMAINS)))},
+                    "aws_iam_policy": {"M": res("M/Resource", policy=policy(allow("datazone:*", DOMAINS)))},
+                }
+            ),
+            frozenset({"aws_iam_role_policy.P", "aws_iam_policy.M"}),
+            "in a protected account",
+            protected=True,
+        ),
+        Case(
+            "SMUS-020",
+            "not-action-leaves-it-in",
+            stack({"aws_iam_role_policy": {"P": res("P", policy=policy(allow(None, DOMAINS, NotAction="s3:*")))}}),
+            frozenset({"aws_iam_role_policy.P"}),
+            "statement 0 grants datazone:DeleteDomain",
+            protected=True,
+        ),
+        Case(
+            "SMUS-020",
+            "unprotected",
+            stack({"aws_iam_role_policy": {"P": res("P", policy=policy(allow("datazone:DeleteDomain", DOMAINS)))}}),
+        ),
     ]
 
 

@@ -294,3 +294,16 @@ def test_every_synthesised_deploy_role_writes_roles_only_with_the_boundary(estat
         assert bool(writes) is bool(created_roles(config)), f"{account}: role writes {writes}"
         assert bool(allowing(policy, "datazone:DeleteDomain")) is not config.account.protected, account
     assert not created_roles(estates["prod"][0]), "the example's prod brings every role"
+
+
+def test_the_reason_for_unbounded_roles_is_written_beside_the_deploy_policy(estates: dict[str, Any]) -> None:
+    """SMUS-017 and reviewers read it there; only an account with unbounded roles has one."""
+    for account, (config, stacks) in estates.items():
+        (body,) = [
+            body
+            for name, body in stacks[f"{account}-bootstrap"]["resource"]["aws_iam_role_policy"].items()
+            if name.startswith("DeployRole")
+        ]
+        reason = body["//"].get("unbounded_roles_reason")
+        assert reason == config.domain.no_permissions_boundary_reason, account
+    assert estates["quicksetup"][0].domain.no_permissions_boundary_reason

@@ -134,6 +134,7 @@ def test_plan_output_is_checked_by_the_rules_that_need_planned_values() -> None:
         ("SMUS-009", "aws_iam_role_policy.P"),
         ("SMUS-011", "aws_iam_role.R"),
         ("SMUS-014", "aws_iam_role_policy.P"),
+        ("SMUS-018", "aws_iam_role_policy.P"),  # Action "*" includes iam:UpdateAssumeRolePolicy
     ]
 
 

@@ -11,7 +11,7 @@ from smus_rules.model import Status
 from smus_rules.registry import RULES, RULES_BY_ID
 from tests.rule_cases import CASES, Case
 
-IAM_RULES = ("SMUS-008", "SMUS-009", "SMUS-010", "SMUS-011", "SMUS-014")
+IAM_RULES = ("SMUS-008", "SMUS-009", "SMUS-010", "SMUS-011", "SMUS-014", "SMUS-017", "SMUS-018", "SMUS-019", "SMUS-020")
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
@@ -50,7 +50,7 @@ def test_rules_with_nothing_to_check_say_not_applicable() -> None:
 
 
 def test_protected_only_rules_are_not_applicable_in_unprotected_accounts() -> None:
-    for rule_id in ("SMUS-004", "SMUS-015", "SMUS-016"):
+    for rule_id in ("SMUS-004", "SMUS-015", "SMUS-016", "SMUS-020"):
         case = next(case for case in CASES if case.rule == rule_id and case.name == "unprotected")
         findings = RULES_BY_ID[rule_id].evaluate(StackDoc(case.doc), case.context())
         assert [item.status for item in findings] == [Status.NOT_APPLICABLE], findings
