@@ -288,7 +288,7 @@ def _parliament_actions(detail: Any) -> list[tuple[str, ...]]:
     if isinstance(detail, list) and detail:
         actions = [item.get("action") if isinstance(item, dict) else item for item in detail]
         if all(isinstance(action, str) for action in actions):
-            return [(str(action),) for action in sorted(set(actions))]
+            return [(action,) for action in sorted({str(action) for action in actions})]
     return [()]
 
 
