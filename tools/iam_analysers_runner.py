@@ -18,6 +18,8 @@ import sys
 from importlib.metadata import version
 from typing import Any
 
+#: Every category but InfrastructureModification, which lists every write action a policy has (cloudsplaining's own
+#: report treats it as an inventory, not a risk); the write actions are what SMUS-009 and parliament already judge.
 CATEGORIES = ("PrivilegeEscalation", "ResourceExposure", "DataExfiltration", "CredentialsExposure", "ServiceWildcard")
 
 
