@@ -28,7 +28,6 @@ from smus_constructs import patterns
 from smus_constructs.errors import PropValidationError
 from smus_constructs.iam import (
     DATAZONE_PRINCIPAL,
-    SERVICE_ROLE_PATH,
     PolicyDocument,
     RoleSpec,
     ServiceRole,
@@ -37,7 +36,7 @@ from smus_constructs.iam import (
     policy_document,
 )
 from smus_constructs.regions import PARTITION_REGIONS
-from smus_constructs.role_names import PROJECT_BOUNDARY, project_execution_role_name
+from smus_constructs.role_names import PROJECT_BOUNDARY, SERVICE_ROLE_PATH, project_execution_role_name
 
 # Foundation model IDs ("anthropic.claude-3-5-sonnet-20240620-v1:0") and cross-region inference profile IDs
 # ("eu.anthropic.claude-3-7-sonnet-20250219-v1:0").
