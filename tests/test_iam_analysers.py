@@ -78,6 +78,11 @@ def test_the_fixture_estate_accepts_exactly_what_the_project_file_accepts() -> N
     assert FIXTURE_SUPPRESSIONS.read_text() == SUPPRESSIONS_FILE.read_text()
 
 
+def test_the_accepted_findings_are_owned_by_security() -> None:
+    codeowners = (Path(__file__).parent.parent / ".github" / "CODEOWNERS").read_text()
+    assert "/config/iam-analyser-suppressions.toml @acme/security" in codeowners
+
+
 @pytest.mark.parametrize("example", ["quick-setup", "domain-management-and-bring-your-own-role"])
 def test_the_aws_ia_translations_have_no_unsuppressed_finding(tmp_path: Path, example: str) -> None:
     synthesise(AWS_IA / example / "accounts", tmp_path / "cdktf.out")
