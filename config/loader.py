@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from config.bootstrap_models import pipeline_trust_issues
 from config.cross_checks import duplicate_issues, local_arn_issues, partition_issues
 from config.errors import MISSING, ConfigError, ConfigIssue
 from config.iam_checks import boundary_issues, managed_path_issues
@@ -363,6 +364,7 @@ def _reference_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue
     yield from _bootstrap_issues(path, config)
     yield from boundary_issues(path, config)
     yield from managed_path_issues(path, config)
+    yield from pipeline_trust_issues(path, config)
 
     for index, entry in enumerate(config.ignore_changes):
         kind, _, name = entry.resource.partition(":")

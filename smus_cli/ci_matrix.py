@@ -8,10 +8,13 @@ deploy role never trusts and the read-only plan role trusts by default. So:
 
 * deploy (deploy role) - the first environment `[bootstrap] github_subjects` trusts (its reviewers approve the
   apply); none when the account trusts only `ref:refs/heads/main` (pushes to main deploy it).
-* drift (plan role) - `[operations] plan_github_environment` if set, else none (the plan role trusts the drift job's
-  subject either way, see config.bootstrap_models.plan_role_subjects).
-* pull request (plan role) - never an environment: no approval, and no job of a pull request ever holds a role that
-  can write. An account whose `[bootstrap] plan_subjects` leaves out `pull_request` is not planned from pull requests.
+* drift (plan role to plan, drift role to publish the metrics) - `[operations] plan_github_environment` if set, else
+  none (both roles trust the drift job's subject either way, see config.bootstrap_models.drift_subject).
+* pull request (plan role) - no environment where the plan role trusts `pull_request` (unprotected accounts): no
+  approval, and no job of a pull request ever holds a role that can write. A protected account's plan role never
+  trusts `pull_request`; its pull-request plans run in the first GitHub environment of `[bootstrap] plan_subjects`,
+  whose required reviewers approve each run (`plan_environment`). An account with neither is not planned from pull
+  requests.
 
 Reads config only (no synth, no providers): it runs in a second.
 """
@@ -26,12 +29,13 @@ from typing import Any, Literal
 
 from rich.console import Console
 
-from config.bootstrap_models import plan_role_arn
+from config.bootstrap_models import drift_role_arn, plan_role_arn, pull_request_plan_environment
 from config.errors import ConfigError, ConfigIssue, printable
 from config.loader import LoadedAccount, load_estate
 from config.operations_models import DEFAULT_BRANCH, operations_issues, trusted_environments, trusts_branch
 from smus_cli.input_files import InputFileError, read_text
 from smus_cli.terminal import escape
+from smus_constructs.pipeline_rules import PLACEHOLDER_KEY_ID
 
 #: The layers CI plans and applies, in apply order (projects read the platform's state). Bootstrap is applied by an
 #: administrator with local state. tests/test_workflows.py checks this against stacks.account_stack.Layer.
@@ -50,11 +54,15 @@ class AccountTarget:
     role_arn: str
     #: The read-only plan role: pull-request and drift plans.
     plan_role_arn: str
+    #: The drift-metrics role: the drift job's `put-metric-data` calls, nothing else.
+    drift_role_arn: str
     protected: bool
     deploy_environment: str
     drift_environment: str
-    #: Whether the plan role trusts pull-request jobs (`pull_request` in `[bootstrap] plan_subjects`).
+    #: Whether pull requests are planned: the plan role trusts `pull_request`, or a reviewed plan environment.
     pull_request_plans: bool
+    #: The reviewed GitHub environment pull-request plans run in ('' = none: the plan role trusts `pull_request`).
+    plan_environment: str
     metric_namespace: str
     domain_name: str
     #: '' when the platform stack creates the domain: the drift job looks it up by name.
@@ -82,9 +90,20 @@ def account_target(loaded: LoadedAccount, branch: str = DEFAULT_BRANCH) -> Accou
                 f"an 'environment:<name>' subject or 'ref:refs/heads/{branch}': the deploy workflow runs on {branch}",
             )
         )
+    if config.state.kms_key_arn.endswith(f"key/{PLACEHOLDER_KEY_ID}"):
+        issues.append(
+            ConfigIssue(
+                loaded.path,
+                "state.kms_key_arn",
+                config.state.kms_key_arn,
+                f"the state key's ARN: apply {loaded.name}-bootstrap (as the break-glass role) and copy its "
+                "state_kms_key_arn output here; the placeholder only serves that first apply",
+            )
+        )
     if issues:
         raise ConfigError(issues)
     deploy = environments[0] if environments else ""
+    plan_environment = pull_request_plan_environment(config)
     drift = config.operations.plan_github_environment or ""
     return AccountTarget(
         account=loaded.name,
@@ -92,10 +111,12 @@ def account_target(loaded: LoadedAccount, branch: str = DEFAULT_BRANCH) -> Accou
         region=config.account.region,
         role_arn=config.account.deploy_role_arn,
         plan_role_arn=plan_role_arn(config),
+        drift_role_arn=drift_role_arn(config),
         protected=config.account.protected,
         deploy_environment=deploy,
         drift_environment=drift,
-        pull_request_plans="pull_request" in config.bootstrap.plan_subjects,
+        pull_request_plans="pull_request" in config.bootstrap.plan_subjects or plan_environment is not None,
+        plan_environment=plan_environment or "",
         metric_namespace=config.operations.metric_namespace,
         domain_name=config.domain.name,
         domain_id=config.domain.existing_id or "",
@@ -199,7 +220,8 @@ def run_ci_matrix(
             if not target.pull_request_plans and skipped:
                 err.print(
                     f"note: {', '.join(skipped)} not planned: the plan role of account {target.account} does not "
-                    "trust pull-request jobs (add 'pull_request' to [bootstrap] plan_subjects)",
+                    "trust pull-request jobs (add 'pull_request' to [bootstrap] plan_subjects, or in a protected "
+                    "account an 'environment:<name>' with required reviewers)",
                     markup=False,
                 )
     if filtered and not ci:

@@ -211,6 +211,11 @@ def _account(out: _Writer, name: str, account_id: str, region: str) -> None:
     out.flag(Severity.TODO, "bootstrap", "TODO-owner/TODO-repository", "the repository and refs CI deploys from")
     doc.set("github_repository", "TODO-owner/TODO-repository")
     doc.set("github_subjects", ["environment:TODO"])
+    break_glass = f"arn:aws:iam::{account_id}:role/TODO-smus-break-glass"
+    out.flag(
+        Severity.TODO, "bootstrap.break_glass_role_arn", break_glass, "the administrators' role that applies bootstrap"
+    )
+    doc.set("break_glass_role_arn", break_glass)
 
 
 def _tags(out: _Writer, domain: Response) -> None:

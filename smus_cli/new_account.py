@@ -211,6 +211,8 @@ def _to_fill_in(protected: bool, text: str) -> list[str]:
     notes = [
         f"[state] kms_key_arn = {config['state']['kms_key_arn']!r}: the new account's state key ARN",
         f"[bootstrap] github_subjects = {config['bootstrap']['github_subjects']}: where CI may deploy it from",
+        f"[bootstrap] break_glass_role_arn = {config['bootstrap']['break_glass_role_arn']!r}: the administrators' "
+        "role that applies the bootstrap stack and alone administers the state bucket",
     ]
     if protected:
         notes.append("the domain key and roles: a protected template brings its own (kms_key_arn, *_role_arn)")

@@ -4,7 +4,11 @@ Managed rules first; a custom rule only where AWS has none (see docs/operations.
 
 * The state bucket - S3_BUCKET_VERSIONING_ENABLED, S3_BUCKET_SSL_REQUESTS_ONLY, S3_DEFAULT_ENCRYPTION_KMS (with the
   state key, stricter than S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED, which also passes AES-256),
-  S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED and REQUIRED_TAGS, each scoped to that one bucket.
+  S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED and REQUIRED_TAGS, each scoped to that one bucket; and what the checkov
+  skips rely on (config/checkov-skips.toml): CLOUDTRAIL_S3_DATAEVENTS_ENABLED for the bucket (who read or wrote
+  state is audited by CloudTrail data events, which the estate does not create) and KMS_CMK_NOT_SCHEDULED_FOR_DELETION
+  over every key of the account (prevent_destroy does not stop a scheduled deletion; this reports it within the
+  waiting period).
 * Mandatory tags - REQUIRED_TAGS supports a fixed list of types (:data:`REQUIRED_TAGS_RESOURCE_TYPES`): of what the
   estate creates only the S3 bucket is on it. KMS keys have their own managed rule, KMS_KEY_TAGGED. IAM roles, SNS
   topics, CloudWatch alarms and EventBridge rules have none, so one Guard custom-policy rule covers them (no Lambda).
@@ -61,6 +65,11 @@ class ManagedRuleId(StrEnum):
     S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED = "S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED"
     #: AWS::SNS::Topic; optional kmsKeyIds (CSV).
     SNS_ENCRYPTED_KMS = "SNS_ENCRYPTED_KMS"
+    #: Periodic; optional S3BucketNames (CSV). NON_COMPLIANT unless a trail logs S3 data events for those buckets.
+    CLOUDTRAIL_S3_DATAEVENTS_ENABLED = "CLOUDTRAIL_S3_DATAEVENTS_ENABLED"
+    #: AWS::KMS::Key, periodic; optional kmsKeyIds (CSV; default every key). NON_COMPLIANT when a key is pending
+    #: deletion, within KMS's waiting period, so the deletion can still be cancelled.
+    KMS_CMK_NOT_SCHEDULED_FOR_DELETION = "KMS_CMK_NOT_SCHEDULED_FOR_DELETION"
 
 
 #: The resource types the REQUIRED_TAGS managed rule evaluates, as AWS Config's documentation lists them.
@@ -302,9 +311,41 @@ class StateBucketRules(Construct):
             **required_tags_parameters(props.required_tags),
         )
 
+        # Periodic rules: they take no resource scope. Data events for this bucket, from any trail of the account.
+        self.data_events = ManagedRule(
+            self,
+            "DataEvents",
+            ManagedRuleProps(
+                rule_name=f"{props.name_prefix}state-bucket-data-events",
+                identifier=ManagedRuleId.CLOUDTRAIL_S3_DATAEVENTS_ENABLED,
+                description=f"A CloudTrail trail logs S3 data events of the Terraform state bucket {props.bucket_name}",
+                input_parameters={"S3BucketNames": props.bucket_name},
+                depends_on=props.depends_on,
+            ),
+        )
+        # Every key of the account: the state key, the domain key and the alert key among them.
+        self.keys_not_scheduled_for_deletion = ManagedRule(
+            self,
+            "KeysNotScheduledForDeletion",
+            ManagedRuleProps(
+                rule_name=f"{props.name_prefix}kms-keys-not-scheduled-for-deletion",
+                identifier=ManagedRuleId.KMS_CMK_NOT_SCHEDULED_FOR_DELETION,
+                description="No KMS key of the account (state, domain and alert keys included) is pending deletion",
+                depends_on=props.depends_on,
+            ),
+        )
+
     @property
     def rules(self) -> list[ManagedRule]:
-        return [self.versioning, self.tls_only, self.encryption, self.not_public, self.tags]
+        return [
+            self.versioning,
+            self.tls_only,
+            self.encryption,
+            self.not_public,
+            self.tags,
+            self.data_events,
+            self.keys_not_scheduled_for_deletion,
+        ]
 
 
 def guard_mandatory_tags_policy(required_tags: Mapping[str, str], managed_by: tuple[str, str]) -> str:

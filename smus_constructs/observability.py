@@ -23,18 +23,25 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from cdktn_provider_aws.cloudwatch_event_rule import CloudwatchEventRule
-from cdktn_provider_aws.cloudwatch_event_target import CloudwatchEventTarget, CloudwatchEventTargetInputTransformer
+from cdktn_provider_aws.cloudwatch_event_target import (
+    CloudwatchEventTarget,
+    CloudwatchEventTargetDeadLetterConfig,
+    CloudwatchEventTargetInputTransformer,
+)
 from cdktn_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
 from cdktn_provider_aws.kms_alias import KmsAlias
 from cdktn_provider_aws.kms_key import KmsKey
 from cdktn_provider_aws.sns_topic import SnsTopic
 from cdktn_provider_aws.sns_topic_policy import SnsTopicPolicy
 from cdktn_provider_aws.sns_topic_subscription import SnsTopicSubscription
+from cdktn_provider_aws.sqs_queue import SqsQueue
+from cdktn_provider_aws.sqs_queue_policy import SqsQueuePolicy
 from constructs import Construct
 
 from smus_constructs import patterns
+from smus_constructs.change_alerts import failed_invocations_alarm
 from smus_constructs.errors import PropValidationError
-from smus_constructs.iam import PolicyDocument, policy_document
+from smus_constructs.iam import PolicyDocument, Statement, policy_document
 from smus_constructs.kms import BYPASS_LOCKOUT_CHECK, KEY_ADMIN_ACTIONS
 from smus_constructs.literals import literal_map
 from smus_constructs.ops_metrics import (
@@ -50,6 +57,11 @@ EVENTS_PRINCIPAL = "events.amazonaws.com"
 CLOUDWATCH_PRINCIPAL = "cloudwatch.amazonaws.com"
 #: What an AWS service needs of the topic's key to publish to an encrypted topic (SNS encrypts with a data key).
 PUBLISHER_KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey*"]
+#: The encryption context SNS and SQS bind to the data keys of a topic and a queue.
+SNS_CONTEXT_KEY = "aws:sns:topicArn"
+SQS_CONTEXT_KEY = "aws:sqs:arn"
+#: 14 days, SQS's maximum: time to notice a FailedInvocations alarm and read what was lost.
+DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600
 SNS_TOPIC_NAME = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 SNS_TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$")
 NAME_PREFIX = re.compile(r"^[A-Za-z0-9_.-]{1,200}$")
@@ -103,16 +115,32 @@ class AlertTopicProps:
     publisher_name_prefix: str
     #: default: no subscription (subscribe the incident tool out of band, against the topic ARN).
     subscriptions: Sequence[Subscription] = ()
+    #: default: none (nobody can read the dead-letter queue's messages). Existing roles that may decrypt them, e.g.
+    #: the break-glass role.
+    dead_letter_reader_arns: Sequence[str] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
-def alert_key_policy(*, partition: str, account_id: str) -> PolicyDocument:
-    """Key policy of the topic's key: the account administers it; only this account's CloudWatch and EventBridge use it.
+def alert_key_policy(
+    *,
+    partition: str,
+    account_id: str,
+    topic_arn: str,
+    dead_letter_queue_arn: str | None = None,
+    dead_letter_reader_arns: Sequence[str] = (),
+) -> PolicyDocument:
+    """Key policy of the topic's key: the account administers it; CloudWatch and EventBridge use it for this topic
+    only (and EventBridge for the dead-letter queue only).
 
-    No person or role can publish to the topic by hand: to test the path end to end, put an alarm into ALARM state
-    (`aws cloudwatch set-alarm-state`), which is what a real alert does.
+    The publishers' statement is scoped by the encryption context SNS binds to every data key of the topic
+    (`kms:EncryptionContext:aws:sns:topicArn`), not by `aws:SourceAccount`: AWS's own examples for EventBridge and
+    CloudWatch publishing to an encrypted topic carry no source condition, and a KMS call EventBridge makes for SNS
+    may not carry one, so a condition on it could make KMS refuse the data key and the alert be dropped (finding 9).
+    The context is set by SNS itself, so it holds whoever asks. The same for SQS (`aws:sqs:arn`) and the dead-letter
+    queue. No person or role can publish to the topic by hand: to test the path end to end, put an alarm into ALARM
+    state (`aws cloudwatch set-alarm-state`), which is what a real alert does.
     """
-    return policy_document(
+    statements: list[Statement] = [
         {
             "Sid": "AccountAdministration",
             "Effect": "Allow",
@@ -121,12 +149,68 @@ def alert_key_policy(*, partition: str, account_id: str) -> PolicyDocument:
             "Resource": "*",
         },
         {
-            "Sid": "AlarmsAndRulesOfThisAccountPublish",
+            "Sid": "AlarmsAndRulesPublishToThisTopic",
             "Effect": "Allow",
             "Principal": {"Service": [CLOUDWATCH_PRINCIPAL, EVENTS_PRINCIPAL]},
             "Action": PUBLISHER_KEY_ACTIONS,
             "Resource": "*",
-            "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+            "Condition": {"StringEquals": {f"kms:EncryptionContext:{SNS_CONTEXT_KEY}": topic_arn}},
+        },
+    ]
+    if dead_letter_queue_arn is not None:
+        statements += [
+            {
+                "Sid": "RulesSendToTheDeadLetterQueue",
+                "Effect": "Allow",
+                "Principal": {"Service": EVENTS_PRINCIPAL},
+                "Action": PUBLISHER_KEY_ACTIONS,
+                "Resource": "*",
+                "Condition": {"StringEquals": {f"kms:EncryptionContext:{SQS_CONTEXT_KEY}": dead_letter_queue_arn}},
+            },
+        ]
+        if dead_letter_reader_arns:
+            # Named operators read what could not be delivered; through SQS and for this queue only. Not the whole
+            # account: the key policy gives the root administration without use.
+            statements.append(
+                {
+                    "Sid": "ReadersOfTheDeadLetterQueue",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": sorted(dead_letter_reader_arns)},
+                    "Action": "kms:Decrypt",
+                    "Resource": "*",
+                    "Condition": {
+                        "StringEquals": {
+                            f"kms:EncryptionContext:{SQS_CONTEXT_KEY}": dead_letter_queue_arn,
+                            "kms:CallerAccount": account_id,
+                            "kms:ViaService": f"sqs.{dead_letter_queue_arn.split(':')[3]}.amazonaws.com",
+                        }
+                    },
+                }
+            )
+    return policy_document(*statements)
+
+
+def dead_letter_queue_policy(
+    *, partition: str, account_id: str, region: str, queue_arn: str, rule_prefix: str
+) -> PolicyDocument:
+    """This account's rules named ``rule_prefix*`` may send to the queue (EventBridge's documented DLQ permission)."""
+    rules = f"arn:{partition}:events:{region}:{account_id}:rule/{rule_prefix}*"
+    return policy_document(
+        {
+            "Sid": "RulesOfThisAccountSendUndelivered",
+            "Effect": "Allow",
+            "Principal": {"Service": EVENTS_PRINCIPAL},
+            "Action": "sqs:SendMessage",
+            "Resource": queue_arn,
+            "Condition": {"StringEquals": {"aws:SourceAccount": account_id}, "ArnLike": {"aws:SourceArn": rules}},
+        },
+        {
+            "Sid": "DenyInsecureTransport",
+            "Effect": "Deny",
+            "Principal": {"AWS": "*"},
+            "Action": "sqs:*",
+            "Resource": queue_arn,
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
         },
     )
 
@@ -197,6 +281,8 @@ class AlertTopic(Construct):
 
         partition = patterns.partition_of(props.region)
         self.topic_arn_in_config = f"arn:{partition}:sns:{props.region}:{props.account_id}:{props.topic_name}"
+        dead_letters = f"{props.topic_name}-dead-letters"
+        self.dead_letter_queue_arn_in_config = f"arn:{partition}:sqs:{props.region}:{props.account_id}:{dead_letters}"
         self.key = KmsKey(
             self,
             "Key",
@@ -208,7 +294,13 @@ class AlertTopic(Construct):
             # Created by the deploy role, which must never manage a key policy: see smus_constructs.kms.
             bypass_policy_lockout_safety_check=BYPASS_LOCKOUT_CHECK,
             policy=json.dumps(
-                alert_key_policy(partition=partition, account_id=props.account_id),
+                alert_key_policy(
+                    partition=partition,
+                    account_id=props.account_id,
+                    topic_arn=self.topic_arn_in_config,
+                    dead_letter_queue_arn=self.dead_letter_queue_arn_in_config,
+                    dead_letter_reader_arns=props.dead_letter_reader_arns,
+                ),
                 sort_keys=True,
             ),
             tags=literal_map(props.tags) or None,
@@ -231,6 +323,30 @@ class AlertTopic(Construct):
         )
         self.policy = SnsTopicPolicy(
             self, "Policy", arn=self.resource.arn, policy=json.dumps(self.policy_document, sort_keys=True)
+        )
+        # What a rule could not deliver to the topic (finding 9): encrypted with the same key, kept 14 days.
+        self.dead_letter_queue = SqsQueue(
+            self,
+            "DeadLetters",
+            name=dead_letters,
+            kms_master_key_id=self.key.arn,
+            message_retention_seconds=DEAD_LETTER_RETENTION_SECONDS,
+            tags=literal_map(props.tags) or None,
+        )
+        self.dead_letter_queue_policy = SqsQueuePolicy(
+            self,
+            "DeadLettersPolicy",
+            queue_url=self.dead_letter_queue.url,
+            policy=json.dumps(
+                dead_letter_queue_policy(
+                    partition=partition,
+                    account_id=props.account_id,
+                    region=props.region,
+                    queue_arn=self.dead_letter_queue_arn_in_config,
+                    rule_prefix=props.publisher_name_prefix,
+                ),
+                sort_keys=True,
+            ),
         )
         self.subscriptions = [
             SnsTopicSubscription(
@@ -255,6 +371,10 @@ class AlertTopic(Construct):
     @property
     def key_arn(self) -> str:
         return self.key.arn
+
+    @property
+    def dead_letter_queue_arn(self) -> str:
+        return self.dead_letter_queue.arn
 
 
 def _check_metric_props(path: str, namespace: str, account_name: str, name_prefix: str) -> None:
@@ -416,6 +536,8 @@ class OutOfPipelineChangeAlertsProps:
     rule_name: str
     #: default: ops_metrics.OUT_OF_PIPELINE_EVENT_NAMES.
     event_names: Sequence[str] = OUT_OF_PIPELINE_EVENT_NAMES
+    #: default: none. Set: undeliverable alerts go there, and a FailedInvocations alarm (child) watches the rule.
+    dead_letter_queue_arn: str | None = None
 
 
 class OutOfPipelineChangeAlerts(Construct):
@@ -452,6 +574,9 @@ class OutOfPipelineChangeAlerts(Construct):
             rule=self.rule.name,
             target_id="AlertTopic",
             arn=props.topic.topic_arn,
+            dead_letter_config=CloudwatchEventTargetDeadLetterConfig(arn=props.dead_letter_queue_arn)
+            if props.dead_letter_queue_arn is not None
+            else None,
             input_transformer=CloudwatchEventTargetInputTransformer(
                 input_paths={
                     "account": "$.account",
@@ -467,3 +592,8 @@ class OutOfPipelineChangeAlerts(Construct):
                 ),
             ),
         )
+        self.failed_invocations: CloudwatchMetricAlarm | None = None
+        if props.dead_letter_queue_arn is not None:
+            self.failed_invocations = failed_invocations_alarm(
+                self, props.rule_name, props.topic.topic_arn, f"{props.rule_name}-failed-invocations"
+            )

@@ -130,6 +130,21 @@ OPS_ACTIONS_BY_TYPE: Mapping[str, Sequence[str]] = {
         "events:UntagResource",
     ],
     "aws_cloudwatch_event_target": ["events:ListTargetsByRule", "events:PutTargets", "events:RemoveTargets"],
+    # The dead-letter queue of every alert target (observability.AlertTopic).
+    "aws_sqs_queue": [
+        "sqs:CreateQueue",
+        "sqs:DeleteQueue",
+        "sqs:GetQueueAttributes",
+        "sqs:ListQueueTags",
+        "sqs:SetQueueAttributes",
+        "sqs:TagQueue",
+        "sqs:UntagQueue",
+    ],
+    "aws_sqs_queue_policy": ["sqs:GetQueueAttributes", "sqs:SetQueueAttributes"],
+    # The forwarder of IAM events from us-east-1 (change_alerts.EstateChangeAlerts): a `<domain>-*` role under
+    # /service-role/, covered by the deploy role's estate-role statements; PassRole to EventBridge in ops_statements.
+    "aws_iam_role": ["iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:TagRole"],
+    "aws_iam_role_policy": ["iam:DeleteRolePolicy", "iam:GetRolePolicy", "iam:PutRolePolicy"],
     "aws_config_config_rule": [
         "config:DeleteConfigRule",
         "config:DescribeConfigRules",
@@ -145,3 +160,70 @@ DRIFT_JOB_ACTIONS: tuple[str, ...] = (
     "datazone:ListDomains",
     "datazone:ListProjects",
 )
+
+
+#: DataZone calls that destroy or take away what the estate manages, alerted on from EVERY principal, the deploy role
+#: included: a deploy role that deletes a domain or a project is exactly the event a reviewer must hear about. Each is
+#: a DataZone API operation (CloudTrail's eventName is the operation name) the pipeline's provider calls
+#: (smus_constructs.pipeline_identity.DATAZONE_ACTIONS_BY_TYPE; a test keeps the two in step).
+DESTRUCTIVE_DATAZONE_EVENT_NAMES: tuple[str, ...] = (
+    "DeleteDomain",
+    "DeleteDomainUnit",
+    "DeleteEnvironmentBlueprintConfiguration",
+    "DeleteProject",
+    "DeleteProjectMembership",
+    "DeleteProjectProfile",
+    "RemoveEntityOwner",
+    "RemovePolicyGrant",
+)
+#: KMS calls that change who controls a key or whether it works (CloudTrail eventName = the KMS operation), alerted
+#: on from every principal. Not CreateGrant/RetireGrant: AWS services make grants all day, and key policies here give
+#: no principal but the account root a grant right outside a service (smus_constructs.kms).
+KEY_CHANGE_EVENT_NAMES: tuple[str, ...] = (
+    "CancelKeyDeletion",
+    "DeleteAlias",
+    "DeleteImportedKeyMaterial",
+    "DisableKey",
+    "DisableKeyRotation",
+    "ImportKeyMaterial",
+    "PutKeyPolicy",
+    "ScheduleKeyDeletion",
+    "UpdateAlias",
+)
+#: IAM calls that change a role's trust, permissions or boundary (CloudTrail eventName = the IAM operation), alerted
+#: on from every principal for the estate's roles. IAM is a global service: CloudTrail hands its events to
+#: EventBridge in us-east-1 only, so the rule matching them lives there (smus_constructs.change_alerts).
+ROLE_CHANGE_EVENT_NAMES: tuple[str, ...] = (
+    "AttachRolePolicy",
+    "CreateRole",
+    "DeleteRole",
+    "DeleteRolePermissionsBoundary",
+    "DeleteRolePolicy",
+    "DetachRolePolicy",
+    "PutRolePermissionsBoundary",
+    "PutRolePolicy",
+    "UpdateAssumeRolePolicy",
+    "UpdateRole",
+)
+KMS_EVENT_SOURCE = "kms.amazonaws.com"
+IAM_EVENT_SOURCE = "iam.amazonaws.com"
+#: Where AWS delivers the CloudTrail events of global services (IAM) to EventBridge.
+GLOBAL_EVENTS_REGION = "us-east-1"
+
+
+def cloudtrail_pattern(source: str, event_source: str, event_names: Sequence[str], **detail: Any) -> dict[str, Any]:
+    """An EventBridge pattern for CloudTrail management events of one service, from any principal."""
+    return {
+        "source": [source],
+        "detail-type": [CLOUDTRAIL_DETAIL_TYPE],
+        "detail": {"eventSource": [event_source], "eventName": list(event_names), **detail},
+    }
+
+
+def role_change_pattern(role_name_prefixes: Sequence[str], role_names: Sequence[str]) -> dict[str, Any]:
+    """IAM changes to the roles named (exactly, or by prefix: the estate's created roles are `<domain>-*`)."""
+    names: list[Any] = [{"prefix": prefix} for prefix in sorted(set(role_name_prefixes))]
+    names += sorted(set(role_names))
+    return cloudtrail_pattern(
+        "aws.iam", IAM_EVENT_SOURCE, ROLE_CHANGE_EVENT_NAMES, requestParameters={"roleName": names}
+    )

@@ -10,9 +10,16 @@ re-assuming itself unless its trust says so; so the trust has a second statement
 session lasts at most an hour and the SDK refreshes it from the web-identity session, which therefore must outlive the
 longest apply (awscc waits up to 120 minutes per DataZone resource): hence a four-hour maximum session.
 
-Pull-request and drift plans get a second, read-only role (:class:`GithubPlanRole`, :func:`plan_permissions`): it may
-be trusted by every pull-request job because it can change nothing; the plan job points the stacks' `assume_role` at
-it (``smus plan-override``), so it re-assumes itself exactly like the deploy role.
+Pull-request and drift plans get a second, read-only role (:class:`GithubPlanRole`, :func:`plan_permissions`): the plan
+job points the stacks' `assume_role` at it (``smus plan-override``), so it re-assumes itself exactly like the deploy
+role. It changes nothing, but it reads every state file of the account, so a protected account's plan role never
+trusts `pull_request` (any pull request, running its own code): its pull-request plans run in a reviewed GitHub
+environment instead (smus_constructs.pipeline_rules).
+
+The drift job's metrics are the one thing a plan job would otherwise write, and forging them silences the heartbeat and
+clears a real drift alarm. So they go through a third role (:class:`GithubDriftRole`, :func:`drift_permissions`):
+trusted only by the scheduled drift job's subject, allowed `cloudwatch:PutMetricData` into the drift namespace and
+nothing else. No plan role publishes metrics.
 
 Permissions are pure data (:func:`deploy_permissions`), so tests and governance rules read the same document AWS gets.
 """
@@ -32,7 +39,7 @@ from smus_constructs import patterns
 from smus_constructs.errors import PropValidationError
 from smus_constructs.iam import DATAZONE_PRINCIPAL, PolicyDocument, Statement, policy_document
 from smus_constructs.literals import literal, literal_map
-from smus_constructs.ops_metrics import OPS_ACTIONS_BY_TYPE
+from smus_constructs.ops_metrics import GLOBAL_EVENTS_REGION, OPS_ACTIONS_BY_TYPE
 from smus_constructs.pipeline_rules import (
     ACCEPTED_OIDC_PROVIDER_ARN,
     ACCEPTED_PLAN_SUBJECT,
@@ -46,6 +53,7 @@ from smus_constructs.pipeline_rules import (
     IAM_ROLE_NAME,
     OIDC_PROVIDER_ARN,
     PLAN_SUBJECT,
+    PULL_REQUEST_SUBJECT,
     STS_AUDIENCE,
     role_arn,
 )
@@ -556,10 +564,19 @@ def ops_statements(scope: DeployScope) -> list[Statement]:
                 "Resource": f"arn:{p}:cloudwatch:{region}:{account}:alarm:{prefix}*",
             },
             {
+                # Also in us-east-1: IAM's CloudTrail events reach EventBridge only there (change_alerts).
                 "Sid": "OpsEventRules",
                 "Effect": "Allow",
                 "Action": actions("events"),
-                "Resource": f"arn:{p}:events:{region}:{account}:rule/{prefix}*",
+                "Resource": sorted(
+                    {f"arn:{p}:events:{r}:{account}:rule/{prefix}*" for r in (region, GLOBAL_EVENTS_REGION)}
+                ),
+            },
+            {
+                "Sid": "OpsDeadLetterQueue",
+                "Effect": "Allow",
+                "Action": actions("sqs"),
+                "Resource": f"arn:{p}:sqs:{region}:{account}:{prefix}*",
             },
             {
                 "Sid": "OpsConfigRulesTaggedForTheEstate",
@@ -583,6 +600,18 @@ def ops_statements(scope: DeployScope) -> list[Statement]:
                 "Condition": in_region,
             },
         ]
+        if region != GLOBAL_EVENTS_REGION:
+            forwarder = f"arn:{p}:iam::{account}:role{SERVICE_ROLE_PATH}{scope.role_name_prefix}-change-forwarder"
+            statements.append(
+                {
+                    # The rule in us-east-1 forwards IAM events to the home bus through this one role.
+                    "Sid": "PassTheChangeForwarderToEventBridge",
+                    "Effect": "Allow",
+                    "Action": "iam:PassRole",
+                    "Resource": forwarder,
+                    "Condition": {"StringEquals": {"iam:PassedToService": "events.amazonaws.com"}},
+                }
+            )
     if scope.metric_namespace is not None:
         statements.append(
             {
@@ -628,8 +657,8 @@ def plan_permissions(scope: DeployScope) -> PolicyDocument:
     """The plan role's only policy: read this account's state and what the stacks manage; change nothing.
 
     ``scope.self_role_arn`` is the *plan* role's ARN here. No state lock is taken: pull-request and drift plans run
-    with `-lock=false` (a plan must never make a deploy wait), so there is no `.tflock` write either. The one write is
-    PutMetricData into the drift namespace: the drift job reports its result with this role.
+    with `-lock=false` (a plan must never make a deploy wait), so there is no `.tflock` write either. It writes no
+    metric either: the drift job publishes with :func:`drift_permissions`' role, which no pull request can obtain.
     """
     p, account, region = scope.partition, scope.account_id, scope.region
     in_region = {"StringEquals": {"aws:RequestedRegion": region}}
@@ -722,11 +751,45 @@ def plan_permissions(scope: DeployScope) -> PolicyDocument:
     ]
     for statement in ops_statements(scope):
         actions = statement["Action"]
-        if statement["Sid"] == "DriftJobMetricsInItsNamespace":
-            statements.append(statement)
-        elif _reads(as_actions(actions)):
+        # Never the drift metrics: the plan role publishes nothing (the drift role does, drift_permissions).
+        if _reads(as_actions(actions)):
             statements.append({**statement, "Sid": f"Read{statement['Sid']}", "Action": _reads(as_actions(actions))})
     return policy_document(*statements)
+
+
+def drift_permissions(*, metric_namespace: str) -> PolicyDocument:
+    """The drift role's only policy: publish metrics into the drift namespace, nothing else.
+
+    PutMetricData has no resource type (only "*"); `cloudwatch:namespace` is the condition key CloudWatch offers for
+    it, so the role cannot write into any other namespace (an alarm of another team, or AWS's own).
+    """
+    return policy_document(
+        {
+            "Sid": "DriftMetricsInTheirNamespaceOnly",
+            "Effect": "Allow",
+            "Action": "cloudwatch:PutMetricData",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"cloudwatch:namespace": metric_namespace}},
+        }
+    )
+
+
+def github_oidc_trust(*, oidc_provider_arn: str, repository: str, subjects: Sequence[str]) -> PolicyDocument:
+    """GitHub jobs of this repository and these subjects only, compared exactly; no other principal at all."""
+    return policy_document(
+        {
+            "Sid": "GithubActionsOfThisRepository",
+            "Effect": "Allow",
+            "Principal": {"Federated": oidc_provider_arn},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {
+                "StringEquals": {
+                    f"{GITHUB_OIDC_HOST}:aud": STS_AUDIENCE,
+                    f"{GITHUB_OIDC_HOST}:sub": sorted(f"repo:{repository}:{subject}" for subject in subjects),
+                }
+            },
+        }
+    )
 
 
 class GithubOidcProvider(Construct):
@@ -839,8 +902,70 @@ class GithubDeployRole(Construct):
 class GithubPlanRole(GithubDeployRole):
     """The read-only CI plan role (child ``Resource``): same trust shape, `pull_request` allowed, one-hour sessions.
 
-    Give it :func:`plan_permissions` and nothing else.
+    Give it :func:`plan_permissions` and nothing else. ``protected=True`` (a production account) refuses the
+    `pull_request` subject: every pull request would get credentials that read the account's state.
     """
 
     plan_subjects = True
     max_session_seconds = PLAN_MAX_SESSION_SECONDS
+
+    def __init__(self, scope: Construct, id: str, props: GithubDeployRoleProps, *, protected: bool = False) -> None:
+        if protected and not isinstance(props.subjects, str) and PULL_REQUEST_SUBJECT in props.subjects:
+            raise PropValidationError(
+                f"{scope.node.path}/{id}",
+                "subjects",
+                list(props.subjects),
+                "GitHub environments with required reviewers (e.g. ['environment:prod-plan']): a protected account's "
+                "plan role never trusts 'pull_request'",
+            )
+        super().__init__(scope, id, props)
+
+
+class GithubDriftRole(Construct):
+    """The drift-metrics role (child ``Resource``): trusted only by the drift job's subjects, one-hour sessions.
+
+    Give it :func:`drift_permissions` and nothing else. `pull_request` is refused as a subject, whatever the account:
+    a pull request that could publish drift metrics could silence the heartbeat and clear a drift alarm. Its trust has
+    no second statement: nothing re-assumes it (the drift job calls CloudWatch directly, not through Terraform).
+    """
+
+    def __init__(self, scope: Construct, id: str, props: GithubDeployRoleProps) -> None:
+        super().__init__(scope, id)
+        path = self.node.path
+        patterns.check(patterns.ACCOUNT_ID, props.account_id, path=path, prop="account_id")
+        patterns.check(patterns.REGION, props.region, path=path, prop="region")
+        if not IAM_ROLE_NAME.match(props.role_name):
+            raise PropValidationError(path, "role_name", props.role_name, "1-64 of letters, digits and '+=,.@_-'")
+        if not IAM_PATH.match(props.path):
+            raise PropValidationError(path, "path", props.path, "'/' or a path such as '/ci/'")
+        if not isinstance(props.repository, str) or not GITHUB_REPOSITORY.match(props.repository):
+            raise PropValidationError(path, "repository", props.repository, ACCEPTED_REPOSITORY)
+        if isinstance(props.subjects, str) or not props.subjects:
+            raise PropValidationError(path, "subjects", props.subjects, f"a non-empty list of {ACCEPTED_SUBJECT}")
+        for subject in props.subjects:
+            check_subject(subject, path=path)
+        if not patterns.is_token(props.oidc_provider_arn) and not OIDC_PROVIDER_ARN.match(props.oidc_provider_arn):
+            raise PropValidationError(path, "oidc_provider_arn", props.oidc_provider_arn, ACCEPTED_OIDC_PROVIDER_ARN)
+        self.trust = github_oidc_trust(
+            oidc_provider_arn=props.oidc_provider_arn, repository=props.repository, subjects=props.subjects
+        )
+        self.resource = IamRole(
+            self,
+            "Resource",
+            name=props.role_name,
+            path=props.path,
+            description=literal(props.description),
+            assume_role_policy=json.dumps(self.trust, sort_keys=True),
+            max_session_duration=PLAN_MAX_SESSION_SECONDS,
+            tags=literal_map(props.tags) or None,
+        )
+
+    def add_inline_policy(self, name: str, document: PolicyDocument) -> IamRolePolicy:
+        """Attach ``document`` as the inline policy ``name`` (child ``Policy-<name>``)."""
+        return IamRolePolicy(
+            self, f"Policy-{name}", name=name, role=self.resource.id, policy=json.dumps(document, sort_keys=True)
+        )
+
+    @property
+    def role_arn(self) -> str:
+        return self.resource.arn

@@ -4,6 +4,14 @@ GitHub's OIDC `sub` claim is ``repo:<owner>/<name>:<context>``; the two deploy c
 environment (``environment:<name>``) and a push to a branch or tag (``ref:refs/heads/<branch>``,
 ``ref:refs/tags/<tag>``). ``pull_request`` is refused on purpose: any pull request, from any branch, would get the
 deploy role. Wildcards are refused too: the trust compares subjects exactly.
+
+The same claim decides who gets *plan* credentials. GitHub puts the job's environment into `sub` whenever the job names
+one (``repo:<owner>/<name>:environment:<name>``, whatever the triggering event), and otherwise ``pull_request`` for a
+pull-request event and ``ref:<ref>`` for a push (docs.github.com, "OpenID Connect reference", subject claim examples).
+So a `pull_request` subject admits every pull request, from any branch and with any code; an environment subject admits
+only jobs that passed the environment's protection rules (required reviewers, deployment branches). Protected accounts
+therefore never trust `pull_request` (:data:`PULL_REQUEST_SUBJECT`): their pull-request plans run in a reviewed
+environment, approved per run.
 """
 
 from __future__ import annotations
@@ -22,6 +30,11 @@ GITHUB_SUBJECT = re.compile(
 PLAN_SUBJECT = re.compile(
     r"^(pull_request|environment:[A-Za-z0-9_.-]{1,255}|ref:refs/heads/[A-Za-z0-9_./-]{1,255})$", re.ASCII
 )
+#: What `[state] kms_key_arn` names before the bootstrap stack has created the state key: a valid key ARN shape
+#: that no real key has (KMS key IDs are random version-4 UUIDs). CI refuses an account that still names it.
+PLACEHOLDER_KEY_ID = "00000000-0000-4000-8000-000000000000"
+#: The subject of every pull-request job that names no environment: never trusted by a protected account's roles.
+PULL_REQUEST_SUBJECT = "pull_request"
 OIDC_PROVIDER_ARN = re.compile(
     r"^arn:aws[a-z-]*:iam::\d{12}:oidc-provider/token\.actions\.githubusercontent\.com$", re.ASCII
 )
@@ -60,6 +73,12 @@ def default_plan_role_name(deploy_role_name: str) -> str:
     """'smus-deploy' -> 'smus-plan'; any other name gets '-plan' appended (cut to IAM's 64 characters)."""
     stem = deploy_role_name.removesuffix("-deploy")
     return f"{stem[:59]}-plan"
+
+
+def default_drift_role_name(deploy_role_name: str) -> str:
+    """'smus-deploy' -> 'smus-drift'; any other name gets '-drift' appended (cut to IAM's 64 characters)."""
+    stem = deploy_role_name.removesuffix("-deploy")
+    return f"{stem[:58]}-drift"
 
 
 def split_role_arn(arn: str) -> tuple[str, str, str, str]:

@@ -1,13 +1,25 @@
 """The bucket every stack of an account keeps its Terraform state in, with its own key.
 
 State holds every resource ID of the estate and is the one thing Terraform cannot rebuild, so the bucket is versioned,
-encrypted with a customer-managed key only the deploy role may use (and only through S3), never public, owned by the
-bucket owner alone (no ACLs), and its policy refuses plain HTTP, TLS below 1.2, principals of other accounts and
-uploads encrypted with any other key. Old versions are kept long enough to roll a bad apply back, then expire.
-Both the bucket and its key carry `prevent_destroy`: losing either loses the estate's state.
+encrypted with a customer-managed key only the deploy and break-glass roles may use (and only through S3), never
+public, owned by the bucket owner alone (no ACLs), and its policy refuses plain HTTP, TLS below 1.2, principals of
+other accounts and uploads encrypted with any other key. Old versions are kept long enough to roll a bad apply back,
+then expire. Both the bucket and its key carry `prevent_destroy`: losing either loses the estate's state.
 
 `aws:SourceAccount` would not do for "this account only": it is set only when an AWS service acts on a principal's
-behalf. `aws:PrincipalAccount` is set for every signed request (see ../shared/FACTS.md, "State and pipelines").
+behalf. `aws:PrincipalAccount` is set for every signed request.
+
+IAM alone cannot say who reads state: any principal of the account whose identity policy allows `s3:GetObject` (and
+the key's use) would. So the bucket policy names its readers: object reads and writes are denied to every principal
+but the roles given (deploy, plan, break-glass), and changes to the bucket's policy, versioning, lifecycle,
+encryption, replication, logging and public access block to every principal but the administrators (the break-glass
+role). `aws:PrincipalArn` is the role's own ARN (with its path) for every session of the role, including the
+providers' re-assumed sessions.
+
+Recovery is never locked out: S3 lets the root user of the bucket's account call GetBucketPolicy, PutBucketPolicy and
+DeleteBucketPolicy whatever the policy says, and in an organisation with centralised root access the management
+account can do the same through `sts:AssumeRoot` with the `S3UnlockBucketPolicy` task policy. Root is deliberately
+not listed: nobody uses it day to day, and its way back is S3's, not ours.
 """
 
 from __future__ import annotations
@@ -59,9 +71,64 @@ STATE_KEY_USE_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:G
 LOCK_TABLE_HASH_KEY = "LockID"
 
 
-def state_bucket_policy(*, partition: str, account_id: str, bucket: str, key_arn: str) -> PolicyDocument:
-    """Deny-only bucket policy: who may use the bucket is granted by IAM; this says what no one may ever do."""
+#: What touches a state object's content or existence. Denied to every principal but the state's named roles.
+STATE_OBJECT_ACTIONS = ["s3:DeleteObject*", "s3:GetObject*", "s3:PutObject*", "s3:RestoreObject"]
+#: What changes how the bucket keeps, protects or copies state. Denied to every principal but the administrators.
+BUCKET_ADMINISTRATION_ACTIONS = [
+    "s3:DeleteBucket",
+    "s3:DeleteBucketPolicy",
+    "s3:PutBucketAcl",
+    "s3:PutBucketLogging",
+    "s3:PutBucketObjectLockConfiguration",
+    "s3:PutBucketOwnershipControls",
+    "s3:PutBucketPolicy",
+    "s3:PutBucketPublicAccessBlock",
+    "s3:PutBucketVersioning",
+    "s3:PutEncryptionConfiguration",
+    "s3:PutLifecycleConfiguration",
+    "s3:PutReplicationConfiguration",
+]
+
+
+def state_bucket_policy(
+    *,
+    partition: str,
+    account_id: str,
+    bucket: str,
+    key_arn: str,
+    state_role_arns: Sequence[str] = (),
+    administrator_role_arns: Sequence[str] = (),
+) -> PolicyDocument:
+    """Deny-only bucket policy: what no one may ever do, and who alone may touch state or administer the bucket.
+
+    With ``administrator_role_arns``, ``state_role_arns`` and the administrators are the only principals that may
+    read or write objects, and the administrators the only ones that may change the bucket's own configuration.
+    Without administrators neither statement is added (nobody could repair the bucket but the account root).
+    """
     resources = [f"arn:{partition}:s3:::{bucket}", f"arn:{partition}:s3:::{bucket}/*"]
+    named: list[Statement] = []
+    if administrator_role_arns:
+        readers = sorted({*state_role_arns, *administrator_role_arns})
+        named.append(
+            {
+                "Sid": "DenyStateObjectsToAllButTheStateRoles",
+                "Effect": "Deny",
+                "Principal": {"AWS": "*"},
+                "Action": STATE_OBJECT_ACTIONS,
+                "Resource": resources[1],
+                "Condition": {"ArnNotEquals": {"aws:PrincipalArn": readers}},
+            }
+        )
+        named.append(
+            {
+                "Sid": "DenyBucketAdministrationToAllButAdministrators",
+                "Effect": "Deny",
+                "Principal": {"AWS": "*"},
+                "Action": BUCKET_ADMINISTRATION_ACTIONS,
+                "Resource": resources[0],
+                "Condition": {"ArnNotEquals": {"aws:PrincipalArn": sorted(set(administrator_role_arns))}},
+            }
+        )
 
     def deny(sid: str, condition: dict[str, dict[str, str]], action: str = "s3:*") -> Statement:
         return {
@@ -94,6 +161,7 @@ def state_bucket_policy(*, partition: str, account_id: str, bucket: str, key_arn
             {"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption-aws-kms-key-id": key_arn}},
             action="s3:PutObject",
         ),
+        *named,
     )
 
 
@@ -182,6 +250,11 @@ class StateBucketProps:
     lock_table_name: str | None = None
     #: default: none. Roles that only read state (the plan role): decrypt through S3 (and DynamoDB), nothing else.
     reader_role_arns: Sequence[str] = ()
+    #: default: none (the bucket policy only denies; IAM decides who reads). Set: the break-glass / administrator
+    #: roles. Then only they, the users and the readers may read or write state objects, and only they may change the
+    #: bucket's policy, versioning, lifecycle, encryption, replication or logging. Existing roles (ARNs as written):
+    #: they also use the state key through S3, and a key policy may only name principals that exist.
+    administrator_role_arns: Sequence[str] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -207,6 +280,12 @@ class StateBucket(Construct):
             raise PropValidationError(path, "reader_role_arns", props.reader_role_arns, "a list of role ARNs")
         for arn in props.reader_role_arns:
             patterns.check(patterns.ROLE_ARN, arn, path=path, prop="reader_role_arns")
+        if isinstance(props.administrator_role_arns, str):
+            raise PropValidationError(
+                path, "administrator_role_arns", props.administrator_role_arns, "a list of role ARNs"
+            )
+        for arn in props.administrator_role_arns:
+            patterns.check(patterns.ROLE_ARN, arn, path=path, prop="administrator_role_arns")
         if not 1 <= props.noncurrent_version_expiration_days <= 3650:
             raise PropValidationError(
                 path, "noncurrent_version_expiration_days", props.noncurrent_version_expiration_days, "1 to 3650 days"
@@ -224,7 +303,7 @@ class StateBucket(Construct):
             partition=partition,
             account_id=props.account_id,
             region=props.region,
-            user_role_arns=props.user_role_arns,
+            user_role_arns=[*props.user_role_arns, *props.administrator_role_arns],
             lock_table=props.lock_table_name is not None,
             reader_role_arns=props.reader_role_arns,
         )
@@ -290,7 +369,12 @@ class StateBucket(Construct):
             rule=S3BucketOwnershipControlsRule(object_ownership="BucketOwnerEnforced"),
         )
         self.policy_document = state_bucket_policy(
-            partition=partition, account_id=props.account_id, bucket=props.bucket_name, key_arn=self.key.arn
+            partition=partition,
+            account_id=props.account_id,
+            bucket=props.bucket_name,
+            key_arn=self.key.arn,
+            state_role_arns=[*props.user_role_arns, *props.reader_role_arns],
+            administrator_role_arns=props.administrator_role_arns,
         )
         self.policy = S3BucketPolicy(
             self,

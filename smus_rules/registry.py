@@ -24,6 +24,10 @@ from smus_rules.rules import (
     smus_018_no_trust_rewriting,
     smus_019_key_management_root_only,
     smus_020_protected_no_delete_domain,
+    smus_021_protected_plan_no_pull_requests,
+    smus_022_plan_role_no_metrics,
+    smus_023_state_bucket_names_readers,
+    smus_024_change_alerts_cover_iam_kms,
 )
 
 RULES: tuple[Rule, ...] = (
@@ -47,6 +51,10 @@ RULES: tuple[Rule, ...] = (
     smus_018_no_trust_rewriting.RULE,
     smus_019_key_management_root_only.RULE,
     smus_020_protected_no_delete_domain.RULE,
+    smus_021_protected_plan_no_pull_requests.RULE,
+    smus_022_plan_role_no_metrics.RULE,
+    smus_023_state_bucket_names_readers.RULE,
+    smus_024_change_alerts_cover_iam_kms.RULE,
 )
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 RULE_IDS: tuple[str, ...] = tuple(RULES_BY_ID)

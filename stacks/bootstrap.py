@@ -1,15 +1,20 @@
 """The bootstrap layer of one account: the state bucket and key, the CI deploy role, and pre-created service roles.
 
-It keeps its own state in a local file (`bootstrap/<account>.tfstate`, git-ignored), applied once by an administrator
-with their own credentials. It cannot use the S3 backend: it creates the bucket and key that the other stacks' state
-lives in, and the role they deploy with. Keep that file safe (or copy it into the bucket once it exists); losing it
-only means importing these few resources again.
+It is applied by a person, as the account's break-glass role (`[bootstrap] break_glass_role_arn`), never by CI: it
+creates the bucket and key that the other stacks' state lives in, and the roles they deploy and plan with, so it
+cannot start in that bucket. Its first apply keeps state in a local file (`bootstrap/<account>.tfstate`,
+git-ignored); afterwards move that state into the bucket it created (`terraform init -migrate-state`, then
+`[bootstrap] state_in_bucket = true`), under `bootstrap/<account id>/`, which no CI role can read or write.
 
-After the first apply, copy the `state_kms_key_arn` output into `[state] kms_key_arn` of the account file: the bucket
-refuses state uploads encrypted with any other key.
+Before the first apply `[state] kms_key_arn` cannot name the key (it does not exist yet): write the placeholder
+`arn:aws:kms:<region>:<account id>:key/00000000-0000-4000-8000-000000000000`; this stack does not read it, and CI
+refuses an account that still has it (`smus ci-matrix`). After the first apply copy the `state_kms_key_arn` output
+there: the bucket refuses state uploads encrypted with any other key.
 
 It also creates the read-only plan role pull-request and drift plans run with (`[bootstrap] plan_subjects`; named
-`[bootstrap] plan_role_name`, default the deploy role's name with '-plan' for '-deploy', on the same path).
+`[bootstrap] plan_role_name`, default the deploy role's name with '-plan' for '-deploy', on the same path), and the
+drift role the scheduled drift job publishes its metrics with (`[bootstrap] drift_role_name`, default '-drift'),
+trusted by the drift job's subject alone.
 
 Names are taken from the account file, never repeated in it: the bucket is `[state] bucket`, the role name and path
 come from `[account] deploy_role_arn`, and the state prefix is the one the platform and projects stacks write under.
@@ -19,12 +24,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from cdktn import LocalBackend, TerraformOutput, TerraformStack
+from cdktn import LocalBackend, S3Backend, TerraformOutput, TerraformStack
 from cdktn_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from constructs import Construct
 from pydantic import BaseModel
 
-from config.bootstrap_models import plan_role_arn, plan_role_subjects
+from config.bootstrap_models import drift_role_arn, drift_subject, plan_role_arn, plan_role_subjects
 from config.created_roles import created_roles, role_boundaries, unbounded_role_names
 from config.loader import LoadedAccount
 from smus_constructs.iam import managed_policy_arn
@@ -33,9 +38,11 @@ from smus_constructs.pipeline_identity import (
     DeployScope,
     GithubDeployRole,
     GithubDeployRoleProps,
+    GithubDriftRole,
     GithubOidcProvider,
     GithubPlanRole,
     deploy_permissions,
+    drift_permissions,
     plan_permissions,
 )
 from smus_constructs.pipeline_rules import github_oidc_provider_arn, split_role_arn
@@ -76,6 +83,12 @@ def local_state_path(account_name: str) -> str:
     return f"../../../bootstrap/{account_name}.tfstate"
 
 
+def bootstrap_state_key(loaded: LoadedAccount) -> str:
+    """Where the bootstrap state lives once migrated into the bucket: outside `<key_prefix>/<account id>/`, the only
+    prefix the deploy and plan roles may touch, so only the break-glass role reads it."""
+    return f"bootstrap/{loaded.config.account.account_id}/bootstrap.tfstate"
+
+
 def state_prefix(loaded: LoadedAccount) -> str:
     """The prefix every state object of the account lives under (see stacks.account_stack.state_key)."""
     config = loaded.config
@@ -93,7 +106,20 @@ class BootstrapStack(TerraformStack):
         account = config.account
         settings = config.bootstrap
 
-        LocalBackend(self, path=local_state_path(loaded.name))
+        if settings.state_in_bucket:
+            # After `terraform init -migrate-state` (docs/migration-runbook.md): the bucket this stack created, under a
+            # key outside every CI role's prefix; applied as the break-glass role, so no assume_role.
+            S3Backend(
+                self,
+                bucket=config.state.bucket,
+                key=bootstrap_state_key(loaded),
+                region=config.state.region,
+                encrypt=True,
+                kms_key_id=config.state.kms_key_arn,
+                use_lockfile=True,
+            )
+        else:
+            LocalBackend(self, path=local_state_path(loaded.name))
         self.tags = default_tags(loaded, name)
         # No assume_role: the deploy role does not exist until this stack has been applied.
         self.aws = AwsProvider(
@@ -141,7 +167,9 @@ class BootstrapStack(TerraformStack):
                 oidc_provider_arn=oidc_provider_arn,
                 description=f"Plans the {loaded.name} SageMaker Unified Studio estate from GitHub Actions (read-only)",
             ),
+            protected=account.protected,
         )
+        self.drift_role = self._drift_role(loaded, oidc_provider_arn)
         self.state = StateBucket(
             self,
             "State",
@@ -153,6 +181,8 @@ class BootstrapStack(TerraformStack):
                 # principal that does not exist yet, and the reference orders the role first.
                 user_role_arns=[self.deploy_role.role_arn],
                 reader_role_arns=[self.plan_role.role_arn],
+                # The break-glass role exists already (it applies this stack), so its ARN is the config string.
+                administrator_role_arns=[settings.break_glass_role_arn],
                 noncurrent_version_expiration_days=settings.noncurrent_version_expiration_days,
                 noncurrent_versions_to_keep=settings.noncurrent_versions_to_keep,
                 access_log_bucket=settings.access_log_bucket,
@@ -160,7 +190,9 @@ class BootstrapStack(TerraformStack):
             ),
         )
 
-        given_roles = sorted(given_role_arns(config) - {account.deploy_role_arn, plan_arn})
+        given_roles = sorted(
+            given_role_arns(config) - {account.deploy_role_arn, plan_arn, settings.break_glass_role_arn}
+        )
         # What the platform and projects stacks create decides what the deploy role may write: nothing, when the
         # account brings every role (config/created_roles.py).
         created = created_roles(config)
@@ -204,6 +236,28 @@ class BootstrapStack(TerraformStack):
         )
         TerraformOutput(self, "deploy_role_arn", value=self.deploy_role.role_arn)
         TerraformOutput(self, "plan_role_arn", value=self.plan_role.role_arn)
+        TerraformOutput(self, "drift_role_arn", value=self.drift_role.role_arn)
+
+    def _drift_role(self, loaded: LoadedAccount, oidc_provider_arn: str) -> GithubDriftRole:
+        """The drift job's metrics role: its subject only, PutMetricData into the drift namespace only."""
+        config = loaded.config
+        _, _, path, name = split_role_arn(drift_role_arn(config))
+        role = GithubDriftRole(
+            self,
+            "DriftRole",
+            GithubDeployRoleProps(
+                account_id=config.account.account_id,
+                region=config.account.region,
+                role_name=name,
+                path=path,
+                repository=config.bootstrap.github_repository,
+                subjects=[drift_subject(config)],
+                oidc_provider_arn=oidc_provider_arn,
+                description=f"Publishes the {loaded.name} estate's drift metrics from the scheduled drift job",
+            ),
+        )
+        role.add_inline_policy("DriftMetrics", drift_permissions(metric_namespace=config.operations.metric_namespace))
+        return role
 
 
 def given_role_arns(model: BaseModel) -> set[str]:

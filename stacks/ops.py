@@ -9,12 +9,15 @@ metrics are keyed by account name, and the state bucket rules by `[state]`, so i
 
 from __future__ import annotations
 
+from cdktn_provider_aws.provider import AwsProvider, AwsProviderAssumeRole, AwsProviderDefaultTags
 from constructs import Construct
 
+from config.bootstrap_models import drift_role_arn, plan_role_arn
 from config.errors import ConfigError
 from config.loader import LoadedAccount
-from config.models import MANDATORY_TAGS
+from config.models import MANDATORY_TAGS, AccountConfig
 from config.operations_models import operations_issues
+from smus_constructs.change_alerts import EstateChangeAlerts, EstateChangeAlertsProps
 from smus_constructs.config_rules import (
     ConfigRecorder,
     ConfigRecorderProps,
@@ -27,6 +30,7 @@ from smus_constructs.config_rules import (
     StateBucketRules,
     StateBucketRulesProps,
 )
+from smus_constructs.literals import literal_map
 from smus_constructs.observability import (
     AlertTopic,
     AlertTopicProps,
@@ -38,7 +42,23 @@ from smus_constructs.observability import (
     ProjectQuotaAlarmProps,
     Subscription,
 )
+from smus_constructs.ops_metrics import GLOBAL_EVENTS_REGION
+from smus_constructs.pipeline_rules import split_role_arn
 from stacks.account_stack import AccountStack, Layer
+
+
+def estate_role_names(config: AccountConfig) -> list[str]:
+    """The estate's roles not named `<domain>-*`: the CI roles, the break-glass role, and every role handed in."""
+    from stacks.bootstrap import given_role_arns  # stacks.bootstrap imports this module (ops_name_prefix)
+
+    arns = {
+        config.account.deploy_role_arn,
+        plan_role_arn(config),
+        drift_role_arn(config),
+        config.bootstrap.break_glass_role_arn,
+        *given_role_arns(config),
+    }
+    return sorted({split_role_arn(arn)[3] for arn in arns} - {""})
 
 
 def ops_name_prefix(account_name: str) -> str:
@@ -67,6 +87,8 @@ class OpsStack(AccountStack):
                 account_id=account.account_id,
                 region=account.region,
                 publisher_name_prefix=prefix,
+                # The break-glass role reads what EventBridge could not deliver (docs/operations.md).
+                dead_letter_reader_arns=[config.bootstrap.break_glass_role_arn],
                 subscriptions=[
                     *(Subscription(protocol="email", endpoint=address) for address in ops.alert_emails),
                     *(Subscription(protocol=item.protocol, endpoint=item.endpoint) for item in ops.alert_subscriptions),
@@ -103,6 +125,23 @@ class OpsStack(AccountStack):
                 pipeline_role_arn=account.deploy_role_arn,
                 topic=self.alerts,
                 rule_name=f"{prefix}out-of-pipeline-changes",
+                dead_letter_queue_arn=self.alerts.dead_letter_queue_arn,
+            ),
+        )
+        self.global_aws = self._global_provider()
+        self.estate_changes = EstateChangeAlerts(
+            self,
+            "EstateChanges",
+            EstateChangeAlertsProps(
+                account_id=account.account_id,
+                region=account.region,
+                topic_arn=self.alerts.topic_arn,
+                dead_letter_queue_arn=self.alerts.dead_letter_queue_arn,
+                name_prefix=prefix,
+                role_name_prefixes=[f"{config.domain.name}-"],
+                role_names=estate_role_names(config),
+                global_provider=self.global_aws,
+                permissions_boundary_arn=config.domain.permissions_boundary_arn,
             ),
         )
 
@@ -155,3 +194,18 @@ class OpsStack(AccountStack):
                     depends_on=depends_on,
                 ),
             )
+
+    def _global_provider(self) -> AwsProvider | None:
+        """An aws provider for us-east-1, where IAM's CloudTrail events reach EventBridge; None when that is home."""
+        account = self.loaded.config.account
+        if account.region == GLOBAL_EVENTS_REGION:
+            return None
+        return AwsProvider(
+            self,
+            "aws-global-events",
+            alias="global_events",
+            region=GLOBAL_EVENTS_REGION,
+            allowed_account_ids=[account.account_id],
+            assume_role=[AwsProviderAssumeRole(role_arn=account.deploy_role_arn, session_name=self._session_name)],
+            default_tags=[AwsProviderDefaultTags(tags=literal_map(self.tags))],
+        )

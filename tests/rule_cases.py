@@ -982,7 +982,166 @@ def _cases() -> list[Case]:
             "unprotected",
             stack({"aws_iam_role_policy": {"P": res("P", policy=policy(allow("datazone:DeleteDomain", DOMAINS)))}}),
         ),
+        # SMUS-021 protected accounts' roles never trust GitHub pull requests
+        Case(
+            "SMUS-021",
+            "reviewed-environment",
+            stack({"aws_iam_role": {"P": github_role("StringEquals", "repo:a/b:environment:prod-plan")}}),
+            protected=True,
+        ),
+        Case(
+            "SMUS-021",
+            "pull-request",
+            stack({"aws_iam_role": {"P": github_role("StringEquals", "repo:a/b:pull_request")}}),
+            frozenset({"aws_iam_role.P"}),
+            "trusts GitHub pull requests: repo:a/b:pull_request",
+            protected=True,
+        ),
+        Case(
+            "SMUS-021",
+            "wildcard",
+            stack({"aws_iam_role": {"P": github_role("StringLike", "repo:a/b:*")}}),
+            frozenset({"aws_iam_role.P"}),
+            "trusts GitHub pull requests",
+            protected=True,
+        ),
+        Case(
+            "SMUS-021",
+            "unprotected",
+            stack({"aws_iam_role": {"P": github_role("StringEquals", "repo:a/b:pull_request")}}),
+        ),
+        # SMUS-022 no plan role publishes metrics
+        Case("SMUS-022", "read-only", plan_role_stack(["s3:GetObject"])),
+        Case(
+            "SMUS-022",
+            "publishes",
+            plan_role_stack(["s3:GetObject", "cloudwatch:PutMetricData"]),
+            frozenset({"aws_iam_role.P"}),
+            "may cloudwatch:PutMetricData",
+        ),
+        Case("SMUS-022", "deploy-role", plan_role_stack(["s3:GetObject", "s3:PutObject", "cloudwatch:PutMetricData"])),
+        # SMUS-023 the state bucket names its readers and administrators
+        Case(
+            "SMUS-023",
+            "named",
+            stack(
+                {
+                    "aws_s3_bucket_policy": {
+                        "B": res(
+                            "State/Policy",
+                            policy=policy(
+                                named_deny(["s3:GetObject*", "s3:PutObject*"], "arn:aws:s3:::b/*"),
+                                named_deny(["s3:PutBucketPolicy", "s3:PutBucketVersioning"], "arn:aws:s3:::b"),
+                            ),
+                        )
+                    }
+                }
+            ),
+            local_backend_allowed=True,
+        ),
+        Case(
+            "SMUS-023",
+            "deny-only",
+            stack(
+                {
+                    "aws_s3_bucket_policy": {
+                        "B": res(
+                            "State/Policy",
+                            policy=policy(
+                                {
+                                    "Effect": "Deny",
+                                    "Principal": {"AWS": "*"},
+                                    "Action": "s3:*",
+                                    "Resource": "arn:aws:s3:::b/*",
+                                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                                },
+                                named_deny(["s3:GetObject"], "arn:aws:s3:::b/*"),
+                            ),
+                        )
+                    }
+                }
+            ),
+            frozenset({"aws_s3_bucket_policy.B"}),
+            "does not name who may do object writes, bucket policy changes",
+            local_backend_allowed=True,
+        ),
+        # SMUS-024 change alerts cover IAM and KMS from every principal
+        Case(
+            "SMUS-024",
+            "covered",
+            stack(
+                {
+                    "aws_cloudwatch_event_rule": {
+                        "D": event_rule("aws.datazone", ["DeleteDomain"]),
+                        "I": event_rule("aws.iam", ["UpdateAssumeRolePolicy", "PutRolePolicy"]),
+                        "K": event_rule("aws.kms", ["PutKeyPolicy", "ScheduleKeyDeletion"]),
+                    }
+                }
+            ),
+        ),
+        Case(
+            "SMUS-024",
+            "datazone-only",
+            stack(
+                {
+                    "aws_cloudwatch_event_rule": {
+                        "D": event_rule("aws.datazone", ["DeleteDomain"]),
+                        # Excludes a caller: it does not count.
+                        "K": event_rule(
+                            "aws.kms",
+                            ["PutKeyPolicy", "ScheduleKeyDeletion"],
+                            userIdentity={"arn": [{"anything-but": ["x"]}]},
+                        ),
+                    }
+                }
+            ),
+            frozenset({"aws_cloudwatch_event_rule.D"}),
+            "aws.iam PutRolePolicy, aws.iam UpdateAssumeRolePolicy, aws.kms PutKeyPolicy",
+        ),
     ]
+
+
+GITHUB_PROVIDER = f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"
+
+
+def github_role(operator: str, subject: str) -> Doc:
+    trust = {
+        "Effect": "Allow",
+        "Principal": {"Federated": GITHUB_PROVIDER},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {operator: {"token.actions.githubusercontent.com:sub": [subject]}},
+    }
+    return res("PlanRole/Resource", assume_role_policy=policy(trust))
+
+
+def plan_role_stack(actions: list[str]) -> Doc:
+    return stack(
+        {
+            "aws_iam_role": {"P": github_role("StringEquals", "repo:a/b:pull_request")},
+            "aws_iam_role_policy": {
+                "PP": res(
+                    "PlanRole/Policy",
+                    role="${aws_iam_role.P.id}",
+                    policy=policy(allow(actions, "*", {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}})),
+                )
+            },
+        }
+    )
+
+
+def named_deny(actions: list[str], resource: str) -> Doc:
+    return {
+        "Effect": "Deny",
+        "Principal": {"AWS": "*"},
+        "Action": actions,
+        "Resource": resource,
+        "Condition": {"ArnNotEquals": {"aws:PrincipalArn": [f"arn:aws:iam::{ACCOUNT}:role/smus-deploy"]}},
+    }
+
+
+def event_rule(source: str, names: list[str], **detail: Any) -> Doc:
+    pattern = {"source": [source], "detail": {"eventName": names, **detail}}
+    return res(f"Rule-{source}/Rule", event_pattern=json.dumps(pattern))
 
 
 CASES = _cases()

@@ -521,7 +521,11 @@ def test_no_service_linked_role_by_default_and_unknown_or_repeated_names_are_ref
 
 
 def settings(**overrides: Any) -> BootstrapSettings:
-    values: dict[str, Any] = {"github_repository": "acme/smus-estate", "github_subjects": ["environment:prod"]}
+    values: dict[str, Any] = {
+        "github_repository": "acme/smus-estate",
+        "github_subjects": ["environment:prod"],
+        "break_glass_role_arn": f"arn:aws:iam::{ACCOUNT}:role/smus-break-glass",
+    }
     values.update(overrides)
     return BootstrapSettings.model_validate(values)
 
@@ -680,7 +684,9 @@ def test_example_key_and_bucket_policies(example_stacks: dict[str, StackDoc], ac
     key = only(doc, "aws_kms_key")
     assert key["enable_key_rotation"] is True
     use = statements(policy_of(key))["StateUseThroughStorage"]
-    assert use["Principal"] == {"AWS": [f"${{{address(doc, 'aws_iam_role', 'DeployRole')}.arn}}"]}
+    deploy = f"${{{address(doc, 'aws_iam_role', 'DeployRole')}.arn}}"
+    # The deploy role and the break-glass role (which exists before this stack: it applies it) use the key.
+    assert use["Principal"] == {"AWS": [deploy, CONFIG[account].bootstrap.break_glass_role_arn]}
     assert use["Condition"]["StringEquals"]["kms:ViaService"] == ["s3.eu-west-1.amazonaws.com"]
     bucket_policy = statements(policy_of(only(doc, "aws_s3_bucket_policy")))
     assert bucket_policy["DenyPrincipalsOfOtherAccounts"]["Condition"]["StringNotEquals"] == {

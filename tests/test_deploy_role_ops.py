@@ -31,7 +31,15 @@ def statements(scope: DeployScope) -> dict[str, dict[str, Any]]:
 def test_ops_statements_are_held_to_the_ops_prefix_and_namespace() -> None:
     found = statements(SCOPE)
     assert found["OpsAlarms"]["Resource"] == "arn:aws:cloudwatch:eu-west-1:111111111111:alarm:smus-dev-*"
-    assert found["OpsEventRules"]["Resource"] == "arn:aws:events:eu-west-1:111111111111:rule/smus-dev-*"
+    # us-east-1 too: the forwarder of IAM's CloudTrail events lives there (change_alerts).
+    assert found["OpsEventRules"]["Resource"] == [
+        "arn:aws:events:eu-west-1:111111111111:rule/smus-dev-*",
+        "arn:aws:events:us-east-1:111111111111:rule/smus-dev-*",
+    ]
+    assert found["OpsDeadLetterQueue"]["Resource"] == "arn:aws:sqs:eu-west-1:111111111111:smus-dev-*"
+    forwarder = found["PassTheChangeForwarderToEventBridge"]
+    assert forwarder["Resource"] == "arn:aws:iam::111111111111:role/service-role/acme-dev-change-forwarder"
+    assert forwarder["Condition"] == {"StringEquals": {"iam:PassedToService": "events.amazonaws.com"}}
     assert found["OpsAlertTopic"]["Resource"] == "arn:aws:sns:eu-west-1:111111111111:smus-dev-*"
     assert found["DriftJobMetricsInItsNamespace"]["Condition"] == {
         "StringEquals": {"cloudwatch:namespace": "SMUS/Drift"}

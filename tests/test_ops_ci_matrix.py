@@ -131,3 +131,14 @@ def test_command_refuses_an_unknown_stack_and_an_empty_change_is_an_empty_matrix
     )
     assert result.exit_code == 0 and json.loads(result.stdout) == {"include": []}
     assert runner.invoke(app, ["ci-matrix", "--config-dir", str(FIXTURE_ACCOUNTS), "--by", "region"]).exit_code == 2
+
+
+def test_a_protected_account_plans_pull_requests_in_its_reviewed_environment_with_the_drift_role_apart() -> None:
+    targets = {target.account: target for target in ordered_targets(load_estate(FIXTURE_ACCOUNTS))}
+    prod = targets["prod"]
+    assert (prod.plan_environment, prod.pull_request_plans) == ("prod-plan", True)
+    assert prod.plan_environment != prod.deploy_environment
+    assert prod.drift_role_arn == "arn:aws:iam::333333333333:role/smus-drift"
+    assert (targets["dev"].plan_environment, targets["staging"].plan_environment) == ("", "")
+    entry = build_matrix([prod], "stack", ["prod-ops"], pull_request=True)["include"][0]
+    assert (entry["plan_environment"], entry["drift_role_arn"]) == ("prod-plan", prod.drift_role_arn)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -56,10 +57,30 @@ def test_state_bucket_rules_are_aws_managed_and_scoped_to_the_one_bucket() -> No
         "smus-test-state-bucket-kms-encryption": "S3_DEFAULT_ENCRYPTION_KMS",
         "smus-test-state-bucket-not-public": "S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED",
         "smus-test-state-bucket-required-tags": "REQUIRED_TAGS",
+        "smus-test-state-bucket-data-events": "CLOUDTRAIL_S3_DATAEVENTS_ENABLED",
+        "smus-test-kms-keys-not-scheduled-for-deletion": "KMS_CMK_NOT_SCHEDULED_FOR_DELETION",
     }
+    periodic = {"smus-test-state-bucket-data-events", "smus-test-kms-keys-not-scheduled-for-deletion"}
     for name, rule in rules.items():
         assert rule["source"]["owner"] == "AWS", name
-        assert rule["scope"] == {"compliance_resource_types": ["AWS::S3::Bucket"], "compliance_resource_id": BUCKET}
+        if name not in periodic:
+            assert rule["scope"] == {
+                "compliance_resource_types": ["AWS::S3::Bucket"],
+                "compliance_resource_id": BUCKET,
+            }
+
+
+def test_the_checkov_skips_are_backed_by_data_event_and_key_deletion_rules() -> None:
+    """config/checkov-skips.toml accepts CKV2_AWS_62/CKV_AWS_18 on CloudTrail data events and CKV_AWS_144 on a
+    scheduled key deletion being reported: these two rules are what makes those reasons true."""
+    rules = state_bucket_rules()
+    events = rules["smus-test-state-bucket-data-events"]
+    assert json.loads(events["input_parameters"]) == {"S3BucketNames": BUCKET}
+    assert "scope" not in events  # periodic: it checks the account's trails, not a recorded resource
+    keys = rules["smus-test-kms-keys-not-scheduled-for-deletion"]
+    assert "input_parameters" not in keys and "scope" not in keys  # every key of the account
+    skips = (Path(__file__).resolve().parent.parent / "config" / "checkov-skips.toml").read_text()
+    assert "CLOUDTRAIL_S3_DATAEVENTS_ENABLED" in skips and "KMS_CMK_NOT_SCHEDULED_FOR_DELETION" in skips
 
 
 def test_state_bucket_encryption_must_use_the_state_key_and_tags_must_carry_the_accounts_values() -> None:

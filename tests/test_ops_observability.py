@@ -53,19 +53,57 @@ def test_topic_is_encrypted_with_its_own_rotating_key() -> None:
     assert only(doc, "aws_kms_alias")["name"] == "alias/smus/smus-test-alerts"
 
 
-def test_only_this_accounts_cloudwatch_and_eventbridge_may_use_the_key() -> None:
+def test_cloudwatch_and_eventbridge_use_the_key_for_this_topic_and_its_queue_only() -> None:
+    """Finding 9: scoped by the encryption context SNS and SQS set, never by aws:SourceAccount, which EventBridge's
+    KMS calls for SNS may not carry (a refused data key drops the alert)."""
     stack = new_stack()
     AlertTopic(stack, "Alerts", topic_props())
     policy = json.loads(only(synth(stack), "aws_kms_key")["policy"])
     by_sid = {statement["Sid"]: statement for statement in policy["Statement"]}
-    publish = by_sid["AlarmsAndRulesOfThisAccountPublish"]
+    publish = by_sid["AlarmsAndRulesPublishToThisTopic"]
     assert publish["Principal"] == {"Service": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]}
     assert publish["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"]
-    assert publish["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    topic = f"arn:aws:sns:{REGION}:{ACCOUNT}:smus-test-alerts"
+    queue = f"arn:aws:sqs:{REGION}:{ACCOUNT}:smus-test-alerts-dead-letters"
+    assert publish["Condition"] == {"StringEquals": {"kms:EncryptionContext:aws:sns:topicArn": topic}}
+    dead_letters = by_sid["RulesSendToTheDeadLetterQueue"]
+    assert dead_letters["Principal"] == {"Service": "events.amazonaws.com"}
+    assert dead_letters["Condition"] == {"StringEquals": {"kms:EncryptionContext:aws:sqs:arn": queue}}
+    assert "aws:SourceAccount" not in json.dumps(policy)
     # Administration never includes using the key.
     admin = by_sid["AccountAdministration"]["Action"]
     assert not {"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*"} & set(admin)
-    assert set(by_sid) == {"AccountAdministration", "AlarmsAndRulesOfThisAccountPublish"}
+    assert set(by_sid) == {
+        "AccountAdministration",
+        "AlarmsAndRulesPublishToThisTopic",
+        "RulesSendToTheDeadLetterQueue",
+    }
+    # Named readers decrypt the queue's messages, through SQS's context for this queue only; never the whole account.
+    reader = f"arn:aws:iam::{ACCOUNT}:role/smus-break-glass"
+    stack = new_stack()
+    AlertTopic(stack, "Alerts", topic_props(dead_letter_reader_arns=[reader]))
+    readers = {s["Sid"]: s for s in json.loads(only(synth(stack), "aws_kms_key")["policy"])["Statement"]}[
+        "ReadersOfTheDeadLetterQueue"
+    ]
+    assert (readers["Principal"], readers["Action"]) == ({"AWS": [reader]}, "kms:Decrypt")
+    assert readers["Condition"]["StringEquals"]["kms:EncryptionContext:aws:sqs:arn"] == queue
+
+
+def test_the_dead_letter_queue_is_kms_encrypted_and_only_the_prefixed_rules_send_to_it() -> None:
+    stack = new_stack()
+    AlertTopic(stack, "Alerts", topic_props())
+    doc = synth(stack)
+    queue = only(doc, "aws_sqs_queue")
+    assert queue["name"] == "smus-test-alerts-dead-letters"
+    assert queue["kms_master_key_id"].startswith("${aws_kms_key.") and queue["message_retention_seconds"] == 1209600
+    policy = json.loads(only(doc, "aws_sqs_queue_policy")["policy"])
+    send = policy["Statement"][0]
+    assert (send["Principal"], send["Action"]) == ({"Service": "events.amazonaws.com"}, "sqs:SendMessage")
+    assert send["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": ACCOUNT},
+        "ArnLike": {"aws:SourceArn": f"arn:aws:events:{REGION}:{ACCOUNT}:rule/smus-test-*"},
+    }
+    assert policy["Statement"][1]["Sid"] == "DenyInsecureTransport"
 
 
 def test_topic_policy_lets_only_the_prefixed_alarms_and_rules_publish() -> None:

@@ -1,5 +1,7 @@
-"""The read-only plan role: trusted by pull-request and drift jobs, able to read state and what the stacks manage,
-unable to change anything; and `smus plan-override`, which points a synthesised stack at it."""
+"""The read-only plan role: trusted by pull-request and drift jobs (never by every pull request in a protected
+account), able to read state and what the stacks manage, unable to change anything or publish a metric; the drift
+role, which publishes the drift metrics and nothing else; and `smus plan-override`, which points a synthesised stack
+at the plan role."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from config.bootstrap_models import BootstrapSettings, plan_role_arn, plan_role_subjects
+from config.bootstrap_models import BootstrapSettings, drift_role_arn, plan_role_arn, plan_role_subjects
 from config.errors import ConfigError
 from config.loader import load_account
 from config.operations_models import OperationsSettings
@@ -19,11 +21,13 @@ from smus_constructs.errors import PropValidationError
 from smus_constructs.pipeline_identity import (
     GithubDeployRole,
     GithubDeployRoleProps,
+    GithubDriftRole,
     GithubPlanRole,
     deploy_permissions,
+    drift_permissions,
     plan_permissions,
 )
-from smus_constructs.pipeline_rules import default_plan_role_name
+from smus_constructs.pipeline_rules import default_drift_role_name, default_plan_role_name
 from tests.conftest import StackDoc
 from tests.estate import FIXTURE_ACCOUNTS
 from tests.helpers import ACCOUNT, REGION, Doc, new_stack, only, synth
@@ -42,8 +46,8 @@ from tests.test_bootstrap import (
 
 PLAN_ROLE = f"arn:aws:iam::{ACCOUNT}:role/smus-plan"
 WRITE_PREFIXES = ("Create", "Put", "Delete", "Update", "Attach", "Detach", "Tag", "Untag", "Pass")
-#: The one write the plan role has: the drift job's metrics, held to its namespace.
-ALLOWED_WRITES = {"DriftJobMetricsInItsNamespace": ["cloudwatch:PutMetricData"]}
+#: Writes the plan role may have: none. The drift metrics go through the drift role.
+ALLOWED_WRITES: dict[str, list[str]] = {}
 
 
 def writes(document: Doc) -> dict[str, list[str]]:
@@ -61,16 +65,15 @@ def writes(document: Doc) -> dict[str, list[str]]:
 def assert_read_only(document: Doc, where: str = "") -> None:
     extra = {sid: acts for sid, acts in writes(document).items() if ALLOWED_WRITES.get(sid) != acts}
     assert not extra, f"{where}write actions in the plan policy: {extra}"
-    metrics = statements(document).get("DriftJobMetricsInItsNamespace")
-    if metrics is not None:
-        assert set(metrics.get("Condition", {}).get("StringEquals", {})) == {"cloudwatch:namespace"}, metrics
+    granted = {a for s in document["Statement"] for a in as_list(s["Action"])}
+    assert "cloudwatch:PutMetricData" not in granted, f"{where}the plan role publishes metrics"
     assert_least_privilege(document, where)
 
 
 # --- trust --------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("account", ACCOUNTS)
+@pytest.mark.parametrize("account", ["dev", "staging"])
 def test_example_plan_role_trusts_pull_requests_and_the_drift_job_for_sts_only(
     example_stacks: dict[str, StackDoc], account: str
 ) -> None:
@@ -98,6 +101,19 @@ def test_example_plan_role_trusts_pull_requests_and_the_drift_job_for_sts_only(
     assert "pull_request" not in json.dumps(deploy_trust)
 
 
+def test_protected_plan_role_trusts_its_reviewed_environment_and_the_drift_job_never_pull_requests(
+    example_stacks: dict[str, StackDoc],
+) -> None:
+    doc = bootstrap(example_stacks, "prod")
+    trust = statements(policy_of(of_construct(doc, "aws_iam_role", "PlanRole"), "assume_role_policy"))
+    condition = trust["GithubActionsOfThisRepository"]["Condition"]["StringEquals"]
+    assert condition["token.actions.githubusercontent.com:sub"] == [
+        "repo:acme/smus-estate:environment:prod-plan",
+        "repo:acme/smus-estate:ref:refs/heads/main",
+    ]
+    assert "pull_request" not in json.dumps(doc["resource"]["aws_iam_role"])
+
+
 def test_plan_role_trusts_the_drift_environment_instead_of_main_when_one_is_set() -> None:
     loaded = load_account(FIXTURE_ACCOUNTS / "staging.toml")
     config = loaded.config.model_copy(update={"operations": OperationsSettings(plan_github_environment="staging-plan")})
@@ -105,7 +121,7 @@ def test_plan_role_trusts_the_drift_environment_instead_of_main_when_one_is_set(
     assert plan_role_subjects(loaded.config) == ["pull_request", "ref:refs/heads/main"]
 
 
-def plan_role(role: type[GithubDeployRole] = GithubPlanRole, **overrides: Any) -> Doc:
+def plan_role(role: type[GithubDeployRole] | type[GithubDriftRole] = GithubPlanRole, **overrides: Any) -> Doc:
     props: dict[str, Any] = {
         "account_id": ACCOUNT,
         "region": REGION,
@@ -130,12 +146,89 @@ def test_only_the_plan_role_may_trust_pull_requests() -> None:
     assert "pull_request" in only(plan_role(), "aws_iam_role")["assume_role_policy"]
     with pytest.raises(PropValidationError, match="pull_request is refused"):
         plan_role(GithubDeployRole, subjects=["pull_request"])
+    with pytest.raises(PropValidationError, match="pull_request is refused"):
+        plan_role(GithubDriftRole, subjects=["pull_request"])
+
+
+def test_a_protected_accounts_plan_role_refuses_pull_requests_by_path_and_value() -> None:
+    stack = new_stack()
+    props = GithubDeployRoleProps(
+        account_id=ACCOUNT,
+        region=REGION,
+        role_name="smus-plan",
+        repository="acme/smus-estate",
+        subjects=["environment:prod-plan", "pull_request"],
+        oidc_provider_arn=PROVIDER,
+    )
+    with pytest.raises(PropValidationError) as error:
+        GithubPlanRole(stack, "PlanRole", props, protected=True)
+    assert "PlanRole" in str(error.value) and "'pull_request'" in str(error.value)
+    assert "environment:prod-plan" in str(error.value)
+    reviewed = GithubDeployRoleProps(**{**props.__dict__, "subjects": ["environment:prod-plan"]})
+    GithubPlanRole(new_stack(), "PlanRole", reviewed, protected=True)
+
+
+# --- the drift role -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+def test_example_drift_role_trusts_only_the_drift_job_and_only_publishes_drift_metrics(
+    example_stacks: dict[str, StackDoc], account: str
+) -> None:
+    doc = bootstrap(example_stacks, account)
+    role = of_construct(doc, "aws_iam_role", "DriftRole")
+    assert (role["name"], role["path"], role["max_session_duration"]) == ("smus-drift", "/", 3600)
+    assert drift_role_arn(CONFIG[account]) == f"arn:aws:iam::{ACCOUNTS[account]}:role/smus-drift"
+    trust = policy_of(role, "assume_role_policy")
+    # One statement: GitHub's drift job. No re-assumption, no account principal, never a pull request.
+    (statement,) = trust["Statement"]
+    assert statement["Principal"] == {"Federated": PROVIDER.replace(ACCOUNT, ACCOUNTS[account])} or account == "dev"
+    assert statement["Condition"] == {
+        "StringEquals": {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+            "token.actions.githubusercontent.com:sub": ["repo:acme/smus-estate:ref:refs/heads/main"],
+        }
+    }
+    policy = policy_of(of_construct(doc, "aws_iam_role_policy", "DriftRole"))
+    assert policy["Statement"] == [
+        {
+            "Sid": "DriftMetricsInTheirNamespaceOnly",
+            "Effect": "Allow",
+            "Action": "cloudwatch:PutMetricData",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"cloudwatch:namespace": CONFIG[account].operations.metric_namespace}},
+        }
+    ]
+    assert doc["output"]["drift_role_arn"]["value"].startswith("${aws_iam_role.DriftRole_")
+    # The drift role reads no state: the state key and bucket policy never name it.
+    drift_ref = f"${{aws_iam_role.{of_construct_name(doc, 'DriftRole')}.arn}}"
+    assert drift_ref not in json.dumps(only(doc, "aws_kms_key"))
+
+
+def test_drift_permissions_are_one_namespace_bound_statement() -> None:
+    (statement,) = drift_permissions(metric_namespace="Team/Drift")["Statement"]
+    assert statement["Condition"] == {"StringEquals": {"cloudwatch:namespace": "Team/Drift"}}
+    assert default_drift_role_name("smus-deploy") == "smus-drift"
+    assert default_drift_role_name("ci") == "ci-drift"
+
+
+def test_drift_role_follows_the_drift_environment_when_one_is_set() -> None:
+    doc = plan_role(GithubDriftRole, subjects=["environment:staging-drift"])
+    trust = json.loads(only(doc, "aws_iam_role")["assume_role_policy"])
+    assert [s["Sid"] for s in trust["Statement"]] == ["GithubActionsOfThisRepository"]
+    assert trust["Statement"][0]["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"] == [
+        "repo:acme/smus-estate:environment:staging-drift"
+    ]
 
 
 # --- config -------------------------------------------------------------------------------------------------------
 
 
-BASE = {"github_repository": "acme/smus-estate", "github_subjects": ["ref:refs/heads/main"]}
+BASE = {
+    "github_repository": "acme/smus-estate",
+    "github_subjects": ["ref:refs/heads/main"],
+    "break_glass_role_arn": f"arn:aws:iam::{ACCOUNT}:role/smus-break-glass",
+}
 
 
 def test_plan_subjects_default_to_pull_requests_and_the_name_to_the_deploy_roles() -> None:
@@ -168,6 +261,42 @@ def test_bad_plan_settings_name_field_and_accepted_form(field: str, value: Any, 
     (issue,) = error.value.errors()
     assert issue["loc"][0] == field
     assert message in issue["msg"]
+
+
+def test_a_protected_account_trusting_pull_requests_is_a_config_error_naming_file_and_field(tmp_path: Path) -> None:
+    path = tmp_path / "prod.toml"
+    text = (FIXTURE_ACCOUNTS / "prod.toml").read_text()
+    path.write_text(text.replace('plan_subjects = ["environment:prod-plan"]', 'plan_subjects = ["pull_request"]'))
+    with pytest.raises(ConfigError) as error:
+        load_account(path)
+    (issue,) = error.value.issues
+    assert (issue.file, issue.field, issue.value) == (path, "bootstrap.plan_subjects", ["pull_request"])
+    assert "environment:prod-plan" in issue.accepted and "never trusts 'pull_request'" in issue.accepted
+    # Left out, the default (pull_request) is refused the same way: a protected account must name its environment.
+    path.write_text(text.replace('plan_subjects = ["environment:prod-plan"]\n', ""))
+    with pytest.raises(ConfigError, match=r"bootstrap\.plan_subjects = \['pull_request'\]"):
+        load_account(path)
+
+
+def test_a_plan_subject_the_deploy_role_trusts_is_a_config_error(tmp_path: Path) -> None:
+    path = tmp_path / "prod.toml"
+    text = (FIXTURE_ACCOUNTS / "prod.toml").read_text()
+    path.write_text(text.replace('plan_subjects = ["environment:prod-plan"]', 'plan_subjects = ["environment:prod"]'))
+    with pytest.raises(ConfigError) as error:
+        load_account(path)
+    (issue,) = error.value.issues
+    assert (issue.field, issue.value) == ("bootstrap.plan_subjects[0]", "environment:prod")
+    assert "must not be able to obtain the deploy role" in issue.accepted
+
+
+def test_a_drift_role_named_like_the_plan_role_is_a_config_error(tmp_path: Path) -> None:
+    path = tmp_path / "dev.toml"
+    text = (FIXTURE_ACCOUNTS / "dev.toml").read_text()
+    path.write_text(text.replace("[bootstrap]\n", '[bootstrap]\ndrift_role_name = "smus-plan"\n', 1))
+    with pytest.raises(ConfigError) as error:
+        load_account(path)
+    (issue,) = error.value.issues
+    assert (issue.field, issue.value) == ("bootstrap.drift_role_name", "smus-plan")
 
 
 def test_a_loose_plan_subject_in_an_account_file_names_file_field_and_value(tmp_path: Path) -> None:
@@ -248,7 +377,7 @@ def test_the_read_only_check_catches_a_write_and_an_unconditioned_wildcard() -> 
             "Effect": "Allow",
             "Action": "cloudwatch:PutMetricData",
             "Resource": "*",
-            "Condition": {"StringLike": {"aws:RequestedRegion": "*"}},
+            "Condition": {"StringEquals": {"cloudwatch:namespace": "SMUS/Drift"}},
         },
     ):
         with pytest.raises(AssertionError):
@@ -273,7 +402,8 @@ def test_example_plan_policy_is_read_only_and_reaches_the_stacks_state(
     assert key["StateReadThroughStorage"]["Principal"] == {"AWS": [plan_ref]}
     assert key["StateReadThroughStorage"]["Action"] == "kms:Decrypt"
     assert plan_ref not in json.dumps(key["StateUseThroughStorage"])
-    assert CONFIG[account].bootstrap.plan_subjects == ["pull_request"]
+    expected = ["environment:prod-plan"] if CONFIG[account].account.protected else ["pull_request"]
+    assert CONFIG[account].bootstrap.plan_subjects == expected
 
 
 def of_construct_name(doc: Doc, construct: str) -> str:

@@ -162,13 +162,58 @@ def test_oidc_credentials_only_with_id_token_write_and_a_config_role() -> None:
                 continue
             oidc_jobs += 1
             assert _permissions(workflow, job).get("id-token") == "write", f"{name}: jobs.{job_name}"
+            # The role comes from config through `smus ci-matrix`, never a copied ARN or a stored secret; only
+            # deploy.yml gets the deploy role, every plan elsewhere runs with the read-only plan role, and only the
+            # drift job gets the drift-metrics role, after its plans.
+            roles = [step["with"]["role-to-assume"] for step in uses_aws]
+            expected = {
+                "deploy.yml": ["${{ matrix.role_arn }}"],
+                "pull-request.yml": ["${{ matrix.plan_role_arn }}"],
+                "drift.yml": ["${{ matrix.plan_role_arn }}", "${{ matrix.drift_role_arn }}"],
+            }[name]
+            assert roles == expected, f"{name}: jobs.{job_name}"
             for step in uses_aws:
-                # The role comes from config through `smus ci-matrix`, never a copied ARN or a stored secret; only
-                # deploy.yml gets the deploy role, every plan elsewhere runs with the read-only plan role.
-                role = "role_arn" if name == "deploy.yml" else "plan_role_arn"
-                assert step["with"]["role-to-assume"] == f"${{{{ matrix.{role} }}}}", f"{name}: jobs.{job_name}"
                 assert "aws-access-key-id" not in step["with"], f"{name}: jobs.{job_name} uses long-lived keys"
     assert oidc_jobs == 3
+
+
+#: What a job that holds cloud credentials may run besides Terraform and the AWS CLI: pinned actions only.
+CREDENTIALED_JOB_ACTIONS = (
+    "actions/download-artifact",
+    "actions/upload-artifact",
+    "hashicorp/setup-terraform",
+    "aws-actions/configure-aws-credentials",
+)
+
+
+def test_jobs_that_plan_with_credentials_run_no_code_of_the_change_before_the_token() -> None:
+    """A pull request controls the repository's Makefile, Pipfile and Python: none of it runs in a job with
+    id-token (it could mint a token itself, or leave something behind for the steps that hold credentials)."""
+    for name, job_name in (("pull-request.yml", "plan"), ("drift.yml", "drift")):
+        job = load(name)["jobs"][job_name]
+        uses = [str(step["uses"]).split("@")[0] for step in job["steps"] if "uses" in step]
+        assert set(uses) <= set(CREDENTIALED_JOB_ACTIONS), f"{name}: jobs.{job_name} uses {uses}"
+        scripts = "\n".join(str(step.get("run", "")) for step in job["steps"])
+        runs = "\n".join(line for line in scripts.splitlines() if not line.lstrip().startswith("#"))
+        project_code = re.compile(r"(^|[\s;|&(])(make|pip|pipenv|npm|npx|python3?|\S*\.venv/\S*)\s", re.MULTILINE)
+        found = [m.group(2) for m in project_code.finditer(runs)]
+        assert not found, f"{name}: jobs.{job_name} runs {found} with credentials"
+        first_token = next(i for i, s in enumerate(job["steps"]) if str(s.get("uses", "")).startswith("aws-actions/"))
+        assert all("run" not in step for step in job["steps"][:first_token]), f"{name}: a script before the token"
+    guard = load("pull-request.yml")["jobs"]["guard"]
+    assert "permissions" not in guard and "id-token" not in json.dumps(guard)
+    assert "make install" in json.dumps(guard)
+
+
+def test_drift_metrics_are_published_only_with_the_drift_role() -> None:
+    job = load("drift.yml")["jobs"]["drift"]
+    credentials = [i for i, s in enumerate(job["steps"]) if str(s.get("uses", "")).startswith("aws-actions/")]
+    assert len(credentials) == 2
+    drift_role = credentials[1]
+    assert job["steps"][drift_role]["with"]["role-to-assume"] == "${{ matrix.drift_role_arn }}"
+    for index, step in enumerate(job["steps"]):
+        if "put-metric-data" in str(step.get("run", "")):
+            assert index > drift_role, f"drift.yml: {step.get('name')} publishes before the drift role"
 
 
 def test_plans_outside_deploy_use_the_plan_role_and_pull_requests_no_environment() -> None:
@@ -177,7 +222,9 @@ def test_plans_outside_deploy_use_the_plan_role_and_pull_requests_no_environment
         assert "matrix.role_arn" not in text, f"{name} must not hand out the deploy role"
     assert "plan-override" not in (WORKFLOWS / "deploy.yml").read_text(encoding="utf-8")
     plan_job = load("pull-request.yml")["jobs"]["plan"]
-    assert "environment" not in plan_job, "a pull-request plan needs no approval and gets no deploy environment"
+    # '' for accounts whose plan role trusts pull_request; a protected account's reviewed plan environment otherwise
+    # (never a deploy environment: config refuses a plan subject the deploy role trusts).
+    assert plan_job["environment"] == "${{ matrix.plan_environment }}"
     assert load("drift.yml")["jobs"]["drift"]["environment"] == "${{ matrix.drift_environment }}"
     # The stacks' backend and providers are pointed at the plan role before the synth output is handed on.
     for name, job, artifact in (("pull-request.yml", "verify", "synth"), ("drift.yml", "synth", "synth")):
@@ -218,14 +265,21 @@ def test_deploy_waits_longer_than_the_awscc_waiter_behind_the_environment() -> N
 
 
 def test_pull_request_plans_run_the_guard_and_keep_a_readable_summary() -> None:
-    plan_job = load("pull-request.yml")["jobs"]["plan"]
+    workflow = load("pull-request.yml")
+    plan_job = workflow["jobs"]["plan"]
     names = [step.get("name") for step in plan_job["steps"]]
-    assert names.index("Plan") < names.index("Readable summary") < names.index("Replacement guard")
-    guard = step_named("pull-request.yml", "plan", "Replacement guard")["run"]
-    assert 'smus guard "$out/plan.json" --stack "$STACK" --json' in guard and 'exit "$status"' in guard
+    assert names.index("Plan") < names.index("Readable summary")
     upload = plan_job["steps"][-1]
     assert upload["uses"].startswith("actions/upload-artifact") and upload["if"] == "always()"
+    assert upload["with"]["name"] == "plan-${{ matrix.stack }}"
     assert "-lock=false" in step_named("pull-request.yml", "plan", "Plan")["run"]
+    # The guard runs in its own job, on the plan the credentialed job uploaded.
+    guard_job = workflow["jobs"]["guard"]
+    assert guard_job["needs"] == ["verify", "plan"] and guard_job["strategy"] == plan_job["strategy"]
+    download = next(s for s in guard_job["steps"] if str(s.get("uses", "")).startswith("actions/download-artifact"))
+    assert download["with"]["name"] == "plan-${{ matrix.stack }}"
+    guard = step_named("pull-request.yml", "guard", "Replacement guard")["run"]
+    assert 'smus guard "$out/plan.json" --stack "$STACK" --json' in guard and 'exit "$status"' in guard
 
 
 def test_drift_runs_on_a_schedule_and_publishes_the_metrics_the_alarms_read() -> None:
@@ -327,34 +381,50 @@ def run_step(tmp_path: Path, step_name: str, workflow: str = "drift.yml", job: s
 PLAN_STEP = "Plan every stack (0 no drift, 2 drift, 1 error)"
 
 
+PUBLISH_STEP = "Publish drift metrics"
+
+
+def plan_then_publish(tmp_path: Path, **env: str) -> tuple[Run, Run]:
+    """The plan step (plan role: publishes nothing), then the publish step (drift role) over what it left."""
+    plan = run_step(tmp_path, PLAN_STEP, **env)
+    assert plan.metrics == {} and not plan.aws_calls, "the plan step must not publish with the plan role"
+    return plan, run_step(tmp_path, PUBLISH_STEP, **env)
+
+
 def test_drift_step_no_changes_publishes_zero_drift_and_succeeds(tmp_path: Path) -> None:
-    run = run_step(tmp_path, PLAN_STEP)
-    assert run.code == 0, run.output
+    plan, run = plan_then_publish(tmp_path)
+    assert plan.code == 0 and run.code == 0, plan.output + run.output
     assert run.metrics == {"DriftDetected": 0, "DriftCheckErrors": 0}
-    plans = [call for call in run.terraform_calls if " plan " in call]
+    plans = [call for call in plan.terraform_calls if " plan " in call]
     assert len(plans) == 3 and all("-detailed-exitcode" in call and "-lock=false" in call for call in plans)
 
 
 def test_drift_step_exit_2_is_drift_not_an_error(tmp_path: Path) -> None:
-    run = run_step(tmp_path, PLAN_STEP, PLAN_dev_projects="2")
+    plan, run = plan_then_publish(tmp_path, PLAN_dev_projects="2")
     assert run.code == 0, run.output
     assert run.metrics == {"DriftDetected": 1, "DriftCheckErrors": 0}
-    assert "dev-projects: drift" in run.output
+    assert "dev-projects: drift" in plan.output
 
 
 def test_drift_step_exit_1_is_an_error_not_drift_and_fails_the_job(tmp_path: Path) -> None:
-    run = run_step(tmp_path, PLAN_STEP, PLAN_dev_platform="1")
+    plan, run = plan_then_publish(tmp_path, PLAN_dev_platform="1")
     assert run.code == 1, run.output
     assert run.metrics == {"DriftDetected": 0, "DriftCheckErrors": 1}
     # The other stacks were still checked: one broken stack does not hide drift in the rest.
-    assert sum(" plan " in call for call in run.terraform_calls) == 3
+    assert sum(" plan " in call for call in plan.terraform_calls) == 3
 
 
 def test_drift_step_reports_both_drift_and_errors_in_one_run(tmp_path: Path) -> None:
-    run = run_step(tmp_path, PLAN_STEP, PLAN_dev_ops="2", PLAN_dev_platform="1", INIT_dev_projects="1")
+    plan, run = plan_then_publish(tmp_path, PLAN_dev_ops="2", PLAN_dev_platform="1", INIT_dev_projects="1")
     assert run.code == 1, run.output
     assert run.metrics == {"DriftDetected": 1, "DriftCheckErrors": 2}
-    assert not any(call.startswith("dev-projects") and " plan " in call for call in run.terraform_calls)
+    assert not any(call.startswith("dev-projects") and " plan " in call for call in plan.terraform_calls)
+
+
+def test_publish_without_a_plan_result_counts_every_stack_as_failed(tmp_path: Path) -> None:
+    run = run_step(tmp_path, PUBLISH_STEP)
+    assert run.code == 1, run.output
+    assert run.metrics == {"DriftDetected": 0, "DriftCheckErrors": 3}
 
 
 def test_project_count_looks_the_domain_up_by_name_and_publishes_the_count(tmp_path: Path) -> None:
@@ -373,8 +443,12 @@ def test_project_count_looks_the_domain_up_by_name_and_publishes_the_count(tmp_p
         PROJECTS_JSON=json.dumps({"items": [{"id": "p1"}, {"id": "p2"}, {"id": "p3"}]}),
     )
     assert run.code == 0, run.output
-    assert run.metrics == {"ProjectCount": 3}
+    assert run.metrics == {}, "counted with the plan role, published with the drift role"
     assert ["datazone", "list-projects", "--domain-identifier", "dzd_1", "--output", "json"] in run.aws_calls
+    (tmp_path / "drift" / "result.env").write_text("drift=0\nerrors=0\n")
+    published = run_step(tmp_path, PUBLISH_STEP)
+    assert published.code == 0, published.output
+    assert published.metrics == {"DriftDetected": 0, "DriftCheckErrors": 0, "ProjectCount": 3}
 
 
 def test_project_count_fails_without_publishing_when_the_domain_is_missing(tmp_path: Path) -> None:
@@ -387,7 +461,7 @@ def test_project_count_fails_without_publishing_when_the_domain_is_missing(tmp_p
         PROJECTS_JSON="{}",
     )
     assert run.code == 1, run.output
-    assert run.metrics == {}
+    assert run.metrics == {} and not (tmp_path / "drift" / "projects.env").exists()
 
 
 def test_heartbeat_publishes_one_completed_run(tmp_path: Path) -> None:
