@@ -38,7 +38,7 @@ from constructs import Construct
 
 from smus_constructs import patterns
 from smus_constructs.errors import PropValidationError
-from smus_constructs.iam import SERVICE_ROLE_PATH, PolicyDocument, policy_document
+from smus_constructs.iam import PolicyDocument, policy_document
 from smus_constructs.ops_metrics import (
     DATAZONE_EVENT_SOURCE,
     DESTRUCTIVE_DATAZONE_EVENT_NAMES,
@@ -48,6 +48,7 @@ from smus_constructs.ops_metrics import (
     cloudtrail_pattern,
     role_change_pattern,
 )
+from smus_constructs.role_names import SERVICE_ROLE_PATH
 
 EVENTS_PRINCIPAL = "events.amazonaws.com"
 RUNBOOK = "docs/operations.md"
