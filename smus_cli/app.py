@@ -74,6 +74,18 @@ def validate(config_dir: ConfigDir = DEFAULT_CONFIG_DIR, account: Accounts = Non
     for loaded in accounts:
         config = loaded.config
         out.print(f"ok  {safe(loaded.path)}  ({config.account.account_id}, {len(config.projects)} projects)")
+    if not account:  # organization.toml is checked against every protected account, so only with all of them
+        from config.organization_models import load_organization_for
+
+        try:
+            organization = load_organization_for(config_dir, accounts)
+        except ConfigError as error:
+            fail_input(error)
+        if organization is not None:
+            targets = ", ".join(organization.targets)
+            out.print(
+                f"ok  {safe(organization.path)}  (guardrails for {len(organization.protected)} accounts: {targets})"
+            )
 
 
 @app.command()

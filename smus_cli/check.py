@@ -26,6 +26,8 @@ from rich.table import Table
 
 from config.governance import LoadedGovernance, load_governance_for
 from config.loader import LoadedAccount, load_estate
+from config.organization_models import GUARDRAILS_STACK, LoadedOrganization, load_organization_for
+from smus_cli.governance import guardrails_context
 from smus_cli.input_files import InputFileError, read_json, writable_folder
 from smus_cli.plan_model import MAX_PLAN_BYTES
 from smus_cli.terminal import escape
@@ -108,7 +110,10 @@ class CheckResult:
 
 
 def stack_contexts(
-    accounts: Sequence[LoadedAccount], governance: LoadedGovernance, stacks: Sequence[str]
+    accounts: Sequence[LoadedAccount],
+    governance: LoadedGovernance,
+    stacks: Sequence[str],
+    organization: LoadedOrganization | None = None,
 ) -> tuple[dict[str, RuleContext], dict[str, str]]:
     """Each synthesised stack's rule context and the account file it comes from.
 
@@ -119,6 +124,10 @@ def stack_contexts(
     artifacts: dict[str, str] = {}
     by_length = sorted(accounts, key=lambda loaded: len(loaded.name), reverse=True)
     for name in stacks:
+        if organization is not None and name == GUARDRAILS_STACK:
+            contexts[name] = guardrails_context(organization, governance)
+            artifacts[name] = _relative(organization.path)
+            continue
         owner = next((loaded for loaded in by_length if name.startswith(f"{loaded.name}-")), None)
         if owner is None:
             continue
@@ -215,7 +224,8 @@ def check(
             path.parent.name: json.loads(path.read_text(encoding="utf-8"))
             for path in sorted((target / "stacks").glob("*/cdk.tf.json"))
         }
-        contexts, artifacts = stack_contexts(loaded, governance, list(documents))
+        organization = None if accounts else load_organization_for(config_dir, loaded)
+        contexts, artifacts = stack_contexts(loaded, governance, list(documents), organization)
         suppressions = SuppressionSet(governance.suppressions)
 
         started = time.perf_counter()

@@ -9,9 +9,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from config.governance import LoadedGovernance
+from config.organization_models import GUARDRAILS_STACK, LoadedOrganization
 
 if TYPE_CHECKING:
     from smus_rules.aspect import RuleRun
+    from smus_rules.model import RuleContext
     from stacks.estate import EstateStacks
 
 
@@ -32,4 +34,23 @@ def attach_rule_pack(estate: EstateStacks, governance: LoadedGovernance) -> Rule
                     loaded, stack.node.id, local_backend_allowed=isinstance(stack, BootstrapStack)
                 )
                 run.attach(stack, context)
+    if estate.guardrails is not None:  # the management account's SCPs: SMUS-025 checks they spare the pipeline
+        run.attach(estate.guardrails, guardrails_context(estate.guardrails.organization, governance))
     return run
+
+
+def guardrails_context(organization: LoadedOrganization, governance: LoadedGovernance) -> RuleContext:
+    """The guardrails stack's context: the management account, and the pipeline roles its SCP must spare.
+
+    The roles come from the protected accounts' files (their deploy roles) and the break-glass roles, not from the
+    policy: SMUS-025 compares the policy with what the pipeline is, so a policy that forgot a role fails.
+    """
+    from smus_rules.model import RuleContext
+
+    return RuleContext(
+        stack=GUARDRAILS_STACK,
+        account_id=organization.config.organization.account_id,
+        protected=True,
+        mandatory_tags=tuple(governance.config.mandatory_tags),
+        pipeline_role_arns=tuple(organization.pipeline_role_arns),
+    )

@@ -17,6 +17,7 @@ from typing import Any
 
 from config.governance import LoadedGovernance, load_governance_for
 from config.loader import DEFAULT_CONFIG_DIR, LoadedAccount, load_estate
+from config.organization_models import LoadedOrganization, load_organization_for
 from smus_cli import output_folder
 from smus_cli.runtime import PROJECT_ROOT, configure_runtime
 from smus_rules.errors import RuleFailures
@@ -65,11 +66,18 @@ def synthesise(
             print(f"note: {line}", file=sys.stderr)
         loaded = load_estate(config_dir, only=accounts)
         governance = load_governance_for(config_dir, loaded, partial=bool(accounts)) if enforce_rules else None
-        return _synthesise_locked(loaded, governance, target, partial=bool(accounts))
+        # The guardrails stack needs every protected account; a synth of some accounts keeps the earlier one.
+        organization = None if accounts else load_organization_for(config_dir, loaded)
+        return _synthesise_locked(loaded, governance, target, partial=bool(accounts), organization=organization)
 
 
 def _synthesise_locked(
-    loaded: list[LoadedAccount], governance: LoadedGovernance | None, target: Path, *, partial: bool
+    loaded: list[LoadedAccount],
+    governance: LoadedGovernance | None,
+    target: Path,
+    *,
+    partial: bool,
+    organization: LoadedOrganization | None = None,
 ) -> list[str]:
     configure_runtime()
     from cdktn import App  # deferred: importing cdktn starts the jsii kernel
@@ -86,7 +94,7 @@ def _synthesise_locked(
         finally:
             output_folder.release_signals(held)  # a signal that came meanwhile is raised here, inside the `try`
         app = App(outdir=str(staging), context=app_context(), skip_validation=False)
-        estate = build_estate(app, loaded)
+        estate = build_estate(app, loaded, organization)
         rules = attach_rule_pack(estate, governance) if governance is not None else None
         try:
             app.synth()

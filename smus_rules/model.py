@@ -57,6 +57,9 @@ class RuleContext:
     #: Blueprint name -> parameters a protected account's profiles must lock.
     locked_parameters: Mapping[str, tuple[LockedParameter, ...]] = field(default_factory=dict)
     minimum_timeout_minutes: int = DEFAULT_MINIMUM_TIMEOUT_MINUTES
+    #: The guardrails stack only: the roles its SCPs must never deny (each protected account's deploy and
+    #: break-glass role). Empty elsewhere.
+    pipeline_role_arns: tuple[str, ...] = ()
 
     def to_data(self) -> dict[str, Any]:
         """The same context as the Rego policies read it (`data.smus_governance.stacks[<stack>]`)."""
@@ -71,6 +74,7 @@ class RuleContext:
                 for blueprint, params in sorted(self.locked_parameters.items())
             },
             "minimum_timeout_minutes": self.minimum_timeout_minutes,
+            "pipeline_role_arns": list(self.pipeline_role_arns),
         }
 
 

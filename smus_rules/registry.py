@@ -28,6 +28,7 @@ from smus_rules.rules import (
     smus_022_plan_role_no_metrics,
     smus_023_state_bucket_names_readers,
     smus_024_change_alerts_cover_iam_kms,
+    smus_025_scp_spares_pipeline,
 )
 
 RULES: tuple[Rule, ...] = (
@@ -55,6 +56,7 @@ RULES: tuple[Rule, ...] = (
     smus_022_plan_role_no_metrics.RULE,
     smus_023_state_bucket_names_readers.RULE,
     smus_024_change_alerts_cover_iam_kms.RULE,
+    smus_025_scp_spares_pipeline.RULE,
 )
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 RULE_IDS: tuple[str, ...] = tuple(RULES_BY_ID)

@@ -31,6 +31,7 @@ class Case:
     local_backend_allowed: bool = False
     approved: frozenset[str] = frozenset({"Tooling", "DataLake"})
     locked: dict[str, tuple[LockedParameter, ...]] = field(default_factory=dict)
+    pipeline_roles: tuple[str, ...] = ()
 
     def context(self, stack: str = STACK) -> RuleContext:
         return RuleContext(
@@ -40,6 +41,7 @@ class Case:
             local_backend_allowed=self.local_backend_allowed,
             approved_blueprints=self.approved,
             locked_parameters=self.locked,
+            pipeline_role_arns=self.pipeline_roles,
         )
 
     @property
@@ -1098,6 +1100,70 @@ def _cases() -> list[Case]:
             frozenset({"aws_cloudwatch_event_rule.D"}),
             "aws.iam PutRolePolicy, aws.iam UpdateAssumeRolePolicy, aws.kms PutKeyPolicy",
         ),
+        # SMUS-025 SCPs spare the pipeline roles
+        Case(
+            "SMUS-025",
+            "exempts-both-roles",
+            stack({"aws_organizations_policy": {"P": scp(deny(exempt(DEPLOY, BREAK_GLASS)))}}),
+            pipeline_roles=PIPELINE,
+        ),
+        Case(
+            "SMUS-025",
+            "exempts-by-wildcard-and-equals",
+            stack(
+                {
+                    "aws_organizations_policy": {
+                        "P": scp(
+                            deny({"ArnNotLike": {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/smus-*"}}),
+                            deny({"StringNotEquals": {"aws:principalarn": [DEPLOY, BREAK_GLASS]}}),
+                        )
+                    }
+                }
+            ),
+            pipeline_roles=PIPELINE,
+        ),
+        Case(
+            "SMUS-025",
+            "forgets-the-deploy-role",
+            stack(
+                {"aws_organizations_policy": {"P": scp(deny(exempt(DEPLOY, BREAK_GLASS)), deny(exempt(BREAK_GLASS)))}}
+            ),
+            frozenset({"aws_organizations_policy.P"}),
+            f"statement 1 (S1) does not exempt {DEPLOY}",
+            pipeline_roles=PIPELINE,
+        ),
+        Case(
+            "SMUS-025",
+            "unconditional-deny",
+            stack({"aws_organizations_policy": {"P": scp(deny(None))}}),
+            frozenset({"aws_organizations_policy.P"}),
+            "does not exempt",
+            pipeline_roles=PIPELINE,
+        ),
+        Case(
+            "SMUS-025",
+            "allow-list",
+            stack({"aws_organizations_policy": {"P": scp({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})}}),
+            frozenset({"aws_organizations_policy.P"}),
+            "is not a Deny",
+            pipeline_roles=PIPELINE,
+        ),
+        Case(
+            "SMUS-025",
+            "exemption-under-a-positive-operator",
+            stack(
+                {"aws_organizations_policy": {"P": scp(deny({"ArnLike": {"aws:PrincipalArn": [DEPLOY, BREAK_GLASS]}}))}}
+            ),
+            frozenset({"aws_organizations_policy.P"}),
+            "does not exempt",
+            pipeline_roles=PIPELINE,
+        ),
+        Case(
+            "SMUS-025",
+            "tag-policy-is-not-an-scp",
+            stack({"aws_organizations_policy": {"P": {**scp(deny(None)), "type": "TAG_POLICY"}}}),
+            pipeline_roles=PIPELINE,
+        ),
     ]
 
 
@@ -1142,6 +1208,30 @@ def named_deny(actions: list[str], resource: str) -> Doc:
 def event_rule(source: str, names: list[str], **detail: Any) -> Doc:
     pattern = {"source": [source], "detail": {"eventName": names, **detail}}
     return res(f"Rule-{source}/Rule", event_pattern=json.dumps(pattern))
+
+
+BREAK_GLASS = f"arn:aws:iam::{ACCOUNT}:role/smus-break-glass"
+PIPELINE = (BREAK_GLASS, DEPLOY)
+
+
+def exempt(*roles: str) -> dict[str, Any]:
+    return {"ArnNotLike": {"aws:PrincipalArn": list(roles)}}
+
+
+def deny(condition: dict[str, Any] | None) -> Doc:
+    statement: Doc = {"Effect": "Deny", "Action": ["datazone:DeleteDomain"], "Resource": "*"}
+    return {**statement, "Condition": condition} if condition is not None else statement
+
+
+def scp(*statements: Doc) -> Doc:
+    """An aws_organizations_policy body; statements get Sids S0, S1, ... as the guardrails construct gives them."""
+    named = [{"Sid": f"S{i}", **statement} for i, statement in enumerate(statements)]
+    return res(
+        "Guardrails/Resource",
+        name="guardrails",
+        type="SERVICE_CONTROL_POLICY",
+        content=json.dumps({"Version": "2012-10-17", "Statement": named}),
+    )
 
 
 CASES = _cases()

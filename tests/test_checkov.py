@@ -22,9 +22,12 @@ PINNED = next(
     if line.startswith("checkov==")
 )
 STACKS = {
-    f"{account}-{layer}"
-    for account in ("dev", "staging", "prod")
-    for layer in ("bootstrap", "platform", "projects", "ops")
+    *(
+        f"{account}-{layer}"
+        for account in ("dev", "staging", "prod")
+        for layer in ("bootstrap", "platform", "projects", "ops")
+    ),
+    "organization-guardrails",
 }
 
 

@@ -16,15 +16,21 @@ def resources(doc: StackDoc) -> dict[str, dict[str, Any]]:
 
 
 LAYERS = ("platform", "projects", "ops")
+#: The management account's stack (organization.toml), checked in tests/test_guardrails.py; it belongs to no account.
+GUARDRAILS = "organization-guardrails"
+
+
+def account_stacks(example_stacks: dict[str, StackDoc]) -> dict[str, StackDoc]:
+    return {name: doc for name, doc in example_stacks.items() if name != GUARDRAILS}
 
 
 def ci_stacks(example_stacks: dict[str, StackDoc]) -> dict[str, StackDoc]:
     """The stacks CI deploys with the deploy role (S3 state); bootstrap stacks are applied once by an administrator."""
-    return {name: doc for name, doc in example_stacks.items() if not name.endswith("-bootstrap")}
+    return {name: doc for name, doc in account_stacks(example_stacks).items() if not name.endswith("-bootstrap")}
 
 
 def test_one_stack_per_account_and_layer(example_stacks: dict[str, StackDoc]) -> None:
-    expected = [f"{a}-{layer}" for a in ACCOUNTS for layer in (*LAYERS, "bootstrap")]
+    expected = [f"{a}-{layer}" for a in ACCOUNTS for layer in (*LAYERS, "bootstrap")] + [GUARDRAILS]
     assert sorted(example_stacks) == sorted(expected)
 
 
@@ -90,7 +96,7 @@ def test_state_objects_are_distinct_name_the_account_and_lock(example_stacks: di
 
 
 def test_providers_are_pinned_to_the_account_with_mandatory_default_tags(example_stacks: dict[str, StackDoc]) -> None:
-    for stack, doc in example_stacks.items():
+    for stack, doc in account_stacks(example_stacks).items():
         account_id = ACCOUNTS[stack.split("-")[0]]
         if "aws" not in doc["provider"]:  # only stacks that use a provider declare it (tests/test_providers_used.py)
             assert not any(name.startswith("aws_") for name in doc.get("resource", {})), stack

@@ -8,7 +8,10 @@ from syrupy.extensions.json import JSONSnapshotExtension
 
 from tests.conftest import StackDoc
 
-STACKS = [f"{account}-{layer}" for account in ("dev", "staging", "prod") for layer in ("platform", "projects", "ops")]
+STACKS = [
+    *(f"{account}-{layer}" for account in ("dev", "staging", "prod") for layer in ("platform", "projects", "ops")),
+    "organization-guardrails",  # tests/fixtures/estate/organization.toml
+]
 # The bootstrap stacks are snapshotted in tests/test_bootstrap.py.
 
 

@@ -46,7 +46,7 @@ def configuration_errors(stack_dir: Path, work: Path) -> list[str]:
 
 def test_every_stack_of_the_example_estate_parses(example_outdir: Path, tmp_path: Path) -> None:
     stacks = sorted((example_outdir / "stacks").iterdir())
-    assert len(stacks) == 12
+    assert len(stacks) == 13  # 3 accounts x 4 layers, and organization-guardrails
     assert {stack.name: configuration_errors(stack, tmp_path) for stack in stacks} == {s.name: [] for s in stacks}
 
 

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from config.governance import load_governance, load_governance_for
 from config.loader import DEFAULT_CONFIG_DIR, load_estate
+from config.organization_models import load_organization_for
 from smus_cli.app import app
 from tests.estate import FIXTURE_ACCOUNTS
 
@@ -43,9 +44,10 @@ def test_the_users_accounts_and_governance_validate() -> None:
     accounts = load_estate(DEFAULT_CONFIG_DIR)
     assert accounts, "config/accounts/ holds at least one account file"
     load_governance_for(DEFAULT_CONFIG_DIR, accounts)
+    organization = load_organization_for(DEFAULT_CONFIG_DIR, accounts)  # optional: the guardrails' organization.toml
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 0, result.output
-    assert result.output.count("ok  ") == len(accounts)
+    assert result.output.count("ok  ") == len(accounts) + (organization is not None)
 
 
 def test_a_new_account_copied_with_a_new_name_and_id_passes_validate_synth_and_check(tmp_path: Path) -> None:
