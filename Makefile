@@ -3,7 +3,9 @@
 #   make test    - install what is needed, then run the test suite
 # Each installs only what is missing: Python packages with pipenv (into .venv/), the Node 22 CDK Terrain CLI with npm,
 # checkov into its own venv (.venv-checkov/: it pins libraries the app's environment must not share), and the IAM and
-# workflow analysers (parliament, cloudsplaining, zizmor) into theirs (.venv-audit/).
+# workflow analysers (parliament, cloudsplaining, zizmor) into theirs (.venv-audit/), and the rehearsal's local AWS API
+# (moto, awscli, boto3) into .venv-rehearse/.
+#   make rehearse - apply one account's aws-only stacks against a local AWS API (moto) and prove drift, alerts and guard
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -25,14 +27,15 @@ PY_STAMP := .venv/.synced
 NODE_STAMP := node_modules/.installed
 CHECKOV_STAMP := .venv-checkov/.installed
 AUDIT_STAMP := .venv-audit/.installed
+REHEARSE_STAMP := .venv-rehearse/.installed
 
-.PHONY: diff synth test lint typecheck check bench install clean checkov checkov-install audit-install fuzz dist docs api-snapshot docs-config
+.PHONY: diff synth test lint typecheck check bench install clean checkov checkov-install audit-install rehearse rehearse-install fuzz dist docs api-snapshot docs-config
 
 synth: $(NODE_STAMP) $(PY_STAMP)
 	npx --no-install cdktn synth
 
 # pytest exits 5 when it collected no tests: for this project that means the suite went missing, so say so and fail.
-test: $(NODE_STAMP) $(PY_STAMP) $(CHECKOV_STAMP) $(AUDIT_STAMP)
+test: $(NODE_STAMP) $(PY_STAMP) $(CHECKOV_STAMP) $(AUDIT_STAMP) $(REHEARSE_STAMP)
 	@$(PIPENV) run pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests; failing on purpose" >&2; fi; \
 	exit $$status
@@ -57,7 +60,7 @@ BENCH_ARGS ?=
 bench: $(NODE_STAMP) $(PY_STAMP)
 	$(PIPENV) run python bench/synth_bench.py $(BENCH_ARGS)
 
-install: $(NODE_STAMP) $(PY_STAMP) $(CHECKOV_STAMP) $(AUDIT_STAMP)
+install: $(NODE_STAMP) $(PY_STAMP) $(CHECKOV_STAMP) $(AUDIT_STAMP) $(REHEARSE_STAMP)
 
 # The published distributions (construct library, rule pack) into dist/: sdist + wheel each, then twine's checks.
 dist: $(PY_STAMP)
@@ -81,6 +84,15 @@ docs-config: $(PY_STAMP)
 checkov-install: $(CHECKOV_STAMP)
 
 audit-install: $(AUDIT_STAMP)
+
+rehearse-install: $(REHEARSE_STAMP)
+
+# Before the first real apply: one account's bootstrap and ops stacks applied with real terraform against moto on a
+# free loopback port, then drift.yml's own scripts, the change alert and the guard on what was applied (README:
+# "Rehearse before the first apply"). REHEARSE_ARGS="--account staging --keep" for another account or to keep its folder.
+REHEARSE_ARGS ?=
+rehearse: $(NODE_STAMP) $(PY_STAMP) $(REHEARSE_STAMP)
+	$(PIPENV) run python -m smus_cli.rehearse $(REHEARSE_ARGS)
 
 # A real `terraform plan` of one stack through the CDK CLI (`make diff STACK=dev-platform`), with what we control kept
 # quiet: no HashiCorp checkpoint call, no warning about a TF_CLI_CONFIG_FILE that does not exist (see above). It needs
@@ -113,6 +125,12 @@ $(AUDIT_STAMP): tools/audit-requirements.txt
 	rm -rf .venv-audit
 	$(PYTHON) -m venv .venv-audit
 	.venv-audit/bin/pip install --quiet --disable-pip-version-check -r tools/audit-requirements.txt
+	@touch $@
+
+$(REHEARSE_STAMP): tools/rehearse-requirements.txt
+	rm -rf .venv-rehearse
+	$(PYTHON) -m venv .venv-rehearse
+	.venv-rehearse/bin/pip install --quiet --disable-pip-version-check -r tools/rehearse-requirements.txt
 	@touch $@
 
 $(NODE_STAMP): package-lock.json

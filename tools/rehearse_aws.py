@@ -1,0 +1,110 @@
+"""The rehearsal's own AWS calls (boto3), run with .venv-rehearse's Python against the local moto server.
+
+Why a separate script: boto3, moto and awscli pin a python-dateutil the app's environment must not share, so they
+live in .venv-rehearse and `smus_cli.rehearse` (in the app's venv) calls this script. Each command prints one JSON
+document on stdout. The endpoint comes from AWS_ENDPOINT_URL, the region from AWS_DEFAULT_REGION.
+
+    rehearse_aws.py metric NAMESPACE METRIC ACCOUNT SINCE_EPOCH    -> {"values": [...]}  (each data point's maximum)
+    rehearse_aws.py disable-alarm-actions ALARM                    -> {}
+    rehearse_aws.py alerts RULE CASES_FILE                         -> {"matched": {case: bool}}
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+#: The target services moto's EventBridge delivers to (moto/events/models.py, Rule.send_to_targets).
+MOTO_DELIVERS = frozenset({"sqs", "logs", "events"})
+
+
+def metric(namespace: str, name: str, account: str, since: str) -> dict[str, Any]:
+    """Every data point of one metric published since ``since`` (epoch seconds), oldest first."""
+    client = boto3.client("cloudwatch")
+    start = datetime.fromtimestamp(float(since), UTC)
+    answer = client.get_metric_statistics(
+        Namespace=namespace,
+        MetricName=name,
+        Dimensions=[{"Name": "Account", "Value": account}],
+        StartTime=start,
+        EndTime=datetime.now(UTC) + timedelta(minutes=1),
+        Period=1,
+        Statistics=["Maximum"],
+    )
+    points = sorted(answer["Datapoints"], key=lambda point: point["Timestamp"])
+    return {"values": [point["Maximum"] for point in points]}
+
+
+def disable_alarm_actions(alarm: str) -> dict[str, Any]:
+    """The out-of-band change: what someone silencing an alarm in the console does."""
+    boto3.client("cloudwatch").disable_alarm_actions(AlarmNames=[alarm])
+    return {}
+
+
+def alerts(rule: str, cases_file: str) -> dict[str, Any]:
+    """Put each case's event on the default bus and report which reached a test queue the rehearsal adds to ``rule``.
+
+    Each event carries a marker (its `id` is replaced by EventBridge, so the marker is in `detail.requestID`).
+    moto's PutEvents fails (HTTP 500, NotImplementedError) on a rule with a target it cannot deliver to, such as the
+    rule's own SNS topic: those targets are set aside while the events are put, put back afterwards, and named in the
+    answer so the rehearsal prints them.
+    """
+    cases: dict[str, dict[str, Any]] = json.loads(Path(cases_file).read_text(encoding="utf-8"))
+    sqs = boto3.client("sqs")
+    events = boto3.client("events")
+    queue_url = sqs.create_queue(QueueName=f"smus-rehearsal-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    own = events.list_targets_by_rule(Rule=rule)["Targets"]
+    undeliverable = [target for target in own if target["Arn"].split(":")[2] not in MOTO_DELIVERS]
+    if undeliverable:
+        events.remove_targets(Rule=rule, Ids=[target["Id"] for target in undeliverable])
+    events.put_targets(Rule=rule, Targets=[{"Id": "rehearsal-queue", "Arn": queue_arn}])
+    markers = {}
+    entries = []
+    for case, event in cases.items():
+        marker = uuid.uuid4().hex
+        markers[marker] = case
+        detail = {**event["detail"], "requestID": marker}
+        entries.append(
+            {
+                "Source": event["source"],
+                "DetailType": event["detail-type"],
+                "Detail": json.dumps(detail),
+                "Resources": event.get("resources", []),
+            }
+        )
+    for start in range(0, len(entries), 10):
+        answer = events.put_events(Entries=entries[start : start + 10])
+        if answer.get("FailedEntryCount"):
+            raise SystemExit(f"PutEvents failed: {answer['Entries']}")
+    seen: set[str] = set()
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline:
+        messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get(
+            "Messages", []
+        )
+        for message in messages:
+            body = json.loads(message["Body"])
+            seen.add(str(body.get("detail", {}).get("requestID")))
+    events.remove_targets(Rule=rule, Ids=["rehearsal-queue"])
+    if undeliverable:
+        events.put_targets(Rule=rule, Targets=undeliverable)
+    sqs.delete_queue(QueueUrl=queue_url)
+    return {
+        "matched": {case: marker in seen for marker, case in markers.items()},
+        "set_aside": [target["Arn"] for target in undeliverable],
+    }
+
+
+COMMANDS = {"metric": metric, "disable-alarm-actions": disable_alarm_actions, "alerts": alerts}
+
+if __name__ == "__main__":
+    command, *arguments = sys.argv[1:]
+    print(json.dumps(COMMANDS[command](*arguments)))  # type: ignore[operator]
