@@ -55,6 +55,8 @@ AWS_PROVIDER = ("registry.terraform.io", "hashicorp", "aws")
 MOTO_PATTERN_OPERATORS = frozenset({"exists", "prefix", "suffix", "equals-ignore-case", "numeric", "anything-but"})
 APPLY_PARALLELISM = "-parallelism=20"
 COMMAND_TIMEOUT = 600
+#: The metrics drift.yml publishes (smus_constructs.ops_metrics.OpsMetric; the project count needs DataZone).
+DRIFT_METRICS = ("DriftDetected", "DriftCheckErrors", "DriftCheckCompleted")
 
 
 class RehearsalError(RuntimeError):
@@ -149,8 +151,12 @@ class Rehearsal:
             raise RehearsalError(f"rehearse_aws.py {' '.join(arguments)} failed: {output.strip()[-800:]}")
         return json.loads(output.strip().splitlines()[-1])
 
-    def metric(self, name: str, since: float) -> list[float]:
-        values: list[float] = self.aws_helper("metric", self.namespace, name, self.account, str(since))["values"]
+    def metrics(self) -> dict[str, list[float]]:
+        """Every data point so far of each drift metric. Steps compare counts, not clocks: a step's new points are
+        the ones past the count before it ran, whatever moto's timestamps are."""
+        values: dict[str, list[float]] = self.aws_helper("metrics", self.namespace, self.account, *DRIFT_METRICS)[
+            "values"
+        ]
         return values
 
 
@@ -267,13 +273,12 @@ def apply_step(rehearsal: Rehearsal, stack: str) -> tuple[bool, str]:
     return True, f"applied, then plan -detailed-exitcode exited 0 {added}".strip()
 
 
-def run_drift(rehearsal: Rehearsal, outdir: Path, label: str) -> tuple[int, str, float]:
+def run_drift(rehearsal: Rehearsal, outdir: Path, label: str) -> tuple[int, str]:
     """drift.yml's plan step then its heartbeat step, as GitHub runs a `run:` (bash -eo pipefail), like the job.
 
     The heartbeat runs only when the plan step succeeded: a failed step stops a GitHub job.
     """
     plan, heartbeat = drift_scripts()
-    since = time.time() - 1
     folder = rehearsal.work / "drift-runs" / label
     folder.mkdir(parents=True)
     env = {
@@ -295,23 +300,24 @@ def run_drift(rehearsal: Rehearsal, outdir: Path, label: str) -> tuple[int, str,
         outputs.append(output)
         if code != 0:
             break
-    return code, "\n".join(outputs), since
+    return code, "\n".join(outputs)
 
 
 def drift_check(
     rehearsal: Rehearsal, outdir: Path, label: str, *, want_exit: int, want: Mapping[str, float], heartbeat: bool
 ) -> tuple[bool, str]:
-    code, output, since = run_drift(rehearsal, outdir, label)
+    before = rehearsal.metrics()
+    code, output = run_drift(rehearsal, outdir, label)
+    after = rehearsal.metrics()
+    read = {name: after.get(name, [])[len(before.get(name, [])) :] for name in DRIFT_METRICS}
     problems = []
     if code != want_exit:
         problems.append(f"the step exited {code}, want {want_exit}")
-    read = {}
-    for name, value in {**want, **({"DriftCheckCompleted": 1.0} if heartbeat else {})}.items():
-        values = rehearsal.metric(name, since)
-        read[name] = values
-        if values != [value]:
-            problems.append(f"{name} read back from CloudWatch {values}, want [{value:g}]")
-    if not heartbeat and rehearsal.metric("DriftCheckCompleted", since):
+    expected = {**want, "DriftCheckCompleted": 1.0} if heartbeat else dict(want)
+    for name, value in expected.items():
+        if read[name] != [value]:
+            problems.append(f"{name} read back from CloudWatch {read[name]}, want [{value:g}]")
+    if not heartbeat and read["DriftCheckCompleted"]:
         problems.append("DriftCheckCompleted published although the check failed")
     shown = ", ".join(f"{name}={values}" for name, values in read.items())
     if problems:

@@ -4,7 +4,7 @@ Why a separate script: boto3, moto and awscli pin a python-dateutil the app's en
 live in .venv-rehearse and `smus_cli.rehearse` (in the app's venv) calls this script. Each command prints one JSON
 document on stdout. The endpoint comes from AWS_ENDPOINT_URL, the region from AWS_DEFAULT_REGION.
 
-    rehearse_aws.py metric NAMESPACE METRIC ACCOUNT SINCE_EPOCH    -> {"values": [...]}  (each data point's maximum)
+    rehearse_aws.py metrics NAMESPACE ACCOUNT METRIC...            -> {"values": {metric: [...]}}  (oldest first)
     rehearse_aws.py disable-alarm-actions ALARM                    -> {}
     rehearse_aws.py alerts RULE CASES_FILE                         -> {"matched": {case: bool}}
 """
@@ -25,21 +25,23 @@ import boto3
 MOTO_DELIVERS = frozenset({"sqs", "logs", "events"})
 
 
-def metric(namespace: str, name: str, account: str, since: str) -> dict[str, Any]:
-    """Every data point of one metric published since ``since`` (epoch seconds), oldest first."""
+def metrics(namespace: str, account: str, *names: str) -> dict[str, Any]:
+    """Every data point of each metric, oldest first (one per second at most: the drift job publishes each once)."""
     client = boto3.client("cloudwatch")
-    start = datetime.fromtimestamp(float(since), UTC)
-    answer = client.get_metric_statistics(
-        Namespace=namespace,
-        MetricName=name,
-        Dimensions=[{"Name": "Account", "Value": account}],
-        StartTime=start,
-        EndTime=datetime.now(UTC) + timedelta(minutes=1),
-        Period=1,
-        Statistics=["Maximum"],
-    )
-    points = sorted(answer["Datapoints"], key=lambda point: point["Timestamp"])
-    return {"values": [point["Maximum"] for point in points]}
+    found = {}
+    for name in names:
+        answer = client.get_metric_statistics(
+            Namespace=namespace,
+            MetricName=name,
+            Dimensions=[{"Name": "Account", "Value": account}],
+            StartTime=datetime.now(UTC) - timedelta(days=1),
+            EndTime=datetime.now(UTC) + timedelta(minutes=1),
+            Period=1,
+            Statistics=["Maximum"],
+        )
+        points = sorted(answer["Datapoints"], key=lambda point: point["Timestamp"])
+        found[name] = [point["Maximum"] for point in points]
+    return {"values": found}
 
 
 def disable_alarm_actions(alarm: str) -> dict[str, Any]:
@@ -103,7 +105,7 @@ def alerts(rule: str, cases_file: str) -> dict[str, Any]:
     }
 
 
-COMMANDS = {"metric": metric, "disable-alarm-actions": disable_alarm_actions, "alerts": alerts}
+COMMANDS = {"metrics": metrics, "disable-alarm-actions": disable_alarm_actions, "alerts": alerts}
 
 if __name__ == "__main__":
     command, *arguments = sys.argv[1:]
