@@ -198,19 +198,25 @@ def pinned_version(stack: Mapping[str, Any]) -> str:
     return str(required.get("version", ""))
 
 
-def drift_scripts(workflow: Path = DRIFT_WORKFLOW) -> tuple[str, str]:
-    """The drift job's plan step and heartbeat step `run:` scripts, exactly as the workflow holds them."""
+def drift_scripts(workflow: Path = DRIFT_WORKFLOW) -> list[tuple[str, str, bool]]:
+    """The drift job's plan, metric-publishing and heartbeat `run:` scripts, exactly as the workflow holds them, in
+    order, each with whether it runs after a failed step (`if: ${{ !cancelled() }}` or `always()`)."""
     document = yaml.safe_load(workflow.read_text(encoding="utf-8"))
-    plan = heartbeat = None
+    found: list[tuple[str, str, bool]] = []
     for step in document["jobs"]["drift"]["steps"]:
         script = step.get("run", "")
+        condition = str(step.get("if", ""))
+        always = "always()" in condition or "!cancelled()" in condition
         if "plan -detailed-exitcode" in script:
-            plan = script
+            found.append(("plan", script, always))
+        elif "DriftDetected" in script and "put-metric-data" in script:
+            found.append(("publish", script, always))
         elif "DriftCheckCompleted" in script and "terraform" not in script:
-            heartbeat = script
-    if plan is None or heartbeat is None:
+            found.append(("heartbeat", script, always))
+    names = [name for name, _, _ in found]
+    if "plan" not in names or "heartbeat" not in names:
         raise RehearsalError(f"{workflow}: jobs.drift has no plan step or no heartbeat step")
-    return plan, heartbeat
+    return found
 
 
 def pattern_operators(pattern: Any) -> set[str]:
@@ -274,11 +280,11 @@ def apply_step(rehearsal: Rehearsal, stack: str) -> tuple[bool, str]:
 
 
 def run_drift(rehearsal: Rehearsal, outdir: Path, label: str) -> tuple[int, str]:
-    """drift.yml's plan step then its heartbeat step, as GitHub runs a `run:` (bash -eo pipefail), like the job.
+    """drift.yml's plan, publish and heartbeat steps, as GitHub runs a `run:` (bash -eo pipefail), like the job.
 
-    The heartbeat runs only when the plan step succeeded: a failed step stops a GitHub job.
+    The heartbeat runs only when every step before it succeeded; publishing runs whenever the step says it does.
     """
-    plan, heartbeat = drift_scripts()
+    scripts = drift_scripts()
     folder = rehearsal.work / "drift-runs" / label
     folder.mkdir(parents=True)
     env = {
@@ -290,17 +296,18 @@ def run_drift(rehearsal: Rehearsal, outdir: Path, label: str) -> tuple[int, str]
         "GITHUB_STEP_SUMMARY": str(folder / "summary.md"),
     }
     outputs = []
-    code = 0
-    for name, script in (("plan", plan), ("heartbeat", heartbeat)):
+    job = 0
+    for name, script, always in scripts:
+        if job != 0 and not always:
+            continue  # a failed step skips the job's later steps, except those that run always / if not cancelled
         path = folder / f"{name}.sh"
         path.write_text(script)
         code, output = rehearsal.run(
             ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(path)], cwd=folder, env=env
         )
         outputs.append(output)
-        if code != 0:
-            break
-    return code, "\n".join(outputs)
+        job = job or code
+    return job, "\n".join(outputs)
 
 
 def drift_check(
@@ -386,7 +393,7 @@ def alert_cases(rehearsal: Rehearsal, rule_pattern: Mapping[str, Any]) -> dict[s
     console_role = (
         f"arn:aws:iam::{account_id}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef"
     )
-    cases: dict[str, tuple[dict[str, Any], bool]] = {
+    datazone: dict[str, tuple[dict[str, Any], bool]] = {
         "console-user": (event(assumed(console_role, "jane@example.com")), True),
         "pipeline-role": (event(assumed(deploy_role, f"smus-{rehearsal.account}-platform")), False),
         "root-user": (
@@ -416,6 +423,8 @@ def alert_cases(rehearsal: Rehearsal, rule_pattern: Mapping[str, Any]) -> dict[s
         "read-by-console-user": (event(assumed(console_role, "jane@example.com"), "GetProject"), False),
     }
     sources = json.dumps(rule_pattern.get("source", []))
+    # Only the cases of the services the rule listens to: a rule on IAM says nothing about DataZone calls.
+    cases = dict(datazone) if "aws.datazone" in sources else {}
     if "aws.iam" in sources:
         iam = event(assumed(console_role, "jane@example.com"), "PutRolePolicy")
         iam["source"], iam["detail"]["eventSource"] = "aws.iam", "iam.amazonaws.com"

@@ -134,9 +134,11 @@ def test_pattern_operators_finds_what_moto_cannot_match() -> None:
 
 
 def test_the_drift_scripts_are_the_workflows_own() -> None:
-    plan, heartbeat = drift_scripts()
-    assert "terraform -chdir=" in plan and "plan -detailed-exitcode" in plan and "DriftDetected" in plan
-    assert "DriftCheckCompleted" in heartbeat and "terraform" not in heartbeat
+    scripts = {name: (script, always) for name, script, always in drift_scripts()}
+    assert "terraform -chdir=" in scripts["plan"][0] and "plan -detailed-exitcode" in scripts["plan"][0]
+    assert "DriftCheckCompleted" in scripts["heartbeat"][0] and scripts["heartbeat"][1] is False
+    published = scripts.get("publish", scripts["plan"])[0]
+    assert "DriftDetected" in published and "DriftCheckErrors" in published
 
 
 def test_cli_config_uses_the_mirror_for_aws_only_and_one_plugin_cache(tmp_path: Path) -> None:
