@@ -30,6 +30,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -670,6 +671,10 @@ def steps(rehearsal: Rehearsal, report: Report) -> None:
     timed(report, "guard-destructive", lambda: guard_step(rehearsal))
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m smus_cli.rehearse", description=__doc__.split("\n\n")[0])
     parser.add_argument("--account", help="the example account to rehearse (default: the first in the config)")
@@ -680,6 +685,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--provider-mirror", help=f"a Terraform filesystem mirror (default: {DEFAULT_MIRROR})")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (its path is printed)")
     args = parser.parse_args(argv)
+    # SIGTERM (a CI timeout, `kill`) must unwind like Ctrl-C, so the finally blocks stop moto and remove the folder.
+    signal.signal(signal.SIGTERM, _terminated)
     report = Report()
     started = time.monotonic()
     work = Path(tempfile.mkdtemp(prefix="smus-rehearse-"))
