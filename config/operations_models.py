@@ -71,8 +71,8 @@ class OperationsSettings(BaseModel):
     #: default: 24. Hours without a completed drift run before the heartbeat alarm fires (the job runs every 6 hours).
     heartbeat_hours: Annotated[int, Field(ge=1, le=24)] = 24
     #: default: none (the drift job runs on refs/heads/main). The GitHub environment the scheduled drift job runs in,
-    #: with the read-only plan role, which trusts it; it must (still) be one of [bootstrap] github_subjects.
-    #: Pull-request plans never run in an environment.
+    #: with the read-only plan role and the drift role, which trust it. It must not be one of [bootstrap]
+    #: github_subjects: an unattended job's environment has no reviewers, so the deploy role never trusts it.
     plan_github_environment: GithubEnvironment | None = None
     #: default: true. The AWS Config rules (state bucket, mandatory tags). Turn off where an organisation
     #: conformance pack already deploys the same rules into the account.
@@ -113,14 +113,19 @@ def trusts_branch(config: AccountConfig, branch: str = DEFAULT_BRANCH) -> bool:
 
 
 def operations_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]:
-    """Checks spanning [operations] and [bootstrap]: the plan environment must be one the deploy role trusts."""
+    """Checks spanning [operations] and [bootstrap]: the drift job's environment is one the deploy role does NOT trust.
+
+    The drift job runs unattended, so its environment has no required reviewers. If the deploy role trusted it, any
+    job that may run in that environment would get deploy credentials without a review, and the drift job itself
+    could write. The plan and drift roles trust it instead (`plan_role_subjects`, `drift_subject`).
+    """
     chosen = config.operations.plan_github_environment
     trusted = trusted_environments(config)
-    if chosen is not None and chosen not in trusted:
+    if chosen is not None and chosen in trusted:
         yield ConfigIssue(
             path,
             "operations.plan_github_environment",
             chosen,
-            f"an environment in [bootstrap] github_subjects ({', '.join(trusted) or 'none listed'}): "
-            "otherwise GitHub's token for the job is refused by the deploy role",
+            f"an environment the deploy role does not trust (not one of [bootstrap] github_subjects: "
+            f"{', '.join(trusted)}): the unattended drift job must never be able to obtain the deploy role",
         )

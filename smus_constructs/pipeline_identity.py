@@ -283,8 +283,6 @@ class DeployScope:
     managed_stack_tags: Sequence[str] = ()
     #: default: no ops layer. Set: the alert topic, alarms and event rules named `<prefix>*`, and AWS Config rules.
     ops_name_prefix: str | None = None
-    #: The CloudWatch namespace the drift job publishes to; PutMetricData is allowed only there.
-    metric_namespace: str | None = None
 
 
 def deploy_permissions(scope: DeployScope) -> PolicyDocument:
@@ -612,16 +610,8 @@ def ops_statements(scope: DeployScope) -> list[Statement]:
                     "Condition": {"StringEquals": {"iam:PassedToService": "events.amazonaws.com"}},
                 }
             )
-    if scope.metric_namespace is not None:
-        statements.append(
-            {
-                "Sid": "DriftJobMetricsInItsNamespace",
-                "Effect": "Allow",
-                "Action": "cloudwatch:PutMetricData",
-                "Resource": "*",
-                "Condition": {"StringEquals": {"cloudwatch:namespace": scope.metric_namespace}},
-            }
-        )
+    # No cloudwatch:PutMetricData: only the drift role publishes the drift metrics. A deploy role that could would
+    # forge the heartbeat and clear a real drift alarm.
     return statements
 
 

@@ -215,7 +215,6 @@ class BootstrapStack(TerraformStack):
             protected=account.protected,
             managed_stack_tags=[stack_name(loaded.name, layer) for layer in Layer],
             ops_name_prefix=ops_name_prefix(loaded.name),
-            metric_namespace=config.operations.metric_namespace,
         )
         self.deploy_policy = self.deploy_role.add_inline_policy("DeployEstate", deploy_permissions(self.deploy_scope))
         reason = config.domain.no_permissions_boundary_reason

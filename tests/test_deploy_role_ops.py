@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from smus_constructs.ops_metrics import OPS_ACTIONS_BY_TYPE
-from smus_constructs.pipeline_identity import DeployScope, deploy_permissions
+from smus_constructs.pipeline_identity import DeployScope, as_actions, deploy_permissions
 from tests.conftest import StackDoc
 
 SCOPE = DeployScope(
@@ -20,7 +20,6 @@ SCOPE = DeployScope(
     state_key_arn="arn:aws:kms:eu-west-1:111111111111:key/0f0f0f0f-0000-4000-8000-0f0f0f0f0f0f",
     role_name_prefix="acme-dev",
     ops_name_prefix="smus-dev-",
-    metric_namespace="SMUS/Drift",
 )
 
 
@@ -41,9 +40,9 @@ def test_ops_statements_are_held_to_the_ops_prefix_and_namespace() -> None:
     assert forwarder["Resource"] == "arn:aws:iam::111111111111:role/service-role/acme-dev-change-forwarder"
     assert forwarder["Condition"] == {"StringEquals": {"iam:PassedToService": "events.amazonaws.com"}}
     assert found["OpsAlertTopic"]["Resource"] == "arn:aws:sns:eu-west-1:111111111111:smus-dev-*"
-    assert found["DriftJobMetricsInItsNamespace"]["Condition"] == {
-        "StringEquals": {"cloudwatch:namespace": "SMUS/Drift"}
-    }
+    assert not any("cloudwatch:PutMetricData" in as_actions(st["Action"]) for st in found.values()), (
+        "only the drift role publishes the drift metrics: a deploy role that could would forge the heartbeat"
+    )
     assert all(action.startswith("sns:") for action in found["OpsAlertTopic"]["Action"])
 
 
@@ -78,7 +77,7 @@ def test_actions_aws_takes_only_on_star_are_held_to_the_region() -> None:
 
 
 def test_without_an_ops_layer_there_are_no_ops_permissions() -> None:
-    found = statements(replace(SCOPE, ops_name_prefix=None, metric_namespace=None))
+    found = statements(replace(SCOPE, ops_name_prefix=None))
     assert not [sid for sid in found if sid.startswith(("Ops", "DriftJob"))]
 
 
@@ -95,4 +94,5 @@ def test_the_example_deploy_roles_carry_the_ops_statements(example_stacks: dict[
     for account in ("dev", "staging", "prod"):
         policies = example_stacks[f"{account}-bootstrap"]["resource"]["aws_iam_role_policy"].values()
         sids = {s["Sid"] for policy in policies for s in json.loads(policy["policy"])["Statement"]}
-        assert {"OpsAlarms", "OpsEventRules", "OpsAlertTopic", "DriftJobMetricsInItsNamespace"} <= sids, account
+        assert {"OpsAlarms", "OpsEventRules", "OpsAlertTopic"} <= sids, account
+        assert "DriftJobMetricsInItsNamespace" not in sids, account

@@ -134,10 +134,11 @@ CASES: dict[str, Layout] = {
     "template-tag-missing": replace_in_dev(
         'resource_tags = { ModelRiskTier = "high" }', "resource_tags = {}", "projects[1].resource_tags.ModelRiskTier"
     ),
-    "untrusted-plan-environment": replace_in_dev(
+    "drift-in-the-deploy-environment": replace_in_dev(
         "[tags]\n",
-        '[operations]\nplan_github_environment = "nowhere"\n\n[tags]\n',
-        "operations.plan_github_environment",
+        '[operations]\nplan_github_environment = "staging"\n\n[tags]\n',
+        "operations.plan_github_environment = 'staging'",
+        account="staging",
     ),
     "bad-dynamodb-table": replace_in_dev(
         "[state]\n", '[state]\ndynamodb_table = "no spaces allowed"\n', "state.dynamodb_table"

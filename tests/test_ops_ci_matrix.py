@@ -56,9 +56,7 @@ def test_pull_requests_and_drift_plan_with_the_plan_role_and_never_in_the_deploy
 
 
 def test_a_plan_environment_is_the_drift_jobs_only() -> None:
-    target = account_target(
-        dev(subjects=["environment:dev", "environment:dev-plan"], plan_github_environment="dev-plan")
-    )
+    target = account_target(dev(subjects=["environment:dev"], plan_github_environment="dev-plan"))
     assert (target.deploy_environment, target.drift_environment) == ("dev", "dev-plan")
     assert "pr_environment" not in build_matrix([target])["include"][0]
 
@@ -74,8 +72,8 @@ def test_an_account_whose_plan_role_does_not_trust_pull_requests_is_not_planned_
 def test_an_account_no_workflow_could_deploy_is_refused() -> None:
     with pytest.raises(ConfigError, match=r"bootstrap\.github_subjects = \['ref:refs/heads/release'\].*runs on main"):
         account_target(dev(subjects=["ref:refs/heads/release"]))
-    with pytest.raises(ConfigError, match=r"operations\.plan_github_environment = 'elsewhere'"):
-        account_target(dev(plan_github_environment="elsewhere"))
+    with pytest.raises(ConfigError, match=r"operations\.plan_github_environment = 'dev'.*does not trust"):
+        account_target(dev(subjects=["environment:dev"], plan_github_environment="dev"))
 
 
 def test_matrix_by_stack_keeps_only_the_requested_stacks_and_pull_request_plannable_accounts() -> None:

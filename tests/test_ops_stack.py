@@ -162,11 +162,14 @@ def test_config_rules_can_be_left_to_an_organisation_pack() -> None:
     assert resources(doc, "aws_cloudwatch_metric_alarm")
 
 
-def test_a_plan_environment_the_deploy_role_does_not_trust_is_a_config_error() -> None:
-    with pytest.raises(
-        ConfigError, match=r"dev\.toml: operations\.plan_github_environment = 'dev-drift'.*github_subjects"
-    ):
-        OpsStack(CdkTesting.app(context=app_context()), dev_with(plan_github_environment="dev-drift"))
+def test_a_drift_environment_the_deploy_role_trusts_is_a_config_error() -> None:
+    """The unattended drift job's environment has no reviewers: the deploy role must never trust it."""
+    loaded = dev_with(plan_github_environment="dev")
+    bootstrap = loaded.config.bootstrap.model_copy(update={"github_subjects": ["environment:dev"]})
+    loaded = LoadedAccount(loaded.path, loaded.config.model_copy(update={"bootstrap": bootstrap}))
+    with pytest.raises(ConfigError, match=r"dev\.toml: operations\.plan_github_environment = 'dev'.*does not trust"):
+        OpsStack(CdkTesting.app(context=app_context()), loaded)
+    OpsStack(CdkTesting.app(context=app_context()), dev_with(plan_github_environment="dev-drift"))  # not trusted: ok
 
 
 @pytest.mark.parametrize(

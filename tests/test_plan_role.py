@@ -328,7 +328,7 @@ def test_plan_permissions_read_state_under_the_prefix_and_decrypt_only_through_s
 
 
 def test_plan_permissions_read_what_the_deploy_role_manages() -> None:
-    full = scope(self_role_arn=PLAN_ROLE, ops_name_prefix="smus-dev", metric_namespace="SMUS/Drift")
+    full = scope(self_role_arn=PLAN_ROLE, ops_name_prefix="smus-dev")
     policy = statements(plan_permissions(full))
     # Only GetDomain and ListTagsForResource take a domain ARN; DataZone's other reads take only "*" (in region).
     assert policy["ReadDataZoneDomainsOfThisAccount"]["Action"] == [
@@ -358,7 +358,6 @@ def test_plan_permissions_are_read_only(lock_table: str | None) -> None:
             self_role_arn=PLAN_ROLE,
             lock_table_name=lock_table,
             ops_name_prefix="smus-dev",
-            metric_namespace="SMUS/Drift",
             role_boundaries=[f"arn:aws:iam::{ACCOUNT}:policy/boundary"],
         )
     )
