@@ -424,17 +424,46 @@ def alert_cases(rehearsal: Rehearsal, rule_pattern: Mapping[str, Any]) -> dict[s
         "read-by-console-user": (event(assumed(console_role, "jane@example.com"), "GetProject"), False),
     }
     sources = json.dumps(rule_pattern.get("source", []))
-    # Only the cases of the services the rule listens to: a rule on IAM says nothing about DataZone calls.
-    cases = dict(datazone) if "aws.datazone" in sources else {}
+    console = assumed(console_role, "jane@example.com")
+    pipeline = assumed(deploy_role, f"smus-{rehearsal.account}-platform")
+
+    def on(service: str, base: dict[str, Any], **detail: Any) -> dict[str, Any]:
+        base["source"], base["detail"]["eventSource"] = f"aws.{service}", f"{service}.amazonaws.com"
+        base["detail"].update(detail)
+        return base
+
+    # Each rule gets the cases of what it is for: a rule that names a principal (the out-of-pipeline rule) the identity
+    # cases; a rule for every principal (destructive calls, key and role changes) the pipeline role matching too.
+    cases: dict[str, tuple[dict[str, Any], bool]] = {}
+    if "aws.datazone" in sources and "userIdentity" in json.dumps(rule_pattern):
+        cases = dict(datazone)
+    elif "aws.datazone" in sources:
+        cases = {
+            "destructive-by-pipeline-role": (event(pipeline, "DeleteProject"), True),
+            "destructive-by-console-user": (event(console, "DeleteDomain"), True),
+            "create-by-console-user": (event(console, "CreateProject"), False),
+        }
     if "aws.iam" in sources:
-        iam = event(assumed(console_role, "jane@example.com"), "PutRolePolicy")
-        iam["source"], iam["detail"]["eventSource"] = "aws.iam", "iam.amazonaws.com"
-        iam["detail"]["requestParameters"] = {"roleName": role_name, "policyName": "DeployEstate"}
-        cases["iam-change-by-console-user"] = (iam, True)
+        cases |= {
+            "iam-change-to-estate-role": (
+                on("iam", event(console, "PutRolePolicy"), requestParameters={"roleName": role_name}),
+                True,
+            ),
+            "iam-change-by-pipeline-role": (
+                on("iam", event(pipeline, "UpdateAssumeRolePolicy"), requestParameters={"roleName": role_name}),
+                True,
+            ),
+            "iam-change-to-other-role": (
+                on("iam", event(console, "PutRolePolicy"), requestParameters={"roleName": "someone-elses-role"}),
+                False,
+            ),
+        }
     if "aws.kms" in sources:
-        kms = event(assumed(console_role, "jane@example.com"), "ScheduleKeyDeletion")
-        kms["source"], kms["detail"]["eventSource"] = "aws.kms", "kms.amazonaws.com"
-        cases["kms-change-by-console-user"] = (kms, True)
+        cases |= {
+            "kms-change-by-console-user": (on("kms", event(console, "ScheduleKeyDeletion")), True),
+            "kms-change-by-pipeline-role": (on("kms", event(pipeline, "PutKeyPolicy")), True),
+            "kms-use-by-console-user": (on("kms", event(console, "Decrypt")), False),
+        }
     return cases
 
 
@@ -447,7 +476,15 @@ def alert_steps(rehearsal: Rehearsal, report: Report) -> None:
             "alert-pattern", False, "the ops stack has no aws_cloudwatch_event_rule", time.monotonic() - start
         )
         return
+    used: set[str] = set()
     for body in rules.values():
+        if body.get("provider"):
+            print(
+                f"not rehearsed: event rule {body['name']} is in the region of provider {body['provider']} "
+                "(the rehearsal puts events in the stack's own region only)",
+                flush=True,
+            )
+            continue
         pattern = json.loads(body["event_pattern"])
         unsupported = pattern_operators(pattern) - MOTO_PATTERN_OPERATORS - {"$or"}
         if unsupported:
@@ -471,10 +508,13 @@ def alert_steps(rehearsal: Rehearsal, report: Report) -> None:
             )
         seconds = time.monotonic() - start
         for name, (_, want) in cases.items():
+            step = f"alert-pattern-{name}"
+            step = step if step not in used else f"alert-pattern-{body['name']}-{name}"
+            used.add(step)
             got = bool(matched.get(name))
             verb = "alerts" if got else "does not alert"
             report.record(
-                f"alert-pattern-{name}",
+                step,
                 got == want,
                 f"{body['name']} {verb} (want {'an alert' if want else 'none'})",
                 seconds,

@@ -55,18 +55,22 @@ def alerts(rule: str, cases_file: str) -> dict[str, Any]:
 
     Each event carries a marker (its `id` is replaced by EventBridge, so the marker is in `detail.requestID`).
     moto's PutEvents fails (HTTP 500, NotImplementedError) on a rule with a target it cannot deliver to, such as the
-    rule's own SNS topic: those targets are set aside while the events are put, put back afterwards, and named in the
-    answer so the rehearsal prints them.
+    rule's own SNS topic. Every rule on the bus sees each event, so those targets of every rule are set aside while
+    the events are put, put back afterwards, and named in the answer so the rehearsal prints them.
     """
     cases: dict[str, dict[str, Any]] = json.loads(Path(cases_file).read_text(encoding="utf-8"))
     sqs = boto3.client("sqs")
     events = boto3.client("events")
     queue_url = sqs.create_queue(QueueName=f"smus-rehearsal-{uuid.uuid4().hex[:8]}")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    own = events.list_targets_by_rule(Rule=rule)["Targets"]
-    undeliverable = [target for target in own if target["Arn"].split(":")[2] not in MOTO_DELIVERS]
-    if undeliverable:
-        events.remove_targets(Rule=rule, Ids=[target["Id"] for target in undeliverable])
+    # Every rule on the bus sees every event, so the undeliverable targets of all of them are set aside.
+    set_aside: dict[str, list[dict[str, Any]]] = {}
+    for name in [listed["Name"] for listed in events.list_rules()["Rules"]]:
+        targets = events.list_targets_by_rule(Rule=name)["Targets"]
+        undeliverable = [target for target in targets if target["Arn"].split(":")[2] not in MOTO_DELIVERS]
+        if undeliverable:
+            events.remove_targets(Rule=name, Ids=[target["Id"] for target in undeliverable])
+            set_aside[name] = undeliverable
     events.put_targets(Rule=rule, Targets=[{"Id": "rehearsal-queue", "Arn": queue_arn}])
     markers = {}
     entries = []
@@ -96,12 +100,12 @@ def alerts(rule: str, cases_file: str) -> dict[str, Any]:
             body = json.loads(message["Body"])
             seen.add(str(body.get("detail", {}).get("requestID")))
     events.remove_targets(Rule=rule, Ids=["rehearsal-queue"])
-    if undeliverable:
-        events.put_targets(Rule=rule, Targets=undeliverable)
+    for name, targets in set_aside.items():
+        events.put_targets(Rule=name, Targets=targets)
     sqs.delete_queue(QueueUrl=queue_url)
     return {
         "matched": {case: marker in seen for marker, case in markers.items()},
-        "set_aside": [target["Arn"] for target in undeliverable],
+        "set_aside": sorted({target["Arn"] for targets in set_aside.values() for target in targets}),
     }
 
 
