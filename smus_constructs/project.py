@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from cdktn import Annotations, TerraformResource
+from cdktn import Annotations, ITerraformDependable, TerraformResource
 from cdktn_provider_awscc.datazone_project import (
     DatazoneProject,
     DatazoneProjectResourceTags,
@@ -84,6 +84,9 @@ class ProjectProps:
     existing_project_id: str | None = None
     #: default: none (DataZone's Tooling environment creates the project's roles). Immutable on the project.
     execution_role_arn: str | None = None
+    #: What the project must wait for, e.g. a created execution role's :attr:`ServiceRole.dependables` (the role and
+    #: its policies): DataZone uses the role as soon as the project exists.
+    depends_on: Sequence[ITerraformDependable] = ()
 
 
 def resolve_members(members: Sequence[ProjectMember]) -> tuple[list[ProjectMember], list[str]]:
@@ -154,6 +157,7 @@ class UnifiedStudioProject(Construct):
                 for key, value in sorted(props.resource_tags.items())
             ]
             or None,
+            depends_on=list(props.depends_on) or None,
         )
         apply_lifecycle(self.resource, ignore_changes=props.ignore_changes)
         if props.existing_project_id is not None:

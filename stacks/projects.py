@@ -122,6 +122,7 @@ class ProjectsStack(AccountStack):
             execution_role_arn = project.execution_role_arn or self._created_execution_role(
                 loaded, project.name, project.profile
             )
+            created_role = self.execution_roles.get(project.name) if project.execution_role_arn is None else None
             self.projects[project.name] = project_class(
                 self,
                 construct_id("Project", project.name),
@@ -137,6 +138,7 @@ class ProjectsStack(AccountStack):
                     existing_project_id=project.existing_id,
                     domain_unit_id=units.unit_id(project.unit) if project.unit != "/root" else None,
                     execution_role_arn=execution_role_arn,
+                    depends_on=created_role.role.dependables if created_role is not None else (),
                 ),
             )
         self._register_template_members(platform)

@@ -173,3 +173,18 @@ def test_example_estate_creates_scoped_roles_and_honours_bring_your_own(example_
         "arn:aws:iam::333333333333:role/service-role/fraud-models-execution"
     )
     assert "aws_iam_role" not in example_stacks["prod-projects"]["resource"]
+
+
+def test_a_project_waits_for_its_created_roles_policies(example_stacks: dict[str, StackDoc]) -> None:
+    """aws-ia waits after creating the project role (time_sleep); DataZone needs the role and its policies in place."""
+    dev = example_stacks["dev-projects"]
+    (project,) = [p for p in all_of(dev, "awscc_datazone_project").values() if p["name"] == "fraud-models"]
+    waits = set(project.get("depends_on", []))
+    role_parts = {
+        f"{kind}.{name}"
+        for kind in ("aws_iam_role", "aws_iam_role_policy", "aws_iam_role_policy_attachment")
+        for name in all_of(dev, kind)
+        if name.startswith("ExecutionRole-fraud-models")
+    }
+    assert len(role_parts) == 4  # the role, its managed policy, its PassRole and Bedrock inline policies
+    assert role_parts <= waits, sorted(role_parts - waits)
