@@ -824,6 +824,28 @@ class GithubDeployRoleProps:
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
+def check_role_props(path: str, props: GithubDeployRoleProps, *, plan: bool) -> None:
+    """The checks every GitHub OIDC role's props pass (deploy, plan, drift): one place, so no role skips one.
+
+    ``plan`` admits the plan role's extra subjects (`pull_request`); the deploy and drift roles never take them.
+    """
+    patterns.check(patterns.ACCOUNT_ID, props.account_id, path=path, prop="account_id")
+    patterns.check(patterns.REGION, props.region, path=path, prop="region")
+    if not IAM_ROLE_NAME.match(props.role_name):
+        raise PropValidationError(path, "role_name", props.role_name, "1-64 of letters, digits and '+=,.@_-'")
+    if not IAM_PATH.match(props.path):
+        raise PropValidationError(path, "path", props.path, "'/' or a path such as '/ci/'")
+    if not isinstance(props.repository, str) or not GITHUB_REPOSITORY.match(props.repository):
+        raise PropValidationError(path, "repository", props.repository, ACCEPTED_REPOSITORY)
+    if isinstance(props.subjects, str) or not props.subjects:
+        accepted = ACCEPTED_PLAN_SUBJECT if plan else ACCEPTED_SUBJECT
+        raise PropValidationError(path, "subjects", props.subjects, f"a non-empty list of {accepted}")
+    for subject in props.subjects:
+        check_subject(subject, path=path, plan=plan)
+    if not patterns.is_token(props.oidc_provider_arn) and not OIDC_PROVIDER_ARN.match(props.oidc_provider_arn):
+        raise PropValidationError(path, "oidc_provider_arn", props.oidc_provider_arn, ACCEPTED_OIDC_PROVIDER_ARN)
+
+
 class GithubDeployRole(Construct):
     """The CI deploy role (child ``Resource``); its permissions are added as inline policies."""
 
@@ -833,22 +855,7 @@ class GithubDeployRole(Construct):
 
     def __init__(self, scope: Construct, id: str, props: GithubDeployRoleProps) -> None:
         super().__init__(scope, id)
-        path = self.node.path
-        patterns.check(patterns.ACCOUNT_ID, props.account_id, path=path, prop="account_id")
-        patterns.check(patterns.REGION, props.region, path=path, prop="region")
-        if not IAM_ROLE_NAME.match(props.role_name):
-            raise PropValidationError(path, "role_name", props.role_name, "1-64 of letters, digits and '+=,.@_-'")
-        if not IAM_PATH.match(props.path):
-            raise PropValidationError(path, "path", props.path, "'/' or a path such as '/ci/'")
-        if not isinstance(props.repository, str) or not GITHUB_REPOSITORY.match(props.repository):
-            raise PropValidationError(path, "repository", props.repository, ACCEPTED_REPOSITORY)
-        if isinstance(props.subjects, str) or not props.subjects:
-            accepted = ACCEPTED_PLAN_SUBJECT if self.plan_subjects else ACCEPTED_SUBJECT
-            raise PropValidationError(path, "subjects", props.subjects, f"a non-empty list of {accepted}")
-        for subject in props.subjects:
-            check_subject(subject, path=path, plan=self.plan_subjects)
-        if not patterns.is_token(props.oidc_provider_arn) and not OIDC_PROVIDER_ARN.match(props.oidc_provider_arn):
-            raise PropValidationError(path, "oidc_provider_arn", props.oidc_provider_arn, ACCEPTED_OIDC_PROVIDER_ARN)
+        check_role_props(self.node.path, props, plan=self.plan_subjects)
 
         partition = patterns.partition_of(props.region)
         self.role_arn_in_config = role_arn(partition, props.account_id, props.path, props.role_name)
@@ -921,21 +928,7 @@ class GithubDriftRole(Construct):
 
     def __init__(self, scope: Construct, id: str, props: GithubDeployRoleProps) -> None:
         super().__init__(scope, id)
-        path = self.node.path
-        patterns.check(patterns.ACCOUNT_ID, props.account_id, path=path, prop="account_id")
-        patterns.check(patterns.REGION, props.region, path=path, prop="region")
-        if not IAM_ROLE_NAME.match(props.role_name):
-            raise PropValidationError(path, "role_name", props.role_name, "1-64 of letters, digits and '+=,.@_-'")
-        if not IAM_PATH.match(props.path):
-            raise PropValidationError(path, "path", props.path, "'/' or a path such as '/ci/'")
-        if not isinstance(props.repository, str) or not GITHUB_REPOSITORY.match(props.repository):
-            raise PropValidationError(path, "repository", props.repository, ACCEPTED_REPOSITORY)
-        if isinstance(props.subjects, str) or not props.subjects:
-            raise PropValidationError(path, "subjects", props.subjects, f"a non-empty list of {ACCEPTED_SUBJECT}")
-        for subject in props.subjects:
-            check_subject(subject, path=path)
-        if not patterns.is_token(props.oidc_provider_arn) and not OIDC_PROVIDER_ARN.match(props.oidc_provider_arn):
-            raise PropValidationError(path, "oidc_provider_arn", props.oidc_provider_arn, ACCEPTED_OIDC_PROVIDER_ARN)
+        check_role_props(self.node.path, props, plan=False)
         self.trust = github_oidc_trust(
             oidc_provider_arn=props.oidc_provider_arn, repository=props.repository, subjects=props.subjects
         )
