@@ -19,12 +19,18 @@ DEFAULT_NAMESPACE = "SMUS/Drift"
 #: CloudWatch namespaces: 1-255 of these characters, and never AWS's own `AWS/` prefix.
 METRIC_NAMESPACE = re.compile(r"^(?!AWS/)[A-Za-z0-9 ._/#:-]{1,255}$")
 ACCEPTED_NAMESPACE = "a CloudWatch namespace such as 'SMUS/Drift' (1-255 of letters, digits, ' ._/#:-'; not 'AWS/...')"
-#: Every metric carries this one dimension, valued with the account's short name (`[account] name`).
+#: Every metric carries this dimension, valued with the account's short name (`[account] name`).
 ACCOUNT_DIMENSION = "Account"
+#: The per-stack metrics (:data:`STACK_METRICS`) also carry this one, valued with the stack's name (`prod-platform`).
+STACK_DIMENSION = "Stack"
 
 
 class OpsMetric(StrEnum):
-    """The metrics the drift job publishes, one data point per run and account."""
+    """The metrics the pipeline publishes into the account's `[operations] metric_namespace`.
+
+    The drift job's own (:data:`DRIFT_JOB_METRICS`): one data point per run, dimension `Account`. The pipeline
+    signals (:data:`STACK_METRICS`): one data point per stack and run, dimensions `Account` and `Stack`.
+    """
 
     #: 1 when `terraform plan -detailed-exitcode` exited 2 (a diff) for any stack of the account, else 0.
     DRIFT_DETECTED = "DriftDetected"
@@ -34,6 +40,32 @@ class OpsMetric(StrEnum):
     DRIFT_CHECK_COMPLETED = "DriftCheckCompleted"
     #: Projects in the account's domain (`aws datazone list-projects`), for the quota alarm.
     PROJECT_COUNT = "ProjectCount"
+    #: Seconds one `terraform apply` of a stack took in deploy.yml (unit Seconds). A rise against its baseline means
+    #: Cloud Control throttling or a VPC-endpoint problem (the article's first pipeline signal).
+    APPLY_DURATION_SECONDS = "ApplyDurationSeconds"
+    #: 1 when a trusted plan of a stack (deploy.yml's, the drift job's) failed to plan (exit 1), else 0. Its rate
+    #: rising against the baseline means out-of-pipeline changes or a broken provider/role (the second signal).
+    PLAN_FAILED = "PlanFailed"
+
+
+#: Published by the drift job once per run and account, dimension `Account` only.
+DRIFT_JOB_METRICS: frozenset[OpsMetric] = frozenset(
+    {
+        OpsMetric.DRIFT_DETECTED,
+        OpsMetric.DRIFT_CHECK_ERRORS,
+        OpsMetric.DRIFT_CHECK_COMPLETED,
+        OpsMetric.PROJECT_COUNT,
+    }
+)
+#: Published once per stack and run, dimensions `Account` and `Stack`; alarmed on a baseline (anomaly detection).
+STACK_METRICS: frozenset[OpsMetric] = frozenset({OpsMetric.APPLY_DURATION_SECONDS, OpsMetric.PLAN_FAILED})
+#: The CloudWatch unit each metric is published with (`put-metric-data --unit`); an alarm or a dashboard widget that
+#: names another unit reads nothing.
+METRIC_UNITS: Mapping[OpsMetric, str] = {
+    **dict.fromkeys(DRIFT_JOB_METRICS, "Count"),
+    OpsMetric.APPLY_DURATION_SECONDS: "Seconds",
+    OpsMetric.PLAN_FAILED: "Count",
+}
 
 
 #: CloudTrail management events that change what the pipeline owns. A change made by anyone but the pipeline role is

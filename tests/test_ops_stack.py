@@ -15,7 +15,7 @@ from config.errors import ConfigError
 from config.loader import LoadedAccount, load_account, load_estate
 from config.operations_models import OperationsSettings
 from smus_cli.synth import app_context
-from smus_constructs.ops_metrics import OpsMetric
+from smus_constructs.ops_metrics import DRIFT_JOB_METRICS
 from stacks.ops import OpsStack
 from tests.conftest import StackDoc
 from tests.estate import FIXTURE_ACCOUNTS
@@ -58,7 +58,7 @@ def test_every_account_has_the_drift_heartbeat_and_quota_alarms(example_stacks: 
             f"smus-{account}-drift-heartbeat",
             f"smus-{account}-project-quota",
         }
-        assert {alarm["metric_name"] for alarm in alarms.values()} == {metric.value for metric in OpsMetric}
+        assert {alarm["metric_name"] for alarm in alarms.values()} == {metric.value for metric in DRIFT_JOB_METRICS}
         assert alarms[f"smus-{account}-drift-heartbeat"]["treat_missing_data"] == "breaching"
         assert alarms[f"smus-{account}-project-quota"]["threshold"] == 80
         assert all(alarm["dimensions"] == {"Account": account} for alarm in alarms.values())

@@ -21,7 +21,14 @@ from typer.main import get_command
 
 from smus_cli.app import app
 from smus_cli.ci_matrix import CI_LAYERS
-from smus_constructs.ops_metrics import ACCOUNT_DIMENSION, OpsMetric
+from smus_constructs.ops_metrics import (
+    ACCOUNT_DIMENSION,
+    DRIFT_JOB_METRICS,
+    METRIC_UNITS,
+    STACK_DIMENSION,
+    STACK_METRICS,
+    OpsMetric,
+)
 
 WORKFLOWS = Path(__file__).resolve().parent.parent / ".github" / "workflows"
 #: The waiter of every awscc DataZone resource (../shared/FACTS.md): an apply job must be allowed longer.
@@ -297,7 +304,18 @@ def test_drift_runs_on_a_schedule_and_publishes_the_metrics_the_alarms_read() ->
             published.add(name.group(1))
             assert f'--dimensions "{ACCOUNT_DIMENSION}=$ACCOUNT"' in command, command
             assert '--namespace "$NAMESPACE"' in command, command
-    assert published == {metric.value for metric in OpsMetric}
+    assert published == {metric.value for metric in DRIFT_JOB_METRICS}
+
+
+def test_every_metric_is_a_drift_job_metric_or_a_stack_metric_with_a_unit() -> None:
+    assert set(OpsMetric) == DRIFT_JOB_METRICS | STACK_METRICS and not DRIFT_JOB_METRICS & STACK_METRICS
+    assert set(METRIC_UNITS) == set(OpsMetric)
+    assert METRIC_UNITS[OpsMetric.APPLY_DURATION_SECONDS] == "Seconds"
+    assert (OpsMetric.APPLY_DURATION_SECONDS.value, OpsMetric.PLAN_FAILED.value) == (
+        "ApplyDurationSeconds",
+        "PlanFailed",
+    )
+    assert (ACCOUNT_DIMENSION, STACK_DIMENSION) == ("Account", "Stack")
 
 
 def test_ci_layers_are_the_account_stack_layers_except_bootstrap() -> None:
