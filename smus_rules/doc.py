@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
-
-from smus_rules.model import Finding, RuleContext, Status
 
 JSON = dict[str, Any]
 #: `${aws_kms_key.Key_1234.arn}` or `${data.aws_datazone_environment_blueprint.Lookup_ABCD.id}`.
@@ -159,41 +156,3 @@ def duration_nanoseconds(text: Any) -> int | None:
         total += float(match.group(1)) * _NANOSECONDS[match.group(2)]
         position = match.end()
     return int(total) if position == len(text) and position > 0 else None
-
-
-def finding(
-    rule_id: str,
-    context: RuleContext,
-    where: Resource | None,
-    status: Status,
-    message: str,
-    fix: str = "",
-    *,
-    path: str | None = None,
-    address: str | None = None,
-) -> Finding:
-    """A finding about ``where`` (or about the stack itself when ``where`` is None)."""
-    return Finding(
-        rule_id=rule_id,
-        status=status,
-        stack=context.stack,
-        path=path or (where.path if where is not None else context.stack),
-        address=address or (where.address if where is not None else context.stack),
-        message=message,
-        fix=fix,
-    )
-
-
-def not_applicable(rule_id: str, context: RuleContext, message: str) -> Iterator[Finding]:
-    """The single answer of a rule that has nothing to look at in this stack."""
-    yield finding(rule_id, context, None, Status.NOT_APPLICABLE, message)
-
-
-def first_or_na(findings: Iterable[Finding], rule_id: str, context: RuleContext, message: str) -> Iterator[Finding]:
-    """The findings, or one not-applicable answer when there were none."""
-    any_found = False
-    for item in findings:
-        any_found = True
-        yield item
-    if not any_found:
-        yield from not_applicable(rule_id, context, message)

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from smus_rules.doc import JSON, Resource, StackDoc, as_list, finding, parse_policy
+from smus_rules.doc import JSON, Resource, StackDoc, as_list, parse_policy
+from smus_rules.findings import finding
 from smus_rules.model import Finding, RuleContext, Status
 
 

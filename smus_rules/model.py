@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from smus_rules.doc import StackDoc
+from smus_rules.doc import StackDoc
 
 #: The tags every account must carry unless the security-owned governance file names others.
 DEFAULT_MANDATORY_TAGS = ("CostCenter", "DataClassification", "Environment")
@@ -133,7 +132,7 @@ class Finding:
         return (self.stack, self.rule_id, self.address)
 
 
-Check = Callable[["StackDoc", RuleContext], Iterable[Finding]]
+Check = Callable[[StackDoc, RuleContext], Iterable[Finding]]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -49,7 +49,7 @@ from smus_constructs.pipeline_rules import github_oidc_provider_arn, split_role_
 from smus_constructs.service_linked_roles import ServiceLinkedRoles
 from smus_constructs.state_bucket import StateBucket, StateBucketProps
 from stacks.account_stack import Layer, default_tags, stack_name
-from stacks.ops import ops_name_prefix
+from stacks.ops_names import ops_name_prefix
 
 BOOTSTRAP = "bootstrap"
 #: The AWS managed policies the platform stack attaches to the roles it creates (domain.py, blueprint.py,

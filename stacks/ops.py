@@ -45,12 +45,12 @@ from smus_constructs.observability import (
 from smus_constructs.ops_metrics import GLOBAL_EVENTS_REGION
 from smus_constructs.pipeline_rules import split_role_arn
 from stacks.account_stack import AccountStack, Layer
+from stacks.bootstrap import given_role_arns
+from stacks.ops_names import ops_name_prefix
 
 
 def estate_role_names(config: AccountConfig) -> list[str]:
     """The estate's roles not named `<domain>-*`: the CI roles, the break-glass role, and every role handed in."""
-    from stacks.bootstrap import given_role_arns  # stacks.bootstrap imports this module (ops_name_prefix)
-
     arns = {
         config.account.deploy_role_arn,
         plan_role_arn(config),
@@ -59,11 +59,6 @@ def estate_role_names(config: AccountConfig) -> list[str]:
         *given_role_arns(config),
     }
     return sorted({split_role_arn(arn)[3] for arn in arns} - {""})
-
-
-def ops_name_prefix(account_name: str) -> str:
-    """Every alarm, rule and topic of the ops stack starts with this; the topic policy trusts exactly this prefix."""
-    return f"smus-{account_name}-"
 
 
 class OpsStack(AccountStack):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from smus_rules.doc import StackDoc, finding, first_or_na
+from smus_rules.doc import StackDoc
+from smus_rules.findings import finding, first_or_na
 from smus_rules.model import Finding, Rule, RuleContext, Status
 
 ID = "SMUS-001"

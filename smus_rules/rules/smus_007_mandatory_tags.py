@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from smus_rules.doc import Resource, StackDoc, as_list, finding, first_or_na
+from smus_rules.doc import Resource, StackDoc, as_list
+from smus_rules.findings import finding, first_or_na
 from smus_rules.model import Finding, Rule, RuleContext, Status
 from smus_rules.taggable import is_taggable
 

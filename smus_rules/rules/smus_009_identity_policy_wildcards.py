@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from smus_rules.doc import StackDoc, as_list, finding, first_or_na, has_condition, is_allow, statement_label, statements
+from smus_rules.doc import StackDoc, as_list, has_condition, is_allow, statement_label, statements
+from smus_rules.findings import finding, first_or_na
 from smus_rules.iam_documents import IDENTITY_POLICY_SOURCES, policy_documents, unreadable_policy
 from smus_rules.model import Finding, Rule, RuleContext, Status
 

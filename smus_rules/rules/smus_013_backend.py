@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from smus_rules.doc import StackDoc, finding
+from smus_rules.doc import StackDoc
+from smus_rules.findings import finding
 from smus_rules.model import Finding, Rule, RuleContext, Status
 
 ID = "SMUS-013"

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from smus_rules.doc import StackDoc, as_list, finding, first_or_na, not_applicable
+from smus_rules.doc import StackDoc, as_list
+from smus_rules.findings import finding, first_or_na, not_applicable
 from smus_rules.model import Finding, LockedParameter, Rule, RuleContext, Status
 
 ID = "SMUS-015"

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from smus_rules.doc import StackDoc, finding, first_or_na, not_applicable, statement_label, statements
+from smus_rules.doc import StackDoc, statement_label, statements
+from smus_rules.findings import finding, first_or_na, not_applicable
 from smus_rules.iam_actions import grants
 from smus_rules.iam_documents import IDENTITY_POLICY_SOURCES, policy_documents, unreadable_policy
 from smus_rules.model import Finding, Rule, RuleContext, Status

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
-from smus_rules.doc import StackDoc, as_list, finding, first_or_na, is_allow, not_applicable, statements
+from smus_rules.doc import StackDoc, as_list, is_allow, statements
+from smus_rules.findings import finding, first_or_na, not_applicable
 from smus_rules.iam_documents import TRUST_POLICY_SOURCES, policy_documents
 from smus_rules.model import Finding, Rule, RuleContext, Status
 

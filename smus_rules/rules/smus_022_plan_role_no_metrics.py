@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from smus_rules.doc import REFERENCE, Resource, StackDoc, as_list, finding, first_or_na, is_allow, statements
+from smus_rules.doc import REFERENCE, Resource, StackDoc, as_list, is_allow, statements
+from smus_rules.findings import finding, first_or_na
 from smus_rules.iam_documents import IDENTITY_POLICY_SOURCES, TRUST_POLICY_SOURCES, policy_documents
 from smus_rules.model import Finding, Rule, RuleContext, Status
 

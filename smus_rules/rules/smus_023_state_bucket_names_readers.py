@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
-from smus_rules.doc import StackDoc, as_list, finding, first_or_na, not_applicable, statements
+from smus_rules.doc import StackDoc, as_list, statements
+from smus_rules.findings import finding, first_or_na, not_applicable
 from smus_rules.iam_documents import Source, policy_documents
 from smus_rules.model import Finding, Rule, RuleContext, Status
 

@@ -12,7 +12,8 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from smus_rules.doc import StackDoc, as_list, finding, not_applicable
+from smus_rules.doc import StackDoc, as_list
+from smus_rules.findings import finding, not_applicable
 from smus_rules.model import Finding, Rule, RuleContext, Status
 
 ID = "SMUS-024"

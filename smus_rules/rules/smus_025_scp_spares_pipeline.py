@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from fnmatch import fnmatchcase
 from typing import Any
 
-from smus_rules.doc import StackDoc, finding, first_or_na, parse_policy, statement_label, statements
+from smus_rules.doc import StackDoc, parse_policy, statement_label, statements
+from smus_rules.findings import finding, first_or_na
 from smus_rules.model import Finding, Rule, RuleContext, Status
 
 ID = "SMUS-025"
