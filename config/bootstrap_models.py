@@ -7,14 +7,11 @@ deploy_role_arn`, which the platform and projects stacks already use, so the two
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Callable
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from config.errors import ConfigIssue
-from config.operations_models import DEFAULT_BRANCH
 from smus_constructs.pipeline_rules import (
     ACCEPTED_BUCKET,
     ACCEPTED_OIDC_PROVIDER_ARN,
@@ -27,17 +24,9 @@ from smus_constructs.pipeline_rules import (
     IAM_ROLE_NAME,
     OIDC_PROVIDER_ARN,
     PLAN_SUBJECT,
-    PULL_REQUEST_SUBJECT,
     ROLE_ARN_PARTS,
-    default_drift_role_name,
-    default_plan_role_name,
-    role_arn,
-    split_role_arn,
 )
 from smus_constructs.service_linked_role_names import ServiceLinkedRoleName
-
-if TYPE_CHECKING:
-    from config.models import AccountConfig
 
 
 def _repository(value: str) -> str:
@@ -169,96 +158,3 @@ class BootstrapSettings(BaseModel):
                 "the account can have only one GitHub OIDC provider"
             )
         return self
-
-
-def plan_role_arn(config: AccountConfig) -> str:
-    """The plan role's ARN: the deploy role's partition, account and path, and `[bootstrap] plan_role_name`."""
-    partition, account_id, path, deploy_name = split_role_arn(config.account.deploy_role_arn)
-    name = config.bootstrap.plan_role_name or default_plan_role_name(deploy_name)
-    return role_arn(partition, account_id, path, name)
-
-
-def plan_role_subjects(config: AccountConfig, branch: str = DEFAULT_BRANCH) -> list[str]:
-    """What the plan role trusts: `[bootstrap] plan_subjects` and the scheduled drift job's subject."""
-    return sorted({*config.bootstrap.plan_subjects, drift_subject(config, branch)})
-
-
-def drift_subject(config: AccountConfig, branch: str = DEFAULT_BRANCH) -> str:
-    """The scheduled drift job's OIDC subject: its GitHub environment when one is set, else the default branch."""
-    chosen = config.operations.plan_github_environment
-    return f"environment:{chosen}" if chosen is not None else f"ref:refs/heads/{branch}"
-
-
-def drift_role_arn(config: AccountConfig) -> str:
-    """The drift-metrics role's ARN: the deploy role's partition, account and path, `[bootstrap] drift_role_name`."""
-    partition, account_id, path, deploy_name = split_role_arn(config.account.deploy_role_arn)
-    name = config.bootstrap.drift_role_name or default_drift_role_name(deploy_name)
-    return role_arn(partition, account_id, path, name)
-
-
-def pull_request_plan_environment(config: AccountConfig) -> str | None:
-    """The GitHub environment pull-request plans of this account run in; None when the plan role trusts
-    `pull_request` itself (no environment, no approval) or no plan subject is an environment (no pull-request plans).
-    """
-    if PULL_REQUEST_SUBJECT in config.bootstrap.plan_subjects:
-        return None
-    for subject in config.bootstrap.plan_subjects:
-        if subject.startswith("environment:"):
-            return subject.removeprefix("environment:")
-    return None
-
-
-def pipeline_trust_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]:
-    """Who may obtain which CI role: pull requests never reach a protected account's roles, and no subject that can
-    get plan credentials also gets the deploy role."""
-    settings = config.bootstrap
-    if config.account.protected and PULL_REQUEST_SUBJECT in settings.plan_subjects:
-        yield ConfigIssue(
-            path,
-            "bootstrap.plan_subjects",
-            list(settings.plan_subjects),
-            "GitHub environments with required reviewers, e.g. ['environment:prod-plan']: a protected account's "
-            "plan role never trusts 'pull_request' (every pull request, with whatever code it carries, would get "
-            "credentials that read the account's state)",
-        )
-    for index, subject in enumerate(settings.plan_subjects):
-        if subject in settings.github_subjects:
-            yield ConfigIssue(
-                path,
-                f"bootstrap.plan_subjects[{index}]",
-                subject,
-                "a subject the deploy role does not trust ([bootstrap] github_subjects): a job that may plan "
-                "must not be able to obtain the deploy role",
-            )
-    names = {
-        "[account] deploy_role_arn": config.account.deploy_role_arn,
-        "the plan role": plan_role_arn(config),
-    }
-    break_glass = settings.break_glass_role_arn
-    account_id = config.account.account_id
-    if f":{account_id}:" not in break_glass:
-        yield ConfigIssue(path, "bootstrap.break_glass_role_arn", break_glass, f"a role in this account ({account_id})")
-    for what, arn in {**names, "the drift role": drift_role_arn(config)}.items():
-        if break_glass == arn:
-            yield ConfigIssue(
-                path,
-                "bootstrap.break_glass_role_arn",
-                break_glass,
-                f"a role people assume, other than {what}: no CI role may administer the state bucket",
-            )
-    if config.state.key_prefix == "bootstrap":
-        yield ConfigIssue(
-            path,
-            "state.key_prefix",
-            config.state.key_prefix,
-            "a prefix other than 'bootstrap': the bootstrap state lives under bootstrap/, where no CI role may reach",
-        )
-    drift = drift_role_arn(config)
-    for what, arn in names.items():
-        if drift == arn:
-            yield ConfigIssue(
-                path,
-                "bootstrap.drift_role_name",
-                settings.drift_role_name or drift.rsplit("/", 1)[1],
-                f"a role name other than {what}'s: the drift role may publish metrics and nothing else",
-            )

@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from config.bootstrap_models import plan_role_arn
 from config.created_roles import created_roles
 from config.errors import MISSING, ConfigIssue
 from config.models import AccountConfig
+from config.pipeline_trust import plan_role_arn
 from smus_constructs.pipeline_rules import split_role_arn
 from smus_constructs.role_names import SERVICE_ROLE_PATH
 

@@ -14,14 +14,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from config.bootstrap_models import pipeline_trust_issues
 from config.cross_checks import duplicate_issues, local_arn_issues, partition_issues
 from config.errors import MISSING, ConfigError, ConfigIssue
 from config.iam_checks import boundary_issues, managed_path_issues
 from config.identities import resolve_identities
 from config.models import MANDATORY_TAGS, AccountConfig, MemberSettings, PrincipalSettings
 from config.networks import network_issues
-from config.operations_models import operations_issues
+from config.pipeline_trust import operations_issues, pipeline_trust_issues
 from config.templates import template_issues
 from config.toml_files import read_toml
 from smus_constructs.blueprint_names import BEDROCK_BLUEPRINTS, TOOLING_BLUEPRINTS, BlueprintName

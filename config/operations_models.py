@@ -10,17 +10,11 @@ Kept free of cdktn: the loader validates this in well under a second, and `smus 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from config.errors import ConfigIssue
 from smus_constructs.ops_metrics import ACCEPTED_NAMESPACE, DEFAULT_NAMESPACE, METRIC_NAMESPACE
-
-if TYPE_CHECKING:
-    from config.models import AccountConfig
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", re.ASCII)
 BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", re.ASCII)
@@ -97,35 +91,3 @@ class OperationsSettings(BaseModel):
     def quota_threshold(self) -> int:
         """The project count that fires the quota alarm: the configured share of the quota, rounded up."""
         return -(-self.project_quota * self.quota_threshold_percent // 100)
-
-
-def trusted_environments(config: AccountConfig) -> list[str]:
-    """The GitHub environments the account's deploy role trusts, in the order the account file lists them."""
-    return [
-        subject.removeprefix("environment:")
-        for subject in config.bootstrap.github_subjects
-        if subject.startswith("environment:")
-    ]
-
-
-def trusts_branch(config: AccountConfig, branch: str = DEFAULT_BRANCH) -> bool:
-    return f"ref:refs/heads/{branch}" in config.bootstrap.github_subjects
-
-
-def operations_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]:
-    """Checks spanning [operations] and [bootstrap]: the drift job's environment is one the deploy role does NOT trust.
-
-    The drift job runs unattended, so its environment has no required reviewers. If the deploy role trusted it, any
-    job that may run in that environment would get deploy credentials without a review, and the drift job itself
-    could write. The plan and drift roles trust it instead (`plan_role_subjects`, `drift_subject`).
-    """
-    chosen = config.operations.plan_github_environment
-    trusted = trusted_environments(config)
-    if chosen is not None and chosen in trusted:
-        yield ConfigIssue(
-            path,
-            "operations.plan_github_environment",
-            chosen,
-            f"an environment the deploy role does not trust (not one of [bootstrap] github_subjects: "
-            f"{', '.join(trusted)}): the unattended drift job must never be able to obtain the deploy role",
-        )

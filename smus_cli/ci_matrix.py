@@ -9,7 +9,7 @@ deploy role never trusts and the read-only plan role trusts by default. So:
 * deploy (deploy role) - the first environment `[bootstrap] github_subjects` trusts (its reviewers approve the
   apply); none when the account trusts only `ref:refs/heads/main` (pushes to main deploy it).
 * drift (plan role to plan, drift role to publish the metrics) - `[operations] plan_github_environment` if set, else
-  none (both roles trust the drift job's subject either way, see config.bootstrap_models.drift_subject).
+  none (both roles trust the drift job's subject either way, see config.pipeline_trust.drift_subject).
 * pull request (plan role) - no environment where the plan role trusts `pull_request` (unprotected accounts): no
   approval, and no job of a pull request ever holds a role that can write. A protected account's plan role never
   trusts `pull_request`; its pull-request plans run in the first GitHub environment of `[bootstrap] plan_subjects`,
@@ -29,10 +29,17 @@ from typing import Any, Literal
 
 from rich.console import Console
 
-from config.bootstrap_models import drift_role_arn, plan_role_arn, pull_request_plan_environment
 from config.errors import ConfigError, ConfigIssue, printable
 from config.loader import LoadedAccount, load_estate
-from config.operations_models import DEFAULT_BRANCH, operations_issues, trusted_environments, trusts_branch
+from config.operations_models import DEFAULT_BRANCH
+from config.pipeline_trust import (
+    drift_role_arn,
+    operations_issues,
+    plan_role_arn,
+    pull_request_plan_environment,
+    trusted_environments,
+    trusts_branch,
+)
 from smus_cli.input_files import InputFileError, read_text
 from smus_cli.terminal import escape
 from smus_constructs.pipeline_rules import PLACEHOLDER_KEY_ID

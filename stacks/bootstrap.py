@@ -29,9 +29,9 @@ from cdktn_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from constructs import Construct
 from pydantic import BaseModel
 
-from config.bootstrap_models import drift_role_arn, drift_subject, plan_role_arn, plan_role_subjects
 from config.created_roles import created_roles, role_boundaries, unbounded_role_names
 from config.loader import LoadedAccount
+from config.pipeline_trust import drift_role_arn, drift_subject, plan_role_arn, plan_role_subjects
 from smus_constructs.iam import managed_policy_arn
 from smus_constructs.literals import literal, literal_map
 from smus_constructs.pipeline_identity import (

@@ -12,8 +12,8 @@ from cdktn import S3Backend, S3BackendAssumeRoleConfig, TerraformOutput, Terrafo
 from cdktn_provider_aws.provider import AwsProvider, AwsProviderAssumeRole, AwsProviderDefaultTags
 from constructs import Construct
 
-from config.bootstrap_models import plan_role_arn
 from config.organization_models import GUARDRAILS_STACK, LoadedOrganization, ProtectedAccount
+from config.pipeline_trust import plan_role_arn
 from smus_constructs.guardrail_policy import GuardrailPolicyProps, ProtectedAccountScope, pipeline_role_arns
 from smus_constructs.guardrails import EstateGuardrailPolicy
 from smus_constructs.literals import literal_map

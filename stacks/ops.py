@@ -12,11 +12,10 @@ from __future__ import annotations
 from cdktn_provider_aws.provider import AwsProvider, AwsProviderAssumeRole, AwsProviderDefaultTags
 from constructs import Construct
 
-from config.bootstrap_models import drift_role_arn, plan_role_arn
 from config.errors import ConfigError
 from config.loader import LoadedAccount
 from config.models import MANDATORY_TAGS, AccountConfig
-from config.operations_models import operations_issues
+from config.pipeline_trust import drift_role_arn, operations_issues, plan_role_arn
 from smus_constructs.change_alerts import EstateChangeAlerts, EstateChangeAlertsProps
 from smus_constructs.config_rules import (
     ConfigRecorder,

@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from config.bootstrap_models import BootstrapSettings, drift_role_arn, plan_role_arn, plan_role_subjects
+from config.bootstrap_models import BootstrapSettings
 from config.errors import ConfigError
 from config.loader import load_account
 from config.operations_models import OperationsSettings
+from config.pipeline_trust import drift_role_arn, plan_role_arn, plan_role_subjects
 from smus_cli.plan_override import plan_override
 from smus_constructs.errors import PropValidationError
 from smus_constructs.pipeline_identity import (
