@@ -83,9 +83,9 @@ def validate(config_dir: ConfigDir = DEFAULT_CONFIG_DIR, account: Accounts = Non
             fail_input(error)
         if organization is not None:
             targets = ", ".join(organization.targets)
-            out.print(
-                f"ok  {safe(organization.path)}  (guardrails for {len(organization.protected)} accounts: {targets})"
-            )
+            count = len(organization.protected)
+            accounts_word = "account" if count == 1 else "accounts"
+            out.print(f"ok  {safe(organization.path)}  (guardrails for {count} {accounts_word}: {targets})")
 
 
 @app.command()

@@ -237,3 +237,11 @@ def test_synth_records_applied_suppressions_in_the_manifest(tmp_path: Path) -> N
             "SMUS-006 suppressed: DataLake review pending until the end of the quarter (SEC-77)",
         )
     ]
+
+
+def test_every_file_of_accepted_exceptions_and_guardrails_is_owned_by_security() -> None:
+    codeowners = (Path(__file__).parent.parent / ".github" / "CODEOWNERS").read_text()
+    owned = {line.split()[0] for line in codeowners.splitlines() if "@acme/security" in line and line.startswith("/")}
+    for name in ("governance.toml", "iam-analyser-suppressions.toml", "checkov-skips.toml", "organization.toml"):
+        assert (Path(__file__).parent.parent / "config" / name).is_file(), name
+        assert f"/config/{name}" in owned, f"/config/{name} has no security code owner"

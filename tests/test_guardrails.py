@@ -353,3 +353,16 @@ def test_missing_mandatory_tags_and_unknown_keys_are_named(tmp_path: Path) -> No
     message = _error(path)
     assert "tags = " in message and "missing: CostCenter" in message, message
     assert "guardrails.target = \"unknown key 'target'\"" in message, message
+
+
+def test_validate_counts_the_guarded_accounts_in_words(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    config = tmp_path / "config"
+    shutil.copytree(FIXTURE_ESTATE, config)
+    command = [sys.executable, str(PROJECT_ROOT / "main.py"), "validate", "--config-dir", str(config / "accounts")]
+    one = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert one.returncode == 0, one.stderr
+    assert "(guardrails for 1 account: " in one.stdout, one.stdout
+    assert "1 accounts" not in one.stdout
