@@ -60,7 +60,13 @@ PROTECTED_TYPES: dict[str, str] = {
         "one (a parent change or a path rename replaces it)"
     ),
     "aws_kms_key": "data encrypted with the key is unreadable once the key is deleted",
-    "aws_s3_bucket": "the state bucket holds every stack's state; this project manages no other bucket",
+    "aws_s3_bucket": "the state bucket holds every stack's state, and a Tooling bucket the projects' files",
+    # Associated accounts (README "Associated accounts"): the domain reaches a workload account only through its RAM
+    # share. A replacement is a delete first (none of the four updates its ARNs or principal in place).
+    "aws_ram_resource_share": "every associated account loses the domain, and its environments with it",
+    "aws_ram_resource_association": "the share stops carrying the domain: every associated account loses it",
+    "aws_ram_principal_association": "the account leaves the domain's share: its environments are cut off",
+    "aws_ram_resource_share_accepter": "the account leaves the domain's share: its environments are cut off",
 }
 
 #: Attributes that never change on an existing object of the type, whatever the plan's action: an update, a

@@ -185,6 +185,64 @@ def real_plans(tmp_path_factory: pytest.TempPathFactory) -> RealPlans:
 KEY_CHANGED = "aws_datazone_domain.KeyChanged"
 WITH_DEPOSED = "aws_datazone_domain.WithDeposed"
 RENAMED = "aws_datazone_domain.Renamed"
+MEMBER_MOVED = "aws_ram_principal_association.MemberMoved"
+SHARE_REMOVED = "aws_ram_resource_share.ShareRemoved"
+ACCEPTER_REMOVED = "aws_ram_resource_share_accepter.AccepterRemoved"
+DOMAIN_SHARED = "aws_ram_resource_association.DomainShared"
+SHARE_ARN = "arn:aws:ram:eu-west-1:333333333333:resource-share/8c2f1e6a-0000-4000-8000-000000000001"
+DOMAIN_ARN = "arn:aws:datazone:eu-west-1:333333333333:domain/dzd_5qx1b2c3d4e5f6"
+
+
+def ram_in_state(type_: str, name: str, attributes: dict[str, Any]) -> dict[str, Any]:
+    return {"mode": "managed", "type": type_, "name": name, "provider": PROVIDER, "instances": [instance(attributes)]}
+
+
+def ram_state() -> list[dict[str, Any]]:
+    """A domain account's share with a member, and a member's accepter, as the 5.100 provider's Read leaves them."""
+    return [
+        ram_in_state(
+            "aws_ram_principal_association",
+            "MemberMoved",
+            {"id": f"{SHARE_ARN},444444444444", "principal": "444444444444", "resource_share_arn": SHARE_ARN},
+        ),
+        ram_in_state(
+            "aws_ram_resource_association",
+            "DomainShared",
+            {"id": f"{SHARE_ARN},{DOMAIN_ARN}", "resource_arn": DOMAIN_ARN, "resource_share_arn": SHARE_ARN},
+        ),
+        ram_in_state(
+            "aws_ram_resource_share",
+            "ShareRemoved",
+            {
+                "allow_external_principals": False,
+                "arn": SHARE_ARN,
+                "id": SHARE_ARN,
+                "name": "DataZone-acme-prod-dzd_5qx1b2c3d4e5f6",
+                "permission_arns": [
+                    "arn:aws:ram::aws:permission/AWSRAMPermissionsAmazonDatazoneDomainExtendedServiceAccess"
+                ],
+                "tags": None,
+                "tags_all": {},
+                "timeouts": None,
+            },
+        ),
+        ram_in_state(
+            "aws_ram_resource_share_accepter",
+            "AccepterRemoved",
+            {
+                "id": SHARE_ARN,
+                "invitation_arn": "arn:aws:ram:eu-west-1:333333333333:resource-share-invitation/0001",
+                "receiver_account_id": "444444444444",
+                "resources": [DOMAIN_ARN],
+                "sender_account_id": "333333333333",
+                "share_arn": SHARE_ARN,
+                "share_id": "rs-8c2f1e6a",
+                "share_name": "DataZone-acme-prod-dzd_5qx1b2c3d4e5f6",
+                "status": "ACTIVE",
+                "timeouts": None,
+            },
+        ),
+    ]
 
 
 @pytest.fixture(scope="session")
@@ -193,7 +251,9 @@ def real_plan(real_plans: RealPlans) -> Path:
 
     * KeyChanged: the config names another key than the one the domain has;
     * WithDeposed: a failed create-before-destroy left a deposed domain beside the current one, which is unchanged;
-    * Renamed: a changed `name`, which the provider marks RequiresReplace.
+    * Renamed: a changed `name`, which the provider marks RequiresReplace;
+    * the RAM share of an associated account: a member association whose principal changes, a share and a member's
+      accepter removed from the configuration, and the domain's association to the share left as it is.
     """
     return real_plans.plan(
         "estate",
@@ -202,7 +262,13 @@ def real_plan(real_plans: RealPlans) -> Path:
                 "KeyChanged": domain_config(key=NEW_KEY),
                 "WithDeposed": domain_config(),
                 "Renamed": domain_config(name="acme-dev-analytics"),
-            }
+            },
+            "aws_ram_principal_association": {
+                "MemberMoved": {"principal": "555555555555", "resource_share_arn": SHARE_ARN}
+            },
+            "aws_ram_resource_association": {
+                "DomainShared": {"resource_arn": DOMAIN_ARN, "resource_share_arn": SHARE_ARN}
+            },
         },
         [
             domain_in_state(instance(domain_attributes("dzd_k3ych4ng3d0001")), name="KeyChanged"),
@@ -212,6 +278,7 @@ def real_plan(real_plans: RealPlans) -> Path:
                 name="WithDeposed",
             ),
             domain_in_state(instance(domain_attributes("dzd_r3nam3d000001")), name="Renamed"),
+            *ram_state(),
         ],
     )
 
@@ -247,7 +314,14 @@ def test_the_guard_reads_the_real_plan_and_fails_it(real_plan: Path) -> None:
     assert report.plan.format_version == "1.2" and report.plan.terraform_version.startswith("1.11")
     assert report.exit_code == 1
     blocked = {(f.change.address, f.change.deposed) for f in report.blocked}
-    assert blocked == {(KEY_CHANGED, None), (WITH_DEPOSED, DEPOSED), (RENAMED, None)}
+    assert blocked == {
+        (KEY_CHANGED, None),
+        (WITH_DEPOSED, DEPOSED),
+        (RENAMED, None),
+        (MEMBER_MOVED, None),
+        (SHARE_REMOVED, None),
+        (ACCEPTER_REMOVED, None),
+    }
 
 
 # --- (1) a key change --------------------------------------------------------------------------------------------
@@ -311,6 +385,32 @@ def test_only_an_entry_with_the_deposed_key_allows_the_deposed_deletion(real_pla
     assert [e.address for e in for_current.unused_entries] == [WITH_DEPOSED]
     for_deposed = report_of(real_plan, AllowList(allow=[allow(WITH_DEPOSED, "delete", DEPOSED)]))
     assert finding_of(for_deposed, WITH_DEPOSED, DEPOSED).verdict is Verdict.ALLOWED
+
+
+# --- (4) an associated account's RAM share ----------------------------------------------------------------------
+
+
+def test_moving_a_member_association_is_a_replacement_and_is_blocked(real_plan: Path) -> None:
+    raw = raw_change(real_plan, MEMBER_MOVED)
+    assert raw["change"]["actions"] == ["delete", "create"]
+    assert raw["change"]["replace_paths"] == [["principal"]]
+    found = finding_of(report_of(real_plan), MEMBER_MOVED)
+    assert (found.verdict, found.change.kind) == (Verdict.BLOCKED, ChangeKind.REPLACE)
+    assert "environments are cut off" in found.note
+
+
+def test_removing_the_share_or_a_members_accepter_is_blocked(real_plan: Path) -> None:
+    report = report_of(real_plan)
+    for address in (SHARE_REMOVED, ACCEPTER_REMOVED):
+        assert raw_change(real_plan, address)["change"]["actions"] == ["delete"]
+        found = finding_of(report, address)
+        assert (found.verdict, found.change.kind) == (Verdict.BLOCKED, ChangeKind.DELETE), address
+    assert DOMAIN_SHARED not in {f.change.address for f in report.findings}, "an unchanged association is no finding"
+
+
+def test_an_allow_list_entry_lets_a_planned_member_removal_through(real_plan: Path) -> None:
+    entries = AllowList(allow=[allow(MEMBER_MOVED, "replace")])
+    assert finding_of(report_of(real_plan, entries), MEMBER_MOVED).verdict is Verdict.ALLOWED
 
 
 # --- (3) replacements, and the shape of the hand-written domain-unit plan -----------------------------------------
