@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from smus_constructs.lifecycle import IgnoreChange
     from smus_constructs.observability import AlertTopic, DriftAlarms, OutOfPipelineChangeAlerts, ProjectQuotaAlarm
     from smus_constructs.pipeline_identity import GithubDeployRole, GithubOidcProvider
+    from smus_constructs.pipeline_signals import PipelineSignalAlarms
     from smus_constructs.policy_types import GrantPolicy
     from smus_constructs.project import (
         MemberDesignation,
@@ -81,6 +82,7 @@ _EXPORTS = {
     "DriftAlarms": "smus_constructs.observability",
     "ProjectQuotaAlarm": "smus_constructs.observability",
     "OutOfPipelineChangeAlerts": "smus_constructs.observability",
+    "PipelineSignalAlarms": "smus_constructs.pipeline_signals",
     "StateBucketRules": "smus_constructs.config_rules",
     "MandatoryTagRules": "smus_constructs.config_rules",
     "ConfigRecorder": "smus_constructs.config_rules",
@@ -170,6 +172,7 @@ __all__ = [
     "MemberKind",
     "OutOfPipelineChangeAlerts",
     "ParameterOverride",
+    "PipelineSignalAlarms",
     "PolicyGrant",
     "PolicyGrants",
     "ProjectExecutionRole",

@@ -377,7 +377,7 @@ class AlertTopic(Construct):
         return self.dead_letter_queue.arn
 
 
-def _check_metric_props(path: str, namespace: str, account_name: str, name_prefix: str) -> None:
+def check_metric_props(path: str, namespace: str, account_name: str, name_prefix: str) -> None:
     if not METRIC_NAMESPACE.match(namespace):
         raise PropValidationError(path, "namespace", namespace, ACCEPTED_NAMESPACE)
     if not ACCOUNT_NAME.match(account_name):
@@ -411,7 +411,7 @@ class DriftAlarms(Construct):
     def __init__(self, scope: Construct, id: str, props: DriftAlarmsProps) -> None:
         super().__init__(scope, id)
         path = self.node.path
-        _check_metric_props(path, props.namespace, props.account_name, props.name_prefix)
+        check_metric_props(path, props.namespace, props.account_name, props.name_prefix)
         if not 1 <= props.heartbeat_hours <= 24:
             # CloudWatch evaluates at most one day for a one-period alarm of this kind.
             raise PropValidationError(path, "heartbeat_hours", props.heartbeat_hours, "1 to 24 hours")
@@ -495,7 +495,7 @@ class ProjectQuotaAlarm(Construct):
     def __init__(self, scope: Construct, id: str, props: ProjectQuotaAlarmProps) -> None:
         super().__init__(scope, id)
         path = self.node.path
-        _check_metric_props(path, props.namespace, props.account_name, props.name_prefix)
+        check_metric_props(path, props.namespace, props.account_name, props.name_prefix)
         if not isinstance(props.quota, int) or props.quota < 1:
             raise PropValidationError(path, "quota", props.quota, "a whole number of projects, 1 or more")
         if not isinstance(props.threshold_percent, int) or not 1 <= props.threshold_percent <= 100:

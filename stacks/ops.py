@@ -43,7 +43,8 @@ from smus_constructs.observability import (
 )
 from smus_constructs.ops_metrics import GLOBAL_EVENTS_REGION
 from smus_constructs.pipeline_rules import split_role_arn
-from stacks.account_stack import AccountStack, Layer
+from smus_constructs.pipeline_signals import PipelineSignalAlarms, PipelineSignalAlarmsProps
+from stacks.account_stack import AccountStack, Layer, stack_name
 from stacks.bootstrap import given_role_arns
 from stacks.ops_names import ops_name_prefix
 
@@ -98,6 +99,18 @@ class OpsStack(AccountStack):
                 name_prefix=prefix,
                 namespace=ops.metric_namespace,
                 heartbeat_hours=ops.heartbeat_hours,
+            ),
+        )
+        # One anomaly detection alarm per CI stack and signal: the stacks deploy.yml applies and drift.yml plans.
+        self.pipeline_signals = PipelineSignalAlarms(
+            self,
+            "PipelineSignals",
+            PipelineSignalAlarmsProps(
+                account_name=loaded.name,
+                stack_names=[stack_name(loaded.name, layer) for layer in Layer],
+                topic=self.alerts,
+                name_prefix=prefix,
+                namespace=ops.metric_namespace,
             ),
         )
         self.quota = ProjectQuotaAlarm(

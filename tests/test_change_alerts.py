@@ -79,7 +79,7 @@ def test_every_alert_target_has_a_dead_letter_queue_and_a_failed_invocations_ala
     alarms = {
         a["dimensions"]["RuleName"]: a
         for a in all_of(doc, "aws_cloudwatch_metric_alarm").values()
-        if a["namespace"] == "AWS/Events"
+        if a.get("namespace") == "AWS/Events"
     }
     for target in all_of(doc, "aws_cloudwatch_event_target").values():
         if target["target_id"] == "HomeRegionBus":

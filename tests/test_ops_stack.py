@@ -50,7 +50,9 @@ def test_every_account_has_the_drift_heartbeat_and_quota_alarms(example_stacks: 
         alarms = {
             a["alarm_name"]: a
             for a in resources(example_stacks[f"{account}-ops"], "aws_cloudwatch_metric_alarm").values()
-            if a["namespace"] != "AWS/Events"  # the change rules' FailedInvocations alarms: see test_change_alerts
+            # Not the change rules' FailedInvocations alarms (test_change_alerts) nor the anomaly detection alarms on
+            # the pipeline signals (metric_query; test_pipeline_signals).
+            if "metric_query" not in a and a["namespace"] != "AWS/Events"
         }
         assert set(alarms) == {
             f"smus-{account}-drift-detected",
@@ -148,7 +150,11 @@ def test_operations_settings_reach_the_stack() -> None:
     (subscription,) = resources(doc, "aws_sns_topic_subscription").values()
     assert (subscription["protocol"], subscription["endpoint"]) == ("email", "oncall@example.com")
     alarms = {a["alarm_name"]: a for a in resources(doc, "aws_cloudwatch_metric_alarm").values()}
-    assert {alarm["namespace"] for alarm in alarms.values()} == {"Acme/Estate", "AWS/Events"}
+    namespaces = {alarm.get("namespace") for alarm in alarms.values()} - {None}
+    namespaces |= {
+        q["metric"]["namespace"] for a in alarms.values() for q in a.get("metric_query", []) if "metric" in q
+    }
+    assert namespaces == {"Acme/Estate", "AWS/Events"}
     assert alarms["smus-dev-project-quota"]["threshold"] == 45
     assert alarms["smus-dev-drift-heartbeat"]["period"] == 12 * 3600
     assert resources(doc, "aws_config_configuration_recorder")
@@ -219,5 +225,5 @@ def test_every_alert_points_to_a_runbook_section_that_exists(example_stacks: dic
         if "input_transformer" in target  # not the forwarder of IAM events to the home region's bus
     ]
     referenced = {anchor for text in texts for anchor in re.findall(r"docs/operations\.md#([a-z0-9-]+)", text)}
-    assert len(referenced) == 7
+    assert len(referenced) == 9
     assert referenced <= anchors, sorted(referenced - anchors)
