@@ -29,7 +29,7 @@ CHECKOV_STAMP := .venv-checkov/.installed
 AUDIT_STAMP := .venv-audit/.installed
 REHEARSE_STAMP := .venv-rehearse/.installed
 
-.PHONY: diff synth test lint typecheck check bench install clean checkov checkov-install audit-install rehearse rehearse-install fuzz dist docs api-snapshot docs-config
+.PHONY: diff synth test lint typecheck check bench install clean checkov checkov-install audit-install rehearse rehearse-install fuzz dist docs api-snapshot docs-config docs-dashboard
 
 synth: $(NODE_STAMP) $(PY_STAMP)
 	npx --no-install cdktn synth
@@ -80,6 +80,13 @@ api-snapshot: $(PY_STAMP)
 # The account file's reference and JSON Schema, regenerated from the config models (after adding or changing a field).
 docs-config: $(PY_STAMP)
 	$(PIPENV) run smus config-reference
+
+# The README's picture of prod's dashboard (docs/dashboard-prod.svg), drawn from the dashboard body the example estate
+# (tests/fixtures/estate) synthesises; tests/test_dashboard.py fails when the checked-in picture is stale.
+docs-dashboard: $(NODE_STAMP) $(PY_STAMP)
+	out=$$(mktemp -d) && trap 'rm -rf "$$out"' EXIT && \
+	$(PIPENV) run smus synth --config-dir tests/fixtures/estate/accounts --outdir "$$out" --account prod && \
+	$(PIPENV) run python -m smus_cli.dashboard_picture "$$out/stacks/prod-ops/cdk.tf.json" docs/dashboard-prod.svg
 
 checkov-install: $(CHECKOV_STAMP)
 

@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     )
     from smus_constructs.blueprint_names import BEDROCK_BLUEPRINTS, BlueprintName, parse_blueprint_name
     from smus_constructs.config_rules import ConfigRecorder, MandatoryTagRules, StateBucketRules
+    from smus_constructs.dashboard import OpsDashboard, OpsDashboardProps
+    from smus_constructs.dashboard_body import GraphWidget, HorizontalLine, MetricSpec, TextWidget
     from smus_constructs.domain import DomainProps, IDomain, SingleSignOn, UnifiedStudioDomain
     from smus_constructs.errors import PropValidationError
     from smus_constructs.grants import (
@@ -84,6 +86,12 @@ _EXPORTS = {
     "OutOfPipelineChangeAlerts": "smus_constructs.observability",
     "PipelineSignalAlarms": "smus_constructs.pipeline_signals",
     "StateBucketRules": "smus_constructs.config_rules",
+    "OpsDashboard": "smus_constructs.dashboard",
+    "OpsDashboardProps": "smus_constructs.dashboard",
+    "GraphWidget": "smus_constructs.dashboard_body",
+    "HorizontalLine": "smus_constructs.dashboard_body",
+    "MetricSpec": "smus_constructs.dashboard_body",
+    "TextWidget": "smus_constructs.dashboard_body",
     "MandatoryTagRules": "smus_constructs.config_rules",
     "ConfigRecorder": "smus_constructs.config_rules",
     "StateBucket": "smus_constructs.state_bucket",
@@ -162,7 +170,9 @@ __all__ = [
     "GithubOidcProvider",
     "GrantPolicy",
     "GrantPrincipal",
+    "GraphWidget",
     "GroupPrincipal",
+    "HorizontalLine",
     "IBlueprint",
     "IDomain",
     "IProjectProfile",
@@ -170,6 +180,9 @@ __all__ = [
     "MandatoryTagRules",
     "MemberDesignation",
     "MemberKind",
+    "MetricSpec",
+    "OpsDashboard",
+    "OpsDashboardProps",
     "OutOfPipelineChangeAlerts",
     "ParameterOverride",
     "PipelineSignalAlarms",
@@ -187,6 +200,7 @@ __all__ = [
     "SingleSignOn",
     "StateBucket",
     "StateBucketRules",
+    "TextWidget",
     "UnifiedStudioAdminProject",
     "UnifiedStudioBlueprint",
     "UnifiedStudioDomain",

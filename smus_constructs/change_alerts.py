@@ -140,10 +140,13 @@ class EstateChangeAlerts(Construct):
             "RoleChanges": "IAM changes to the estate's roles, by any principal",
         }
         self.rules: dict[str, CloudwatchEventRule] = {}
+        #: The home region's rules by child, as literal names (a dashboard graphs their TriggeredRules by name).
+        self.rule_names: dict[str, str] = {}
         self.alarms: dict[str, CloudwatchMetricAlarm] = {}
         for child, pattern in self.patterns.items():
             group = Construct(self, child)
             rule_name = f"{props.name_prefix}{names[child]}"
+            self.rule_names[child] = rule_name
             rule = CloudwatchEventRule(
                 group,
                 "Rule",

@@ -560,6 +560,8 @@ class OutOfPipelineChangeAlerts(Construct):
         if not RULE_NAME.match(props.rule_name):
             raise PropValidationError(path, "rule_name", props.rule_name, "1-64 of letters, digits, '.', '-' or '_'")
 
+        #: The rule's literal name (``rule.name`` is a token): what its `AWS/Events` metrics are dimensioned by.
+        self.rule_name = props.rule_name
         self.event_pattern = out_of_pipeline_event_pattern(props.pipeline_role_arn, props.event_names)
         self.rule = CloudwatchEventRule(
             self,

@@ -153,6 +153,9 @@ OPS_ACTIONS_BY_TYPE: Mapping[str, Sequence[str]] = {
         "cloudwatch:TagResource",
         "cloudwatch:UntagResource",
     ],
+    # Dashboard ARNs have no region (`arn:aws:cloudwatch::<account>:dashboard/<name>`): pipeline_identity scopes
+    # these by name on their own statement, apart from the alarms.
+    "aws_cloudwatch_dashboard": ["cloudwatch:DeleteDashboards", "cloudwatch:GetDashboard", "cloudwatch:PutDashboard"],
     "aws_cloudwatch_event_rule": [
         "events:DeleteRule",
         "events:DescribeRule",

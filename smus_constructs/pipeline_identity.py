@@ -541,6 +541,8 @@ def ops_statements(scope: DeployScope) -> list[Statement]:
         def actions(service: str) -> list[str]:
             return sorted({a for acts in OPS_ACTIONS_BY_TYPE.values() for a in acts if a.startswith(f"{service}:")})
 
+        dashboard_actions = sorted(OPS_ACTIONS_BY_TYPE["aws_cloudwatch_dashboard"])
+
         statements += [
             {
                 "Sid": "OpsAlertTopic",
@@ -558,8 +560,15 @@ def ops_statements(scope: DeployScope) -> list[Statement]:
             {
                 "Sid": "OpsAlarms",
                 "Effect": "Allow",
-                "Action": actions("cloudwatch"),
+                "Action": sorted(set(actions("cloudwatch")) - set(dashboard_actions)),
                 "Resource": f"arn:{p}:cloudwatch:{region}:{account}:alarm:{prefix}*",
+            },
+            {
+                # A dashboard's ARN has no region: CloudWatch dashboards are global to the account.
+                "Sid": "OpsDashboard",
+                "Effect": "Allow",
+                "Action": dashboard_actions,
+                "Resource": f"arn:{p}:cloudwatch::{account}:dashboard/{prefix}*",
             },
             {
                 # Also in us-east-1: IAM's CloudTrail events reach EventBridge only there (change_alerts).

@@ -29,6 +29,7 @@ from smus_constructs.config_rules import (
     StateBucketRules,
     StateBucketRulesProps,
 )
+from smus_constructs.dashboard import OpsDashboard, OpsDashboardProps
 from smus_constructs.literals import literal_map
 from smus_constructs.observability import (
     AlertTopic,
@@ -46,6 +47,7 @@ from smus_constructs.pipeline_rules import split_role_arn
 from smus_constructs.pipeline_signals import PipelineSignalAlarms, PipelineSignalAlarmsProps
 from stacks.account_stack import AccountStack, Layer, stack_name
 from stacks.bootstrap import given_role_arns
+from stacks.ops_dashboard import OpsDashboardInputs, ops_dashboard_widgets
 from stacks.ops_names import ops_name_prefix
 
 
@@ -62,7 +64,7 @@ def estate_role_names(config: AccountConfig) -> list[str]:
 
 
 class OpsStack(AccountStack):
-    """Alert topic, drift and quota alarms, the out-of-pipeline change alert, and the AWS Config rules."""
+    """Alert topic, drift and quota alarms, the change alerts, the account's dashboard, and the AWS Config rules."""
 
     def __init__(self, scope: Construct, loaded: LoadedAccount) -> None:
         super().__init__(scope, loaded, Layer.OPS)
@@ -149,6 +151,25 @@ class OpsStack(AccountStack):
                 role_names=estate_role_names(config),
                 global_provider=self.global_aws,
                 permissions_boundary_arn=config.domain.permissions_boundary_arn,
+            ),
+        )
+        self.dashboard = OpsDashboard(
+            self,
+            "Dashboard",
+            OpsDashboardProps(
+                dashboard_name=f"{prefix}estate",
+                region=account.region,
+                widgets=ops_dashboard_widgets(
+                    OpsDashboardInputs(
+                        account_name=loaded.name,
+                        namespace=ops.metric_namespace,
+                        heartbeat_hours=ops.heartbeat_hours,
+                        project_quota=ops.project_quota,
+                        quota_threshold=self.quota.threshold,
+                        quota_threshold_percent=ops.quota_threshold_percent,
+                        change_rule_names=[self.changes.rule_name, *self.estate_changes.rule_names.values()],
+                    )
+                ),
             ),
         )
 

@@ -30,6 +30,14 @@ def statements(scope: DeployScope) -> dict[str, dict[str, Any]]:
 def test_ops_statements_are_held_to_the_ops_prefix_and_namespace() -> None:
     found = statements(SCOPE)
     assert found["OpsAlarms"]["Resource"] == "arn:aws:cloudwatch:eu-west-1:111111111111:alarm:smus-dev-*"
+    # A dashboard ARN has no region; its actions are not granted on alarms, nor the alarms' on dashboards.
+    assert found["OpsDashboard"]["Resource"] == "arn:aws:cloudwatch::111111111111:dashboard/smus-dev-*"
+    assert found["OpsDashboard"]["Action"] == [
+        "cloudwatch:DeleteDashboards",
+        "cloudwatch:GetDashboard",
+        "cloudwatch:PutDashboard",
+    ]
+    assert not [action for action in found["OpsAlarms"]["Action"] if "Dashboard" in action]
     # us-east-1 too: the forwarder of IAM's CloudTrail events lives there (change_alerts).
     assert found["OpsEventRules"]["Resource"] == [
         "arn:aws:events:eu-west-1:111111111111:rule/smus-dev-*",

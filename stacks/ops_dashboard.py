@@ -1,0 +1,116 @@
+"""What the account's one dashboard shows, in reading order: the widget specs of the `<account>-ops` stack.
+
+Every widget reads a metric something in the estate really produces: the drift job's metrics in the account's
+`[operations] metric_namespace` (smus_constructs.ops_metrics, which drift.yml publishes), and `AWS/Events`
+`TriggeredRules` of the rules the ops stack creates, by their names. Each threshold drawn is the alarm's own, taken
+from the alarm's construct, so a graph and its alarm cannot disagree. tests/test_dashboard.py checks both.
+
+The module imports no cdktn itself: the specs are plain data (smus_constructs.dashboard_body).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from smus_constructs.dashboard_body import GraphWidget, HorizontalLine, MetricSpec, Stat, TextWidget, Widget
+from smus_constructs.ops_metrics import ACCOUNT_DIMENSION, OpsMetric
+
+EVENTS_NAMESPACE = "AWS/Events"
+TRIGGERED_RULES = "TriggeredRules"
+#: The colour of an alarm threshold and of a hard limit on every graph.
+ALARM_COLOR = "#d62728"
+LIMIT_COLOR = "#7f7f7f"
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpsDashboardInputs:
+    """What the dashboard needs of the ops stack: names and thresholds, as the alarms and rules were built."""
+
+    account_name: str
+    #: `[operations] metric_namespace`: where drift.yml publishes.
+    namespace: str
+    #: The heartbeat alarm's window (`[operations] heartbeat_hours`).
+    heartbeat_hours: int
+    #: The project quota and the count at which its alarm fires (ProjectQuotaAlarm.threshold).
+    project_quota: int
+    quota_threshold: int
+    quota_threshold_percent: int
+    #: The change-alert rules of the home region, by name (the out-of-pipeline rule and the estate-change rules).
+    change_rule_names: Sequence[str]
+
+
+def ops_dashboard_widgets(inputs: OpsDashboardInputs) -> list[Widget]:
+    """Drift and its heartbeat, the project count against its quota, and the change alerts' matches."""
+    account = {ACCOUNT_DIMENSION: inputs.account_name}
+
+    def drift_metric(metric: OpsMetric, label: str, stat: Stat = Stat.MAXIMUM, period: int | None = None) -> MetricSpec:
+        return MetricSpec(
+            namespace=inputs.namespace,
+            metric_name=metric.value,
+            dimensions=account,
+            stat=stat,
+            period=period,
+            label=label,
+        )
+
+    heartbeat_seconds = inputs.heartbeat_hours * 3600
+    return [
+        TextWidget(
+            markdown=(
+                f"## Estate {inputs.account_name}: drift, pipeline and change alerts\n"
+                "The scheduled drift job (`.github/workflows/drift.yml`, every 6 hours) publishes the drift, heartbeat "
+                "and project metrics; EventBridge counts the change alerts. What each alarm means and what to do: "
+                "`docs/operations.md` in the estate repository."
+            ),
+            height=2,
+        ),
+        GraphWidget(
+            title=f"Drift: account {inputs.account_name}",
+            metrics=[
+                drift_metric(OpsMetric.DRIFT_DETECTED, "drift found (1 = a stack differs)"),
+                drift_metric(OpsMetric.DRIFT_CHECK_ERRORS, "stacks the drift job could not plan"),
+            ],
+            lines=[HorizontalLine(value=1, label="alarm: drift-detected / drift-check-failed", color=ALARM_COLOR)],
+            width=8,
+        ),
+        GraphWidget(
+            title=f"Drift heartbeat (runs per {inputs.heartbeat_hours} h)",
+            metrics=[
+                drift_metric(OpsMetric.DRIFT_CHECK_COMPLETED, "completed drift runs", Stat.SUM, heartbeat_seconds),
+            ],
+            period=heartbeat_seconds,
+            lines=[
+                HorizontalLine(value=1, label="alarm below: drift-heartbeat", fill="below", color=ALARM_COLOR),
+            ],
+            width=8,
+        ),
+        GraphWidget(
+            title="Projects against the quota",
+            metrics=[drift_metric(OpsMetric.PROJECT_COUNT, "projects in the domain")],
+            lines=[
+                HorizontalLine(value=inputs.project_quota, label=f"quota {inputs.project_quota}", color=LIMIT_COLOR),
+                HorizontalLine(
+                    value=inputs.quota_threshold,
+                    label=f"alarm: project-quota at {inputs.quota_threshold_percent}% ({inputs.quota_threshold})",
+                    fill="above",
+                    color=ALARM_COLOR,
+                ),
+            ],
+            width=8,
+        ),
+        GraphWidget(
+            title="Change alerts: events each rule matched",
+            metrics=[
+                MetricSpec(
+                    namespace=EVENTS_NAMESPACE,
+                    metric_name=TRIGGERED_RULES,
+                    dimensions={"RuleName": name},
+                    stat=Stat.SUM,
+                    label=name,
+                )
+                for name in inputs.change_rule_names
+            ],
+            width=24,
+        ),
+    ]
