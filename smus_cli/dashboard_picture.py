@@ -143,6 +143,27 @@ def _metric_widget(left: float, top: float, width: float, height: float, propert
     return parts
 
 
+def _alarm_tiles(left: float, top: float, width: float, height: float, properties: Mapping[str, Any]) -> list[str]:
+    """One tile per alarm, named after the ARN's last part, four to a row (the state is only known live)."""
+    parts = [_text(left + 8, top + 32, f"sorted by {properties.get('sortBy', 'default')}", size=9, fill="#687078")]
+    names = [str(arn).rsplit(":alarm:", 1)[-1] for arn in properties.get("alarms", [])]
+    per_row, tile_height = 4, 18
+    tile_width = (width - 16 - (per_row - 1) * 4) / per_row
+    for index, name in enumerate(names):
+        row, column = divmod(index, per_row)
+        x = left + 8 + column * (tile_width + 4)
+        y = top + 40 + row * (tile_height + 3)
+        if y + tile_height > top + height - 2:
+            parts.append(_text(x, y + 12, f"\u2026 and {len(names) - index} more", size=9, fill="#687078"))
+            break
+        parts.append(
+            f"<rect x='{x:g}' y='{y:g}' width='{tile_width:g}' height='{tile_height}' rx='2' fill='#f8f8f8' "
+            "stroke='#aab7b8'/>"
+        )
+        parts.append(_text(x + 5, y + 12.5, _fit(name, tile_width - 10, 5.2), size=9))
+    return parts
+
+
 def render_svg(body: Mapping[str, Any], *, title: str) -> str:
     """The SVG text of one dashboard body (deterministic: the same body gives the same bytes)."""
     widgets: Sequence[Mapping[str, Any]] = body.get("widgets", [])
@@ -183,6 +204,21 @@ def render_svg(body: Mapping[str, Any], *, title: str) -> str:
             continue
         title = _fit(str(properties.get("title", "")), box_width - 16, 7.0)
         parts.append(_text(left + 8, top + 18, title, size=12, weight="bold"))
+        if widget.get("type") == "alarm":
+            parts += _alarm_tiles(left, top, box_width, box_height, properties)
+            continue
+        if widget.get("type") == "log":
+            y = top + 36
+            parts.append(_text(left + 8, y, "CloudWatch Logs Insights", size=9, fill="#687078"))
+            for line in str(properties.get("query", "")).split(" | "):
+                y += 14
+                parts.append(_text(left + 8, y, _fit(line, box_width - 16, 5.6), size=10, fill="#16191f"))
+            shape = f"log {properties.get('view', 'table')} \u00b7 x={widget.get('x')} y={widget.get('y')} "
+            shape += f"{widget.get('width')}\u00d7{widget.get('height')}"
+            parts.append(
+                _text(left + box_width - 6 - len(shape) * 4.6, top + box_height - 4, shape, size=8, fill="#879596")
+            )
+            continue
         shape = f"{properties.get('view', 'timeSeries')} \u00b7 x={widget.get('x')} y={widget.get('y')} "
         shape += f"{widget.get('width')}\u00d7{widget.get('height')}"
         parts.append(

@@ -40,7 +40,14 @@ if TYPE_CHECKING:
     from smus_constructs.blueprint_names import BEDROCK_BLUEPRINTS, BlueprintName, parse_blueprint_name
     from smus_constructs.config_rules import ConfigRecorder, MandatoryTagRules, StateBucketRules
     from smus_constructs.dashboard import OpsDashboard, OpsDashboardProps
-    from smus_constructs.dashboard_body import GraphWidget, HorizontalLine, MetricSpec, TextWidget
+    from smus_constructs.dashboard_body import (
+        AlarmStatusWidget,
+        GraphWidget,
+        HorizontalLine,
+        LogWidget,
+        MetricSpec,
+        TextWidget,
+    )
     from smus_constructs.domain import DomainProps, IDomain, SingleSignOn, UnifiedStudioDomain
     from smus_constructs.errors import PropValidationError
     from smus_constructs.grants import (
@@ -88,8 +95,10 @@ _EXPORTS = {
     "StateBucketRules": "smus_constructs.config_rules",
     "OpsDashboard": "smus_constructs.dashboard",
     "OpsDashboardProps": "smus_constructs.dashboard",
+    "AlarmStatusWidget": "smus_constructs.dashboard_body",
     "GraphWidget": "smus_constructs.dashboard_body",
     "HorizontalLine": "smus_constructs.dashboard_body",
+    "LogWidget": "smus_constructs.dashboard_body",
     "MetricSpec": "smus_constructs.dashboard_body",
     "TextWidget": "smus_constructs.dashboard_body",
     "MandatoryTagRules": "smus_constructs.config_rules",
@@ -151,6 +160,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "BEDROCK_BLUEPRINTS",
+    "AlarmStatusWidget",
     "AlertTopic",
     "AllUsers",
     "BlueprintName",
@@ -177,6 +187,7 @@ __all__ = [
     "IDomain",
     "IProjectProfile",
     "IgnoreChange",
+    "LogWidget",
     "MandatoryTagRules",
     "MemberDesignation",
     "MemberKind",

@@ -11,7 +11,9 @@ The format and its limits are AWS's "Dashboard Body Structure and Syntax" (Cloud
 * a metric widget's `metrics` array holds 0-500 metrics and expressions; a single metric is
   `[Namespace, MetricName, DimensionName, DimensionValue, ..., {rendering properties}]`, an expression
   `[{"expression": ..., "id": ..., "label": ...}]`, and an `id` must start with a lowercase letter;
-* `period` is a multiple of 60, at least 60; a horizontal annotation is `{value, label, color, fill, yAxis, visible}`.
+* `period` is a multiple of 60, at least 60; a horizontal annotation is `{value, label, color, fill, yAxis, visible}`;
+* a log widget's `query` starts with the log groups, each `SOURCE '<name>'`, then `|` and the Logs Insights query;
+* an alarm status widget lists 1-100 alarm ARNs (`alarms`), sorted by `sortBy`.
 
 CloudWatch's service quotas add one more: at most 2,500 metrics per dashboard across all widgets, counting the
 metrics an expression reads. Dashboard names are 1-255 of A-Z, a-z, 0-9, '-' and '_' (PutDashboard).
@@ -119,7 +121,39 @@ class TextWidget:
     height: int = 2
 
 
-Widget = GraphWidget | TextWidget
+@dataclass(frozen=True, kw_only=True)
+class LogWidget:
+    """A CloudWatch Logs Insights widget (`type: log`): the latest lines of log groups, e.g. the drift job's plan
+    summaries, beside the metrics they explain."""
+
+    title: str
+    #: 1-50 log group names (Logs Insights queries at most 50 groups; each is written `SOURCE '<name>'`).
+    log_group_names: Sequence[str]
+    #: default: the newest 50 events. The query after the `SOURCE` list, Logs Insights syntax, lines joined by `|`.
+    query: str = "fields @timestamp, @message | sort @timestamp desc | limit 50"
+    view: Literal["table", "timeSeries", "bar", "pie"] = "table"
+    width: int = GRID_COLUMNS
+    height: int = 6
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlarmStatusWidget:
+    """An alarm status widget (`type: alarm`): every alarm's state at a glance, those in ALARM first."""
+
+    title: str
+    #: 1-100 alarm ARNs, as literals (the body is plain data: a token would reach CloudWatch unresolved).
+    alarm_arns: Sequence[str]
+    #: default: 'stateUpdatedTimestamp' - ALARM first, then INSUFFICIENT_DATA, then OK, most recent change first.
+    sort_by: Literal["default", "stateUpdatedTimestamp", "timestamp"] = "stateUpdatedTimestamp"
+    width: int = GRID_COLUMNS
+    height: int = 3
+
+
+Widget = GraphWidget | TextWidget | LogWidget | AlarmStatusWidget
+ALARM_ARN = re.compile(r"^arn:aws[a-z-]*:cloudwatch:[a-z0-9-]+:\d{12}:alarm:[^:]{1,255}$")
+MAX_ALARMS_PER_WIDGET = 100
+#: CloudWatch Logs group names: 1-512 of these characters.
+LOG_GROUP_NAME = re.compile(r"^[A-Za-z0-9_./#-]{1,512}$")
 
 
 @dataclass(frozen=True)
@@ -242,6 +276,37 @@ def _graph(widget: GraphWidget, region: str, where: str, path: str) -> dict[str,
     return properties
 
 
+def _log(widget: LogWidget, region: str, where: str, path: str) -> dict[str, Any]:
+    _check_text(widget.title, f"{where}.title", path)
+    _check_text(widget.query, f"{where}.query", path)
+    names = widget.log_group_names
+    if isinstance(names, str) or not 1 <= len(names) <= 50:
+        raise PropValidationError(path, f"{where}.log_group_names", names, "1 to 50 log group names")
+    for index, name in enumerate(names):
+        if not isinstance(name, str) or not LOG_GROUP_NAME.match(name):
+            raise PropValidationError(
+                path, f"{where}.log_group_names[{index}]", name, "a log group name (1-512 of A-Z a-z 0-9 _ . / # -)"
+            )
+    sources = " | ".join(f"SOURCE '{name}'" for name in names)
+    return {"title": widget.title, "region": region, "view": widget.view, "query": f"{sources} | {widget.query}"}
+
+
+def _alarms(widget: AlarmStatusWidget, where: str, path: str) -> dict[str, Any]:
+    _check_text(widget.title, f"{where}.title", path)
+    arns = widget.alarm_arns
+    if isinstance(arns, str) or not 1 <= len(arns) <= MAX_ALARMS_PER_WIDGET:
+        raise PropValidationError(path, f"{where}.alarm_arns", arns, "1 to 100 alarm ARNs")
+    for index, arn in enumerate(arns):
+        if not isinstance(arn, str) or not ALARM_ARN.match(arn):
+            raise PropValidationError(
+                path,
+                f"{where}.alarm_arns[{index}]",
+                arn,
+                "an alarm ARN such as 'arn:aws:cloudwatch:<region>:<account>:alarm:<name>'",
+            )
+    return {"title": widget.title, "alarms": list(arns), "sortBy": widget.sort_by}
+
+
 def dashboard_body(
     widgets: Sequence[Widget], *, region: str, start: str = DEFAULT_START, path: str = "dashboard"
 ) -> Body:
@@ -264,8 +329,12 @@ def dashboard_body(
         elif isinstance(widget, TextWidget):
             _check_text(widget.markdown, f"{where}.markdown", path)
             kind, properties = "text", {"markdown": widget.markdown}
+        elif isinstance(widget, LogWidget):
+            kind, properties = "log", _log(widget, region, where, path)
+        elif isinstance(widget, AlarmStatusWidget):
+            kind, properties = "alarm", _alarms(widget, where, path)
         else:
-            raise PropValidationError(path, where, widget, "a GraphWidget or a TextWidget")
+            raise PropValidationError(path, where, widget, "a GraphWidget, TextWidget, LogWidget or AlarmStatusWidget")
         rendered.append(
             {
                 "type": kind,

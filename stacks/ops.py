@@ -9,6 +9,7 @@ metrics are keyed by account name, and the state bucket rules by `[state]`, so i
 
 from __future__ import annotations
 
+from cdktn_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
 from cdktn_provider_aws.provider import AwsProvider, AwsProviderAssumeRole, AwsProviderDefaultTags
 from constructs import Construct
 
@@ -43,6 +44,7 @@ from smus_constructs.observability import (
     Subscription,
 )
 from smus_constructs.ops_metrics import GLOBAL_EVENTS_REGION
+from smus_constructs.patterns import partition_of
 from smus_constructs.pipeline_rules import split_role_arn
 from smus_constructs.pipeline_signals import PipelineSignalAlarms, PipelineSignalAlarmsProps
 from stacks.account_stack import AccountStack, Layer, stack_name
@@ -153,26 +155,6 @@ class OpsStack(AccountStack):
                 permissions_boundary_arn=config.domain.permissions_boundary_arn,
             ),
         )
-        self.dashboard = OpsDashboard(
-            self,
-            "Dashboard",
-            OpsDashboardProps(
-                dashboard_name=f"{prefix}estate",
-                region=account.region,
-                widgets=ops_dashboard_widgets(
-                    OpsDashboardInputs(
-                        account_name=loaded.name,
-                        namespace=ops.metric_namespace,
-                        heartbeat_hours=ops.heartbeat_hours,
-                        project_quota=ops.project_quota,
-                        quota_threshold=self.quota.threshold,
-                        quota_threshold_percent=ops.quota_threshold_percent,
-                        change_rule_names=[self.changes.rule_name, *self.estate_changes.rule_names.values()],
-                    )
-                ),
-            ),
-        )
-
         self.recorder: ConfigRecorder | None = None
         if ops.create_config_recorder and ops.config_delivery_bucket is not None:
             self.recorder = ConfigRecorder(
@@ -222,6 +204,43 @@ class OpsStack(AccountStack):
                     depends_on=depends_on,
                 ),
             )
+
+        # Last, so every alarm above is on it (the alarm status widget lists them all).
+        self.dashboard = self._dashboard()
+
+    def _dashboard(self) -> OpsDashboard:
+        """The account's one dashboard, from the names and thresholds the alarms and rules above were built with."""
+        config = self.loaded.config
+        ops, account = config.operations, config.account
+        partition = partition_of(account.region)
+        alarms = [node for node in self.node.find_all() if isinstance(node, CloudwatchMetricAlarm)]
+        alarm_arns = []
+        for alarm in alarms:
+            # The only provider alias of this stack is the us-east-1 one (IAM's events); no alarm uses it today.
+            region = account.region if alarm.provider is None else GLOBAL_EVENTS_REGION
+            alarm_arns.append(
+                f"arn:{partition}:cloudwatch:{region}:{account.account_id}:alarm:{alarm.alarm_name_input}"
+            )
+        return OpsDashboard(
+            self,
+            "Dashboard",
+            OpsDashboardProps(
+                dashboard_name=f"{ops_name_prefix(self.loaded.name)}estate",
+                region=account.region,
+                widgets=ops_dashboard_widgets(
+                    OpsDashboardInputs(
+                        account_name=self.loaded.name,
+                        namespace=ops.metric_namespace,
+                        heartbeat_hours=ops.heartbeat_hours,
+                        project_quota=ops.project_quota,
+                        quota_threshold=self.quota.threshold,
+                        quota_threshold_percent=ops.quota_threshold_percent,
+                        change_rule_names=[self.changes.rule_name, *self.estate_changes.rule_names.values()],
+                        alarm_arns=sorted(alarm_arns),
+                    )
+                ),
+            ),
+        )
 
     def _global_provider(self) -> AwsProvider | None:
         """An aws provider for us-east-1, where IAM's CloudTrail events reach EventBridge; None when that is home."""

@@ -13,7 +13,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from smus_constructs.dashboard_body import GraphWidget, HorizontalLine, MetricSpec, Stat, TextWidget, Widget
+from smus_constructs.dashboard_body import (
+    AlarmStatusWidget,
+    GraphWidget,
+    HorizontalLine,
+    MetricSpec,
+    Stat,
+    TextWidget,
+    Widget,
+)
 from smus_constructs.ops_metrics import ACCOUNT_DIMENSION, OpsMetric
 
 EVENTS_NAMESPACE = "AWS/Events"
@@ -38,10 +46,12 @@ class OpsDashboardInputs:
     quota_threshold_percent: int
     #: The change-alert rules of the home region, by name (the out-of-pipeline rule and the estate-change rules).
     change_rule_names: Sequence[str]
+    #: Every alarm of the ops stack, by ARN: the status widget shows which are in ALARM.
+    alarm_arns: Sequence[str]
 
 
 def ops_dashboard_widgets(inputs: OpsDashboardInputs) -> list[Widget]:
-    """Drift and its heartbeat, the project count against its quota, and the change alerts' matches."""
+    """The alarms' states, drift and its heartbeat, the project count against its quota, the change alerts' matches."""
     account = {ACCOUNT_DIMENSION: inputs.account_name}
 
     def drift_metric(metric: OpsMetric, label: str, stat: Stat = Stat.MAXIMUM, period: int | None = None) -> MetricSpec:
@@ -64,6 +74,12 @@ def ops_dashboard_widgets(inputs: OpsDashboardInputs) -> list[Widget]:
                 "`docs/operations.md` in the estate repository."
             ),
             height=2,
+        ),
+        AlarmStatusWidget(
+            title=f"Alarms of account {inputs.account_name}, ALARM first",
+            alarm_arns=inputs.alarm_arns,
+            # Four tiles to a row; one row of the grid holds about one row of tiles, plus the title.
+            height=2 + -(-len(inputs.alarm_arns) // 4),
         ),
         GraphWidget(
             title=f"Drift: account {inputs.account_name}",

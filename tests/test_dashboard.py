@@ -14,8 +14,10 @@ import yaml
 from smus_cli.dashboard_picture import dashboards_of, metric_lines, render_svg, terraform_literal
 from smus_constructs.dashboard_body import (
     GRID_COLUMNS,
+    AlarmStatusWidget,
     GraphWidget,
     HorizontalLine,
+    LogWidget,
     MetricSpec,
     PlottedMetric,
     Stat,
@@ -110,6 +112,31 @@ def test_a_text_widget_carries_its_markdown() -> None:
     assert widget == {"type": "text", "x": 0, "y": 0, "width": 24, "height": 2, "properties": {"markdown": "## Estate"}}
 
 
+def test_a_log_widget_queries_its_log_groups_in_the_dashboards_region() -> None:
+    (widget,) = body_of(LogWidget(title="Plan summaries", log_group_names=["/smus/dev/drift", "/smus/dev/x"]))[
+        "widgets"
+    ]
+    assert (widget["type"], widget["width"], widget["height"]) == ("log", 24, 6)
+    assert widget["properties"] == {
+        "title": "Plan summaries",
+        "region": REGION,
+        "view": "table",
+        "query": "SOURCE '/smus/dev/drift' | SOURCE '/smus/dev/x' | fields @timestamp, @message "
+        "| sort @timestamp desc | limit 50",
+    }
+    assert list(plotted_metrics(body_of(LogWidget(title="t", log_group_names=["g"])))) == []
+
+
+def test_an_alarm_status_widget_lists_its_alarms_alarm_first() -> None:
+    arns = [f"arn:aws:cloudwatch:{REGION}:123456789012:alarm:smus-dev-{name}" for name in ("a", "b")]
+    (widget,) = body_of(AlarmStatusWidget(title="Alarms", alarm_arns=arns))["widgets"]
+    assert widget["type"] == "alarm" and widget["width"] == 24
+    assert widget["properties"] == {"title": "Alarms", "alarms": arns, "sortBy": "stateUpdatedTimestamp"}
+
+
+ALARM = f"arn:aws:cloudwatch:{REGION}:123456789012:alarm:a"
+
+
 @pytest.mark.parametrize(
     ("widget", "prop", "accepted"),
     [
@@ -124,6 +151,17 @@ def test_a_text_widget_carries_its_markdown() -> None:
         (graph(metrics=[metric(dimensions={"Account": ""})]), "widgets[0].metrics[0].dimensions['Account']", "non"),
         (graph(lines=[HorizontalLine(value=1, label="x", color="red")]), "widgets[0].lines[0].color", "hex"),
         (TextWidget(markdown=""), "widgets[0].markdown", "non-empty"),
+        (LogWidget(title="t", log_group_names=[]), "widgets[0].log_group_names", "1 to 50"),
+        (LogWidget(title="t", log_group_names=["a'b"]), "widgets[0].log_group_names[0]", "log group name"),
+        (LogWidget(title="t", log_group_names=["g"] * 51), "widgets[0].log_group_names", "1 to 50"),
+        (AlarmStatusWidget(title="t", alarm_arns=[]), "widgets[0].alarm_arns", "1 to 100"),
+        (AlarmStatusWidget(title="t", alarm_arns=[ALARM] * 101), "widgets[0].alarm_arns", "1 to 100"),
+        (AlarmStatusWidget(title="t", alarm_arns=["${TfToken[TOKEN.1]}"]), "widgets[0].alarm_arns[0]", "alarm ARN"),
+        (
+            AlarmStatusWidget(title="t", alarm_arns=[ALARM.replace("alarm:", "dashboard/")]),
+            "widgets[0].alarm_arns[0]",
+            "ARN",
+        ),
     ],
 )
 def test_what_put_dashboard_would_refuse_is_refused_naming_the_widget(widget: Widget, prop: str, accepted: str) -> None:
@@ -344,6 +382,17 @@ def test_each_graph_draws_its_alarms_own_threshold(example_stacks: dict[str, Sta
         assert (line["value"], line["fill"]) == (heartbeat_alarm["threshold"], "below"), account
 
 
+def test_the_alarm_widget_shows_every_alarm_of_the_stack(example_stacks: dict[str, StackDoc]) -> None:
+    for account, account_id in ACCOUNTS.items():
+        stack = example_stacks[f"{account}-ops"]
+        alarms = stack["resource"]["aws_cloudwatch_metric_alarm"].values()
+        assert not [a for a in alarms if "provider" in a], "an alarm outside the home region: check its ARN's region"
+        expected = sorted(f"arn:aws:cloudwatch:eu-west-1:{account_id}:alarm:{a['alarm_name']}" for a in alarms)
+        (widget,) = [w for w in account_dashboard(example_stacks, account)["widgets"] if w["type"] == "alarm"]
+        assert widget["properties"]["alarms"] == expected, account
+        assert len(expected) >= 8, expected  # drift x3, quota, failed invocations of the four change rules
+
+
 def test_the_grid_holds_every_widget_without_overlap(example_stacks: dict[str, StackDoc]) -> None:
     for account in ACCOUNTS:
         widgets = account_dashboard(example_stacks, account)["widgets"]
@@ -379,3 +428,11 @@ def test_the_picture_shows_every_widget_title_and_metric(example_stacks: dict[st
     moved = json.loads(json.dumps(body))
     moved["widgets"][1]["x"] += 1
     assert render_svg(moved, title="smus-prod-estate") != drawn
+
+
+def test_the_picture_draws_a_log_widgets_query_and_a_text_widgets_heading() -> None:
+    body = body_of(TextWidget(markdown="## Estate dev\nwhat this is"), LogWidget(title="Plans", log_group_names=["/g"]))
+    drawn = render_svg(body, title="smus-dev-estate")
+    assert "Estate dev" in drawn and "## " not in drawn and "what this is" in drawn
+    assert "SOURCE '/g'" in drawn
+    assert "Plans" in drawn and "log table" in drawn
