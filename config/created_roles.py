@@ -39,16 +39,16 @@ class CreatedRole:
 def created_roles(config: AccountConfig) -> list[CreatedRole]:
     """Every role the account's platform and projects stacks create, in config order."""
     domain = config.domain
-    prefix = domain.name
-    boundary = domain.permissions_boundary_arn
+    prefix = config.name_prefix
+    boundary = config.role_settings.permissions_boundary_arn
     roles: list[CreatedRole] = []
 
     def add(field: str, name: str, role_boundary: str | None = boundary) -> None:
         roles.append(CreatedRole(field=field, name=name, permissions_boundary_arn=role_boundary))
 
-    if domain.execution_role_arn is None:
+    if domain is not None and domain.execution_role_arn is None:
         add("domain.execution_role_arn", domain_execution_role_name(prefix))
-    if domain.service_role_arn is None:
+    if domain is not None and domain.service_role_arn is None:
         add("domain.service_role_arn", domain_service_role_name(prefix))
     if config.blueprint_roles.provisioning_role_arn is None:
         add("blueprint_roles.provisioning_role_arn", provisioning_role_name(prefix))

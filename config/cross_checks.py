@@ -23,17 +23,17 @@ def local_arn_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]
     account_id = config.account.account_id
     domain = config.domain
     fields: list[tuple[str, str | None]] = [
-        ("domain.execution_role_arn", domain.execution_role_arn),
-        ("domain.service_role_arn", domain.service_role_arn),
+        ("domain.execution_role_arn", domain.execution_role_arn if domain is not None else None),
+        ("domain.service_role_arn", domain.service_role_arn if domain is not None else None),
         ("blueprint_roles.provisioning_role_arn", config.blueprint_roles.provisioning_role_arn),
         ("blueprint_roles.manage_access_role_arn", config.blueprint_roles.manage_access_role_arn),
     ]
     for name, blueprint in sorted(config.blueprints.items()):
         fields.append((f"blueprints.{name.value}.provisioning_role_arn", blueprint.provisioning_role_arn))
         fields.append((f"blueprints.{name.value}.manage_access_role_arn", blueprint.manage_access_role_arn))
-    boundary = domain.permissions_boundary_arn
+    boundary = config.role_settings.permissions_boundary_arn
     if boundary is not None and arn_account(boundary) != "aws":  # an AWS managed policy has no account
-        fields.append(("domain.permissions_boundary_arn", boundary))
+        fields.append((f"{config.role_settings_table}.permissions_boundary_arn", boundary))
     for field, arn in fields:
         if arn is not None and arn_account(arn) != account_id:
             yield ConfigIssue(path, field, arn, f"an ARN in this account ({account_id}): DataZone uses it there")
@@ -53,7 +53,7 @@ def partition_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]
                 f"an ARN of partition {partition!r} (arn:{partition}:...), the partition of {region}",
             )
     for field, arn, wanted in (
-        ("domain.kms_key_arn", config.domain.kms_key_arn, region),
+        ("domain.kms_key_arn", config.domain.kms_key_arn if config.domain is not None else None, region),
         ("state.kms_key_arn", config.state.kms_key_arn, config.state.region),
     ):
         if arn is not None and arn_region(arn) != wanted:

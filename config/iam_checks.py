@@ -23,12 +23,13 @@ from smus_constructs.role_names import SERVICE_ROLE_PATH
 
 def managed_role_prefix(config: AccountConfig) -> str:
     """The path and name prefix of every role the deploy role manages: `/service-role/<domain>-`."""
-    return f"{SERVICE_ROLE_PATH}{config.domain.name}-"
+    return f"{SERVICE_ROLE_PATH}{config.name_prefix}-"
 
 
 def boundary_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]:
     """A created role without a boundary needs a stated reason (never in a protected account); a reason must be true."""
-    domain = config.domain
+    domain = config.role_settings
+    table = config.role_settings_table
     reason = domain.no_permissions_boundary_reason
     unbounded = [role for role in created_roles(config) if role.permissions_boundary_arn is None]
     if unbounded and (reason is None or config.account.protected):
@@ -36,11 +37,11 @@ def boundary_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]:
         why = (
             "a protected account's created roles always need one"
             if config.account.protected
-            else "or set domain.no_permissions_boundary_reason to say why they need none"
+            else f"or set {table}.no_permissions_boundary_reason to say why they need none"
         )
         yield ConfigIssue(
             path,
-            "domain.permissions_boundary_arn",
+            f"{table}.permissions_boundary_arn",
             MISSING,
             f"a permissions boundary policy ARN for the roles the stacks create: {names}; give those roles instead, "
             f"{why}",
@@ -48,23 +49,23 @@ def boundary_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]:
     if reason is not None and domain.permissions_boundary_arn is not None:
         yield ConfigIssue(
             path,
-            "domain.no_permissions_boundary_reason",
+            f"{table}.no_permissions_boundary_reason",
             reason,
-            "no reason: domain.permissions_boundary_arn is set, so every created role carries it; remove one of them",
+            f"no reason: {table}.permissions_boundary_arn is set, so every created role carries it; remove one of them",
         )
     elif reason is not None and not unbounded:
         yield ConfigIssue(
             path,
-            "domain.no_permissions_boundary_reason",
+            f"{table}.no_permissions_boundary_reason",
             reason,
             "no reason: the stacks create no role without a boundary (every role is given or bounded); remove it",
         )
     elif reason is not None and config.account.protected:
         yield ConfigIssue(
             path,
-            "domain.no_permissions_boundary_reason",
+            f"{table}.no_permissions_boundary_reason",
             reason,
-            "no reason in a protected account: set domain.permissions_boundary_arn, or give the roles",
+            f"no reason in a protected account: set {table}.permissions_boundary_arn, or give the roles",
         )
 
 

@@ -6,14 +6,16 @@ Nothing here imports cdktn: a bad file is reported in well under a second, befor
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from config.associations import AssociationLinks, estate_issues, links, shape_issues
 from config.cross_checks import duplicate_issues, local_arn_issues, partition_issues
 from config.errors import MISSING, ConfigError, ConfigIssue
 from config.iam_checks import boundary_issues, managed_path_issues
@@ -38,6 +40,9 @@ class LoadedAccount:
 
     path: Path
     config: AccountConfig
+    #: The other side of this account's associations (its members, or the domain it joins), resolved by
+    #: :func:`load_estate` from both files. default: none (a single file loaded on its own, or no association).
+    links: AssociationLinks = dataclasses.field(default_factory=AssociationLinks)
 
     @property
     def name(self) -> str:
@@ -80,6 +85,10 @@ def load_estate(config_dir: Path = DEFAULT_CONFIG_DIR, only: Sequence[str] = ())
             issues.extend(error.issues)
             failed.add(path.stem)
     issues.extend(_estate_issues(accounts))
+    issues.extend(estate_issues([(account.path, account.config) for account in accounts], failed))
+    if not issues:
+        resolved = links([(account.path, account.config) for account in accounts])
+        accounts = [replace(account, links=resolved.get(account.name, AssociationLinks())) for account in accounts]
     if only:
         known = {account.name for account in accounts} | failed  # a file that failed is already reported
         issues.extend(
@@ -105,6 +114,9 @@ def load_account(path: Path, *, resolve: bool = True) -> LoadedAccount:
         config = AccountConfig.model_validate(raw)
     except ValidationError as error:
         raise ConfigError([_issue_from_pydantic(path, item) for item in error.errors()]) from None
+    shape = list(shape_issues(path, config))
+    if shape:
+        raise ConfigError(shape)
     issues = list(_reference_issues(path, config))
     if issues:
         raise ConfigError(issues)
@@ -244,7 +256,7 @@ def _reference_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue
                 f"a non-empty value: {', '.join(MANDATORY_TAGS)} are mandatory",
             )
     for field, arn in (
-        ("domain.kms_key_arn", config.domain.kms_key_arn),
+        ("domain.kms_key_arn", config.domain.kms_key_arn if config.domain is not None else None),
         ("state.kms_key_arn", config.state.kms_key_arn),
         ("account.deploy_role_arn", account.deploy_role_arn),
     ):
@@ -296,7 +308,9 @@ def _reference_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue
         names = []
         for env_index, env in enumerate(profile.environments):
             env_where = f"{where}.environments[{env_index}]"
-            if env.blueprint.value not in enabled:
+            if env.account is not None:
+                pass  # deployed in a member account: config.associations checks that it enables the blueprint
+            elif env.blueprint.value not in enabled:
                 yield ConfigIssue(
                     path,
                     f"{env_where}.blueprint",
@@ -459,7 +473,8 @@ def _access_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]:
         yield from _grant_profile_issues(path, config, index)
 
     project_names = {project.name for project in config.projects}
-    identity_center = config.domain.single_sign_on.value == "IAM_IDENTITY_CENTER"
+    # A member names no principal (no units, projects or grants), so its sign-on mode is its domain's business.
+    identity_center = config.domain is None or config.domain.single_sign_on.value == "IAM_IDENTITY_CENTER"
     for field, principal in _principals(config):
         yield from unit_issue(f"{field}.unit", principal.unit)
         if principal.kind == "project" and principal.project not in project_names:
@@ -639,6 +654,8 @@ def _adoption_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]
     Children need the domain's ID too (import IDs must be known at plan time); an adopted domain must keep its key
     (`kms_key_identifier` is immutable); an adopted project must keep its profile (`project_profile_id` is immutable).
     """
+    if config.domain is None:
+        return  # a member adopts nothing yet (config.associations refuses existing_blueprint_id there)
     if config.domain.aws_owned_key:
         if config.domain.existing_id is None:
             yield ConfigIssue(

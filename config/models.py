@@ -134,12 +134,15 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+#: An account file's name without `.toml` (and its `[account] name`): how one file names another.
+ACCOUNT_NAME = re.compile(r"^[a-z][a-z0-9-]{1,30}$", re.ASCII)
+AccountName = Annotated[str, _matching(ACCOUNT_NAME, "a short lowercase name such as 'prod'")]
+
+
 class AccountSettings(Strict):
     """Who and where: the account the stacks deploy into, and whether it is protected (production)."""
 
-    name: Annotated[
-        str, _matching(re.compile(r"^[a-z][a-z0-9-]{1,30}$", re.ASCII), "a short lowercase name such as 'prod'")
-    ]
+    name: AccountName
     account_id: AccountId
     region: Region
     #: Protected accounts get prevent_destroy on the domain and its key, and stricter governance rules.
@@ -213,6 +216,34 @@ class DomainSettings(Strict):
     timeouts: Timeouts = Timeouts()
     #: An existing domain to adopt: synth emits an `import` block instead of creating one (docs/migration-runbook.md).
     existing_id: DomainId | None = None
+    #: Member accounts this domain is shared with by RAM, by account file name; each member's file names this
+    #: account in `[association] domain_account`. default: none (the domain is used in this account only).
+    associated_accounts: list[AccountName] = []
+
+
+class AssociationSettings(Strict):
+    """A member (associated) account: it has no domain of its own, and joins the domain of another account file.
+
+    That account shares its domain with this one through RAM (and lists it in `[domain] associated_accounts`); this
+    account enables blueprints in the shared domain with its own roles, network and credentials, and the domain's
+    project profiles may deploy environments here (`environments = [{ ..., account = "<this file>" }]`).
+    """
+
+    #: The domain account's file name (without `.toml`).
+    domain_account: AccountName
+    #: Both accounts in one AWS Organization with RAM sharing enabled: the share stays inside the organization
+    #: (`allow_external_principals = false`) and RAM accepts it on its own. default: false, the share allows external
+    #: principals and this account's platform stack accepts it (`aws_ram_resource_share_accepter`).
+    same_organization: bool = False
+    #: Prefix of the roles and bucket this account's platform stack creates (`/service-role/<prefix>-*`).
+    #: default: `smus-<account name>`.
+    name_prefix: (
+        Annotated[str, _matching(re.compile(r"^[a-z][a-z0-9-]{1,40}$", re.ASCII), "a lowercase name prefix")] | None
+    ) = None
+    #: As [domain] permissions_boundary_arn, for the roles this account's stacks create.
+    permissions_boundary_arn: PolicyArn | None = None
+    #: As [domain] no_permissions_boundary_reason (refused in protected accounts).
+    no_permissions_boundary_reason: Reason | None = None
 
 
 class RegionalParametersSettings(Strict):
@@ -285,7 +316,11 @@ class EnvironmentSettings(Strict):
     mode: Literal["ON_CREATE", "ON_DEMAND"] = "ON_CREATE"
     name: ResourceName | None = None
     description: str | None = None
+    #: default: the member's region when `account` is set, else the domain's.
     region: Region | None = None
+    #: A member account (its file name, listed in `[domain] associated_accounts`) whose enabled blueprint the
+    #: environment is deployed from, in that account. default: the domain's own account.
+    account: AccountName | None = None
     overrides: list[ParameterOverrideSettings] = []
 
 
@@ -477,7 +512,10 @@ class AccountConfig(Strict):
     #: What the once-per-account bootstrap stack creates: CI's GitHub trust, service-linked roles, state retention.
     bootstrap: BootstrapSettings
     tags: Tags
-    domain: DomainSettings
+    #: The account's own domain. Left out only in a member account, which has `[association]` instead.
+    domain: DomainSettings | None = None
+    #: A member account: the domain it joins (exactly one of [domain] and [association]).
+    association: AssociationSettings | None = None
     blueprint_roles: BlueprintRoleSettings = BlueprintRoleSettings()
     #: Region -> the network blueprints whose environments provision into a VPC use there, unless their own
     #: regional_parameters name another.
@@ -491,3 +529,30 @@ class AccountConfig(Strict):
     grants: list[GrantSettings] = []
     #: The `<account>-ops` stack: alert endpoints, the project quota, the drift metrics. default: every default.
     operations: OperationsSettings = OperationsSettings()
+
+    @property
+    def name_prefix(self) -> str:
+        """What the roles and buckets the stacks create are named after: the domain's name, or a member's prefix."""
+        if self.domain is not None:
+            return self.domain.name
+        assert self.association is not None, "checked by config.associations.shape_issues"
+        return self.association.name_prefix or f"smus-{self.account.name}"
+
+    @property
+    def role_settings(self) -> DomainSettings | AssociationSettings:
+        """The table holding permissions_boundary_arn and no_permissions_boundary_reason: [domain] or [association]."""
+        if self.domain is not None:
+            return self.domain
+        assert self.association is not None, "checked by config.associations.shape_issues"
+        return self.association
+
+    @property
+    def role_settings_table(self) -> str:
+        """The name of :attr:`role_settings`' table, for messages."""
+        return "domain" if self.domain is not None else "association"
+
+    def the_domain(self) -> DomainSettings:
+        """The domain of a domain account (never called for a member: its stacks have no domain)."""
+        if self.domain is None:
+            raise ValueError(f"account {self.account.name!r} is a member account: it has no [domain]")
+        return self.domain

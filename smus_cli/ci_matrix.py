@@ -78,8 +78,12 @@ class AccountTarget:
     stacks: str
 
 
-def ci_stack_names(account_name: str) -> list[str]:
-    return [f"{account_name}-{layer}" for layer in CI_LAYERS]
+#: A member account's layers: it has no domain, so no projects stack (its environments are the domain's projects').
+MEMBER_CI_LAYERS: tuple[str, ...] = ("platform", "ops")
+
+
+def ci_stack_names(account_name: str, *, member: bool = False) -> list[str]:
+    return [f"{account_name}-{layer}" for layer in (MEMBER_CI_LAYERS if member else CI_LAYERS)]
 
 
 def account_target(loaded: LoadedAccount, branch: str = DEFAULT_BRANCH) -> AccountTarget:
@@ -125,10 +129,15 @@ def account_target(loaded: LoadedAccount, branch: str = DEFAULT_BRANCH) -> Accou
         pull_request_plans="pull_request" in config.bootstrap.plan_subjects or plan_environment is not None,
         plan_environment=plan_environment or "",
         metric_namespace=config.operations.metric_namespace,
-        domain_name=config.domain.name,
-        domain_id=config.domain.existing_id or "",
-        stacks=" ".join(ci_stack_names(loaded.name)),
+        # A member's domain is its domain account's (the drift job's project count looks it up by name).
+        domain_name=config.domain.name if config.domain is not None else _joined_domain_name(loaded),
+        domain_id=(config.domain.existing_id or "") if config.domain is not None else "",
+        stacks=" ".join(ci_stack_names(loaded.name, member=config.domain is None)),
     )
+
+
+def _joined_domain_name(loaded: LoadedAccount) -> str:
+    return loaded.links.domain.domain_name if loaded.links.domain is not None else ""
 
 
 def ordered_targets(accounts: Sequence[LoadedAccount], branch: str = DEFAULT_BRANCH) -> list[AccountTarget]:
@@ -142,7 +151,16 @@ def ordered_targets(accounts: Sequence[LoadedAccount], branch: str = DEFAULT_BRA
             issues.extend(error.issues)
     if issues:
         raise ConfigError(issues)
-    return sorted(targets, key=lambda target: (target.protected, target.account))
+    # A member right after its domain account, whatever its own protection: the domain account's platform (domain,
+    # share) is applied before the member's (accept, roles, blueprints), which the domain's projects need.
+    joins = {loaded.name: loaded.links.domain.name for loaded in accounts if loaded.links.domain is not None}
+    by_name = {target.account: target for target in targets}
+
+    def order(target: AccountTarget) -> tuple[bool, str, int, str]:
+        domain = by_name.get(joins.get(target.account, target.account), target)
+        return (domain.protected, domain.account, int(target.account in joins), target.account)
+
+    return sorted(targets, key=order)
 
 
 def _entry(target: AccountTarget, **extra: str) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from urllib.parse import quote
 from rich.console import Console
 
 from config.loader import LoadedAccount
-from smus_cli.ci_matrix import CI_LAYERS
+from smus_cli.ci_matrix import ci_stack_names
 from smus_cli.input_files import InputFileError, creatable, read_json, read_text
 from smus_cli.terminal import escape
 
@@ -183,6 +183,23 @@ def account_summary(loaded: LoadedAccount) -> dict[str, Any]:
     def mode(arn: str | None) -> str:
         return f"given: {arn}" if arn else "created by the platform stack"
 
+    stacks = ci_stack_names(loaded.name, member=domain is None)
+    if domain is None:
+        assert config.association is not None
+        return {
+            "account": loaded.name,
+            "account_id": config.account.account_id,
+            "region": config.account.region,
+            "protected": config.account.protected,
+            "config_file": loaded.path.name,
+            "domain": f"member of {config.association.domain_account}'s domain (shared by RAM)",
+            "role_modes": {
+                "blueprint provisioning": mode(config.blueprint_roles.provisioning_role_arn),
+                "blueprint manage-access": mode(config.blueprint_roles.manage_access_role_arn),
+            },
+            "blueprints": sorted(name.value for name in config.blueprints),
+            "stacks": stacks,
+        }
     return {
         "account": loaded.name,
         "account_id": config.account.account_id,
@@ -205,7 +222,7 @@ def account_summary(loaded: LoadedAccount) -> dict[str, Any]:
             for profile in config.profiles
         ],
         "projects": [{"name": project.name, "profile": project.profile} for project in config.projects],
-        "stacks": [f"{loaded.name}-{layer}" for layer in CI_LAYERS],
+        "stacks": stacks,
     }
 
 

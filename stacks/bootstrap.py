@@ -205,7 +205,7 @@ class BootstrapStack(TerraformStack):
             state_prefix=state_prefix(loaded),
             state_key_arn=self.state.key_arn,
             lock_table_name=config.state.dynamodb_table,
-            role_name_prefix=config.domain.name,
+            role_name_prefix=config.name_prefix,
             given_role_arns=given_roles,
             attachable_policy_arns=[managed_policy_arn(partition, policy) for policy in ESTATE_MANAGED_POLICIES],
             role_boundaries=role_boundaries(created),
@@ -217,7 +217,7 @@ class BootstrapStack(TerraformStack):
             ops_name_prefix=ops_name_prefix(loaded.name),
         )
         self.deploy_policy = self.deploy_role.add_inline_policy("DeployEstate", deploy_permissions(self.deploy_scope))
-        reason = config.domain.no_permissions_boundary_reason
+        reason = config.role_settings.no_permissions_boundary_reason
         if self.deploy_scope.unbounded_role_names and reason:
             # A `//` comment Terraform ignores: reviewers and SMUS-017 read why these roles are written unbounded.
             self.deploy_policy.add_override("//.unbounded_roles_reason", literal(reason))

@@ -31,7 +31,7 @@ def account_scope(protected: ProtectedAccount) -> ProtectedAccountScope:
         break_glass_role_arn=protected.break_glass_role_arn,
         plan_role_arn=plan_role_arn(config),
         state_bucket=config.state.bucket,
-        role_name_prefix=config.domain.name,
+        role_name_prefix=config.name_prefix,
     )
 
 

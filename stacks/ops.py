@@ -149,10 +149,10 @@ class OpsStack(AccountStack):
                 topic_arn=self.alerts.topic_arn,
                 dead_letter_queue_arn=self.alerts.dead_letter_queue_arn,
                 name_prefix=prefix,
-                role_name_prefixes=[f"{config.domain.name}-"],
+                role_name_prefixes=[f"{config.name_prefix}-"],
                 role_names=estate_role_names(config),
                 global_provider=self.global_aws,
-                permissions_boundary_arn=config.domain.permissions_boundary_arn,
+                permissions_boundary_arn=config.role_settings.permissions_boundary_arn,
             ),
         )
         self.recorder: ConfigRecorder | None = None

@@ -29,7 +29,7 @@ class PlatformStack(AccountStack):
         super().__init__(scope, loaded, Layer.PLATFORM)
         config = loaded.config
         account = config.account
-        domain = config.domain
+        domain = config.the_domain()
         self.domain = UnifiedStudioDomain(
             self,
             "Domain",
@@ -146,9 +146,9 @@ class PlatformStack(AccountStack):
             self,
             "ToolingStorage",
             domain=self.domain,
-            name_prefix=config.domain.name,
+            name_prefix=config.name_prefix,
             s3_location=here.s3_location if here is not None else None,
             query_execution_role_arn=tooling.query_execution_role_arn
             or tooling.global_parameters.get(QUERY_ROLE_PARAMETER),
-            permissions_boundary_arn=config.domain.permissions_boundary_arn,
+            permissions_boundary_arn=config.role_settings.permissions_boundary_arn,
         )

@@ -184,13 +184,13 @@ class ProjectsStack(AccountStack):
         role = ProjectExecutionRole(
             self,
             construct_id("ExecutionRole", project_name),
-            name_prefix=config.domain.name,
+            name_prefix=config.name_prefix,
             project_name=project_name,
             partition=partition_of(config.account.region),
             region=config.account.region,
             account_id=config.account.account_id,
             bedrock_model_ids=config.bedrock.approved_model_ids if uses_bedrock else (),
-            permissions_boundary_arn=config.domain.permissions_boundary_arn,
+            permissions_boundary_arn=config.role_settings.permissions_boundary_arn,
         )
         self.execution_roles[project_name] = role
         return role.role_arn
