@@ -13,6 +13,7 @@ write a `*_override.tf.json` per stack (smus_cli.rehearse_override); start one m
 `PASS <step>` or `FAIL <step>` with why, and end with `rehearsal: N passed, M failed` (exit 1 on any failure).
 
     apply-bootstrap, apply-ops    apply (local state), then `plan -detailed-exitcode` exits 0
+    dashboard                     CloudWatch's GetDashboard returns each dashboard's body exactly as synthesised
     drift-clean                   drift.yml's plan step, as the workflow runs it: exit 0, DriftDetected = 0
     drift-detected                an alarm's actions disabled out of band: DriftDetected = 1, heartbeat published
     drift-restored                ops re-applied: DriftDetected = 0 again
@@ -522,6 +523,22 @@ def alert_steps(rehearsal: Rehearsal, report: Report) -> None:
             seconds = 0.0
 
 
+def dashboard_step(rehearsal: Rehearsal) -> tuple[bool, str]:
+    """The applied dashboards read back from CloudWatch equal the synthesised bodies (the README picture's source)."""
+    from smus_cli.dashboard_picture import dashboards_of
+
+    ops = rehearsal.stacks[1]
+    dashboards = dashboards_of(rehearsal.document(ops))
+    if not dashboards:
+        return False, f"{ops} has no aws_cloudwatch_dashboard"
+    for name, body in dashboards.items():
+        stored = rehearsal.aws_helper("dashboard", name)["body"]
+        if stored != body:
+            return False, f"{name}: GetDashboard returns another body than the synthesised one:\n{stored}"
+    widgets = sum(len(body.get("widgets", [])) for body in dashboards.values())
+    return True, f"{', '.join(sorted(dashboards))}: GetDashboard returns the synthesised body ({widgets} widgets)"
+
+
 def guard_step(rehearsal: Rehearsal) -> tuple[bool, str]:
     """A real plan that replaces the alert key (its spec forces replacement), then `smus guard` on its JSON."""
     stack = rehearsal.stacks[1]
@@ -646,6 +663,7 @@ def steps(rehearsal: Rehearsal, report: Report) -> None:
         return
     if not timed(report, "apply-ops", lambda: apply_step(rehearsal, ops)):
         return
+    timed(report, "dashboard", lambda: dashboard_step(rehearsal))
     timed(
         report,
         "drift-clean",

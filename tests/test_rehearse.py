@@ -156,6 +156,7 @@ def test_cli_config_uses_the_mirror_for_aws_only_and_one_plugin_cache(tmp_path: 
 REQUIRED_STEPS = (
     "apply-bootstrap",
     "apply-ops",
+    "dashboard",
     "drift-clean",
     "drift-detected",
     "drift-restored",

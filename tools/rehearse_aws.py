@@ -7,6 +7,7 @@ document on stdout. The endpoint comes from AWS_ENDPOINT_URL, the region from AW
     rehearse_aws.py metrics NAMESPACE ACCOUNT METRIC...            -> {"values": {metric: [...]}}  (oldest first)
     rehearse_aws.py disable-alarm-actions ALARM                    -> {}
     rehearse_aws.py alerts RULE CASES_FILE                         -> {"matched": {case: bool}}
+    rehearse_aws.py dashboard NAME                                 -> {"body": {...}}  (GetDashboard, parsed)
 """
 
 from __future__ import annotations
@@ -109,7 +110,18 @@ def alerts(rule: str, cases_file: str) -> dict[str, Any]:
     }
 
 
-COMMANDS = {"metrics": metrics, "disable-alarm-actions": disable_alarm_actions, "alerts": alerts}
+def dashboard(name: str) -> dict[str, Any]:
+    """A dashboard's body as CloudWatch stores it, parsed: the rehearsal compares it with the synthesised one."""
+    answer = boto3.client("cloudwatch").get_dashboard(DashboardName=name)
+    return {"body": json.loads(answer["DashboardBody"])}
+
+
+COMMANDS = {
+    "metrics": metrics,
+    "disable-alarm-actions": disable_alarm_actions,
+    "alerts": alerts,
+    "dashboard": dashboard,
+}
 
 if __name__ == "__main__":
     command, *arguments = sys.argv[1:]
