@@ -12,7 +12,8 @@ write a `*_override.tf.json` per stack (smus_cli.rehearse_override); start one m
 (smus_cli.moto_server); init every stack into one shared plugin cache; then run the steps below, each printed as
 `PASS <step>` or `FAIL <step>` with why, and end with `rehearsal: N passed, M failed` (exit 1 on any failure).
 
-    apply-bootstrap, apply-ops    apply (local state), then `plan -detailed-exitcode` exits 0
+    apply-bootstrap, apply-ops    apply (local state), then `plan -detailed-exitcode` exits 0 (the domain key the
+                                  ops stack looks up by alias is created in moto first, standing in for the platform)
     dashboard                     CloudWatch's GetDashboard returns each dashboard's body exactly as synthesised
     drift-clean                   drift.yml's plan step, as the workflow runs it: exit 0, DriftDetected = 0
     drift-detected                an alarm's actions disabled out of band: DriftDetected = 1, heartbeat published
@@ -263,6 +264,19 @@ def write_override(rehearsal: Rehearsal, stack: str, outdir: Path, endpoint: str
         rehearsal.gaps += gaps
 
 
+def stand_in_domain_keys(rehearsal: Rehearsal) -> None:
+    """The keys the ops stack looks up by alias (the domain key the platform stack creates: stacks.ops_key_usage),
+    created in moto as that stack's apply would create them: the platform stack needs DataZone, which moto lacks."""
+    lookups = rehearsal.document(rehearsal.stacks[1]).get("data", {}).get("aws_kms_alias", {})
+    for name, body in sorted(lookups.items()):
+        key_arn = rehearsal.aws_helper("stand-in-key", body["name"])["key_arn"]
+        print(
+            f"not rehearsed: the platform stack (DataZone); created {body['name']} -> {key_arn} in moto for "
+            f"data.aws_kms_alias.{name}, as the platform stack's apply would",
+            flush=True,
+        )
+
+
 def apply_step(rehearsal: Rehearsal, stack: str) -> tuple[bool, str]:
     directory = rehearsal.stack_dir(stack)
     code, output = rehearsal.terraform_in(directory, "init")
@@ -487,6 +501,17 @@ def alert_steps(rehearsal: Rehearsal, report: Report) -> None:
             )
             continue
         pattern = json.loads(body["event_pattern"])
+        if "resources" in pattern.get("detail", {}):
+            # The key-usage rule (smus_constructs.key_usage) matches the key's ARN in CloudTrail's `resources`, a
+            # list of objects; moto flattens only nested objects, so no event could match it there.
+            address = next(f"aws_cloudwatch_event_rule.{key}" for key, value in rules.items() if value is body)
+            print(
+                f"moto gap at {address}: EventBridge matches a field inside an array of objects "
+                "(detail.resources[].ARN), moto never does; rehearsal applies and re-plans the rule but puts no "
+                "events through it",
+                flush=True,
+            )
+            continue
         unsupported = pattern_operators(pattern) - MOTO_PATTERN_OPERATORS - {"$or"}
         if unsupported:
             report.record(
@@ -661,6 +686,7 @@ def steps(rehearsal: Rehearsal, report: Report) -> None:
         print(gap.line(), flush=True)
     if not timed(report, "apply-bootstrap", lambda: apply_step(rehearsal, bootstrap)):
         return
+    stand_in_domain_keys(rehearsal)
     if not timed(report, "apply-ops", lambda: apply_step(rehearsal, ops)):
         return
     timed(report, "dashboard", lambda: dashboard_step(rehearsal))

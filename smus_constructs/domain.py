@@ -24,7 +24,7 @@ from smus_constructs.iam import (
     domain_execution_trust,
     managed_policy_arn,
 )
-from smus_constructs.kms import DomainKey
+from smus_constructs.kms import DomainKey, domain_key_alias_name
 from smus_constructs.lifecycle import IgnoreChange, apply_lifecycle
 from smus_constructs.literals import literal, literal_map
 from smus_constructs.role_names import domain_execution_role_name, domain_service_role_name
@@ -192,7 +192,7 @@ class UnifiedStudioDomain(Construct):
             self.key = DomainKey(
                 self,
                 "Key",
-                alias_name=f"smus/{props.name}",
+                alias_name=domain_key_alias_name(props.name),
                 partition=self._partition,
                 account_id=props.account_id,
                 region=props.region,

@@ -45,6 +45,15 @@ KEY_ADMIN_ACTIONS = [
     "kms:UpdateKeyDescription",
 ]
 DATAZONE_KEY_TAG = {"EnableKeyForAmazonDataZone": "true"}
+
+
+def domain_key_alias_name(domain_name: str) -> str:
+    """The alias (without `alias/`) of the key created for a domain: fixed by the domain's name, so another stack can
+    find the key by it (the ops stack's key-usage alarm reads it with the `aws_kms_alias` data source) instead of
+    having its generated ID copied by hand. Under `alias/smus/`, the only prefix the deploy role manages aliases in."""
+    return f"smus/{domain_name}"
+
+
 #: Set on every key the pipeline creates. KMS refuses CreateKey unless the new policy lets the *caller* call
 #: PutKeyPolicy later (the lockout safety check, CreateKey API reference). The caller is the deploy role, which must
 #: never be able to rewrite a key policy (PutKeyPolicy with the bypass flag, then DisableKey or ScheduleKeyDeletion,

@@ -262,3 +262,44 @@ def role_change_pattern(role_name_prefixes: Sequence[str], role_names: Sequence[
     return cloudtrail_pattern(
         "aws.iam", IAM_EVENT_SOURCE, ROLE_CHANGE_EVENT_NAMES, requestParameters={"roleName": names}
     )
+
+
+# --- Key usage (smus_constructs.key_usage) -------------------------------------------------------------------------
+#: The key-usage rule and its alarm are named `<ops_name_prefix><this>`, e.g. `smus-prod-domain-key-usage`. The
+#: dashboard graphs `AWS/Events TriggeredRules` with `RuleName` = that name, so both sides take the suffix from here.
+KEY_USAGE_RULE_SUFFIX = "domain-key-usage"
+#: KMS calls that use the domain key to reach plaintext: Decrypt, and the GenerateDataKey family (each returns a data
+#: key in plaintext, or one the caller can decrypt later). CloudTrail's eventName is the KMS operation's name.
+KEY_USAGE_EVENT_NAMES: tuple[str, ...] = (
+    "Decrypt",
+    "GenerateDataKey",
+    "GenerateDataKeyPair",
+    "GenerateDataKeyPairWithoutPlaintext",
+    "GenerateDataKeyWithoutPlaintext",
+)
+#: EventBridge's per-rule metric of matches on the default bus (namespace AWS/Events, dimension RuleName).
+EVENTS_NAMESPACE = "AWS/Events"
+TRIGGERED_RULES_METRIC = "TriggeredRules"
+RULE_NAME_DIMENSION = "RuleName"
+#: Width of the key-usage anomaly band, in standard deviations of CloudWatch's model (ANOMALY_DETECTION_BAND's
+#: second argument; CloudWatch's default is 2). 3: the calls come from people and jobs with daily and weekly cycles,
+#: and a band two deviations wide would page on an ordinary busy morning; an exfiltration is far outside three.
+KEY_USAGE_BAND_WIDTH = 3
+#: CloudTrail's record of a KMS call lists the key it used in `resources[].ARN` (AWS KMS Developer Guide, "Examples of
+#: AWS KMS log entries"); EventBridge matches a field inside an array of objects on any element.
+KEY_RESOURCE_FIELD: tuple[str, ...] = ("resources", "ARN")
+
+
+def key_usage_rule_name(ops_name_prefix: str) -> str:
+    return f"{ops_name_prefix}{KEY_USAGE_RULE_SUFFIX}"
+
+
+def key_usage_pattern(key_arn: str) -> dict[str, Any]:
+    """EventBridge pattern: Decrypt and GenerateDataKey* calls on one key, from any principal.
+
+    These are read-only management events (CloudTrail `readOnly: true`): a rule sees them only in the state
+    `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS` (smus_constructs.key_usage).
+    """
+    return cloudtrail_pattern(
+        "aws.kms", KMS_EVENT_SOURCE, KEY_USAGE_EVENT_NAMES, **_nest(KEY_RESOURCE_FIELD, [key_arn])
+    )

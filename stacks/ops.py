@@ -3,8 +3,10 @@ stopped watching it.
 
 A stack of its own (`<account>-ops`, own state object) rather than part of the platform layer: alarms and rules change
 far more often than the domain, and an alarm threshold must never share a plan - or a lock - with the domain.
-It references nothing in the other stacks: the change alert matches the deploy role by the ARN written in config, the
-metrics are keyed by account name, and the state bucket rules by `[state]`, so it can be applied first.
+It references nothing in the other stacks' state: the change alert matches the deploy role by the ARN written in config,
+the metrics are keyed by account name, and the state bucket rules by `[state]`. One thing it reads from AWS: a domain
+key the platform stack created, by its alias (stacks.ops_key_usage), so in that case it plans after the platform
+stack, as CI applies them.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from smus_constructs.pipeline_signals import PipelineSignalAlarms, PipelineSigna
 from stacks.account_stack import AccountStack, Layer, stack_name
 from stacks.bootstrap import given_role_arns
 from stacks.ops_dashboard import OpsDashboardInputs, ops_dashboard_widgets
+from stacks.ops_key_usage import domain_key_usage
 from stacks.ops_names import ops_name_prefix
 
 
@@ -139,6 +142,7 @@ class OpsStack(AccountStack):
                 dead_letter_queue_arn=self.alerts.dead_letter_queue_arn,
             ),
         )
+        self.key_usage = domain_key_usage(self, config, prefix, self.alerts)
         self.global_aws = self._global_provider()
         self.estate_changes = EstateChangeAlerts(
             self,

@@ -51,7 +51,7 @@ def test_every_account_has_the_drift_heartbeat_and_quota_alarms(example_stacks: 
             a["alarm_name"]: a
             for a in resources(example_stacks[f"{account}-ops"], "aws_cloudwatch_metric_alarm").values()
             # Not the change rules' FailedInvocations alarms (test_change_alerts) nor the anomaly detection alarms on
-            # the pipeline signals (metric_query; test_pipeline_signals).
+            # the pipeline signals and the key usage (metric_query; test_pipeline_signals, test_key_usage).
             if "metric_query" not in a and a["namespace"] != "AWS/Events"
         }
         assert set(alarms) == {
@@ -225,5 +225,5 @@ def test_every_alert_points_to_a_runbook_section_that_exists(example_stacks: dic
         if "input_transformer" in target  # not the forwarder of IAM events to the home region's bus
     ]
     referenced = {anchor for text in texts for anchor in re.findall(r"docs/operations\.md#([a-z0-9-]+)", text)}
-    assert len(referenced) == 9
+    assert len(referenced) == 10  # main's 9 and the key-usage alarm's (test_key_usage)
     assert referenced <= anchors, sorted(referenced - anchors)

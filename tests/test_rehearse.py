@@ -195,6 +195,10 @@ def test_the_rehearsal_passes_against_its_own_moto_server() -> None:
     assert set(alerts.values()) == {"PASS"}, output
     assert re.fullmatch(r"rehearsal: \d+ passed, 0 failed", lines[-1]), lines[-1]
     assert "relaxed the aws provider pin" in output or "no aws provider mirror" in output
+    # The key-usage rule: applied and re-planned against the stand-in of the platform's domain key, and named as
+    # the moto gap it is (moto never matches a field inside an array of objects).
+    assert re.search(r"created alias/smus/\S+ -> arn:aws:kms:\S+ in moto for data\.aws_kms_alias\.", output), output
+    assert re.search(r"moto gap at aws_cloudwatch_event_rule\.DomainKeyUsage_Rule_\w+: .*resources\[\]\.ARN", output)
     # Nothing left behind: the server's port is free and its temporary folder is gone.
     port = int(re.search(r"moto server on http://127\.0\.0\.1:(\d+)", output).group(1))  # type: ignore[union-attr]
     assert not port_open(port), f"port {port} still answers after the rehearsal"

@@ -8,6 +8,7 @@ document on stdout. The endpoint comes from AWS_ENDPOINT_URL, the region from AW
     rehearse_aws.py disable-alarm-actions ALARM                    -> {}
     rehearse_aws.py alerts RULE CASES_FILE                         -> {"matched": {case: bool}}
     rehearse_aws.py dashboard NAME                                 -> {"body": {...}}  (GetDashboard, parsed)
+    rehearse_aws.py stand-in-key ALIAS                             -> {"key_arn": ...}  (created once)
 """
 
 from __future__ import annotations
@@ -116,11 +117,23 @@ def dashboard(name: str) -> dict[str, Any]:
     return {"body": json.loads(answer["DashboardBody"])}
 
 
+def stand_in_key(alias: str) -> dict[str, Any]:
+    """A symmetric key behind ``alias``, as the platform stack creates the domain key; the existing one if any."""
+    kms = boto3.client("kms")
+    for listed in kms.list_aliases()["Aliases"]:
+        if listed["AliasName"] == alias and listed.get("TargetKeyId"):
+            return {"key_arn": kms.describe_key(KeyId=alias)["KeyMetadata"]["Arn"]}
+    key = kms.create_key(Description=f"rehearsal stand-in for {alias}", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]
+    kms.create_alias(AliasName=alias, TargetKeyId=key["KeyId"])
+    return {"key_arn": key["Arn"]}
+
+
 COMMANDS = {
     "metrics": metrics,
     "disable-alarm-actions": disable_alarm_actions,
     "alerts": alerts,
     "dashboard": dashboard,
+    "stand-in-key": stand_in_key,
 }
 
 if __name__ == "__main__":
