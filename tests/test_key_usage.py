@@ -26,8 +26,9 @@ from smus_constructs.ops_metrics import (
     key_usage_pattern,
     key_usage_rule_name,
 )
-from stacks.ops import OpsStack, ops_name_prefix
+from stacks.ops import OpsStack
 from stacks.ops_key_usage import AWS_OWNED_KEY_REASON
+from stacks.ops_names import ops_name_prefix
 from tests.estate import FIXTURE_ACCOUNTS
 from tests.helpers import ACCOUNT, REGION, new_stack, only, synth
 
