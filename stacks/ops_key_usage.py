@@ -3,6 +3,7 @@
 * `[domain] kms_key_arn` given: that ARN, as written.
 * neither given nor `aws_owned_key`: the key the platform stack creates, found by its alias
   (smus_constructs.kms.domain_key_alias_name), which the domain's name fixes.
+* a member account (`[association]`, no `[domain]`): no alarm; the domain key is the domain account's, used there.
 * `[domain] aws_owned_key = true`: no alarm. An AWS-owned key belongs to an AWS account; its use is not recorded in
   this account's CloudTrail, so there is no call to count (:data:`AWS_OWNED_KEY_REASON`).
 """
@@ -25,9 +26,9 @@ AWS_OWNED_KEY_REASON = (
 def domain_key_usage(
     stack: AccountStack, config: AccountConfig, ops_name_prefix: str, topic: IAlertTopic
 ) -> DomainKeyUsage | None:
-    """The key-usage rule and alarm (child ``DomainKeyUsage``), or None for an AWS-owned key."""
+    """The key-usage rule and alarm (child ``DomainKeyUsage``), or None for an AWS-owned key or a member account."""
     domain = config.domain
-    if domain.aws_owned_key:
+    if domain is None or domain.aws_owned_key:
         return None
     return DomainKeyUsage(
         stack,

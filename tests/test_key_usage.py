@@ -27,7 +27,7 @@ from smus_constructs.ops_metrics import (
     key_usage_rule_name,
 )
 from stacks.ops import OpsStack
-from stacks.ops_key_usage import AWS_OWNED_KEY_REASON
+from stacks.ops_key_usage import AWS_OWNED_KEY_REASON, domain_key_usage
 from stacks.ops_names import ops_name_prefix
 from tests.estate import FIXTURE_ACCOUNTS
 from tests.helpers import ACCOUNT, REGION, new_stack, only, synth
@@ -227,13 +227,14 @@ def ops_doc(loaded: LoadedAccount) -> Doc:
 
 def dev_with_domain(**domain: Any) -> LoadedAccount:
     loaded = load_account(FIXTURE_ACCOUNTS / "dev.toml")
+    assert loaded.config.domain is not None
     settings = loaded.config.domain.model_copy(update=domain)
     return LoadedAccount(loaded.path, loaded.config.model_copy(update={"domain": settings}))
 
 
 def test_ops_stack_watches_the_key_the_platform_stack_creates_by_its_alias() -> None:
     loaded = dev_with_domain()
-    assert loaded.config.domain.kms_key_arn is None
+    assert loaded.config.domain is not None and loaded.config.domain.kms_key_arn is None
     doc = ops_doc(loaded)
     assert only(doc, "aws_kms_alias", kind="data")["name"] == f"alias/smus/{loaded.config.domain.name}"
     rules = {body["name"]: body for body in doc["resource"]["aws_cloudwatch_event_rule"].values()}
@@ -258,3 +259,10 @@ def test_an_aws_owned_key_gets_no_key_usage_alarm_and_the_reason_says_why() -> N
     assert "smus-dev-domain-key-usage" not in names + alarms
     assert "aws_kms_alias" not in doc.get("data", {})
     assert "not this one's CloudTrail" in AWS_OWNED_KEY_REASON
+
+
+def test_a_member_account_watches_no_domain_key_it_is_the_domain_accounts() -> None:
+    loaded = load_account(FIXTURE_ACCOUNTS / "dev.toml")
+    member = loaded.config.model_copy(update={"domain": None})
+    stack = OpsStack(CdkTesting.app(context=app_context()), loaded)
+    assert domain_key_usage(stack, member, "smus-member-", ImportedAlertTopic(TOPIC.topic_arn)) is None
