@@ -147,7 +147,9 @@ class BootstrapSettings(BaseModel):
     noncurrent_version_expiration_days: Annotated[int, Field(ge=1, le=3650)] = 90
     #: default: 10. Replaced state versions kept regardless of age.
     noncurrent_versions_to_keep: Annotated[int, Field(ge=1, le=100)] = 10
-    #: default: no server access logs for the state bucket. Set: the organisation's log bucket receives them.
+    #: default: no server access logs. Set: the organisation's log bucket receives them for the state bucket and the
+    #: Tooling bucket the platform stack creates, and the ops stack checks that the domain's artifact buckets log
+    #: there (S3_BUCKET_LOGGING_ENABLED). A protected account needs it, or [domain] s3_data_events_trail.
     access_log_bucket: Annotated[str, AfterValidator(_bucket)] | None = None
 
     @model_validator(mode="after")

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from config.artifact_buckets import artifact_logging_issues
 from config.associations import AssociationLinks, estate_issues, links, shape_issues
 from config.cross_checks import duplicate_issues, local_arn_issues, partition_issues
 from config.errors import MISSING, ConfigError, ConfigIssue
@@ -375,6 +376,7 @@ def _reference_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue
     yield from _access_issues(path, config)
     yield from _bedrock_issues(path, config)
     yield from _bootstrap_issues(path, config)
+    yield from artifact_logging_issues(path, config)
     yield from boundary_issues(path, config)
     yield from managed_path_issues(path, config)
     yield from pipeline_trust_issues(path, config)

@@ -123,6 +123,9 @@ KmsKeyArn = Annotated[str, _matching(KMS_KEY_ARN)]
 Duration = Annotated[str, _matching(DURATION), AfterValidator(_at_least_90m)]
 S3Uri = Annotated[str, _matching(S3_URI, "an S3 URI such as 's3://bucket/prefix'")]
 BucketName = Annotated[str, _matching(BUCKET, "an S3 bucket name (3-63 lowercase letters, digits, '.', '-')")]
+#: A CloudTrail trail by name or ARN (trail names: 3-128 of letters, digits, '.', '_' and '-').
+TRAIL = re.compile(r"^(arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail/)?[A-Za-z0-9][A-Za-z0-9._-]{2,127}$")
+TrailName = Annotated[str, _matching(TRAIL, "a CloudTrail trail's name or ARN, e.g. 'acme-org-trail'")]
 VpcId = Annotated[str, _matching(VPC_ID, "a VPC ID such as 'vpc-0abc1234def567890'")]
 SubnetId = Annotated[str, _matching(SUBNET_ID, "a subnet ID such as 'subnet-0abc1234def567890'")]
 DomainId = Annotated[str, _matching(DOMAIN_ID)]
@@ -219,6 +222,11 @@ class DomainSettings(Strict):
     #: Member accounts this domain is shared with by RAM, by account file name; each member's file names this
     #: account in `[association] domain_account`. default: none (the domain is used in this account only).
     associated_accounts: list[AccountName] = []
+    #: default: none. The trail (e.g. the organisation trail) that records S3 data events for the domain's artifact and
+    #: Tooling buckets. Set: access to them is audited by CloudTrail data events, and the ops stack checks that a trail
+    #: records them (CLOUDTRAIL_S3_DATAEVENTS_ENABLED). Left out: they need S3 server access logs into
+    #: [bootstrap] access_log_bucket; a protected account with neither is refused.
+    s3_data_events_trail: TrailName | None = None
 
 
 class AssociationSettings(Strict):

@@ -57,6 +57,9 @@ class ManagedRuleId(StrEnum):
     KMS_KEY_TAGGED = "KMS_KEY_TAGGED"
     #: AWS::S3::Bucket; optional isMfaDeleteEnabled.
     S3_BUCKET_VERSIONING_ENABLED = "S3_BUCKET_VERSIONING_ENABLED"
+    #: AWS::S3::Bucket, configuration changes; optional targetBucket, targetPrefix. NON_COMPLIANT unless server access
+    #: logging is on (into targetBucket, when given).
+    S3_BUCKET_LOGGING_ENABLED = "S3_BUCKET_LOGGING_ENABLED"
     #: AWS::S3::Bucket; no parameters. NON_COMPLIANT when the bucket policy allows plain HTTP.
     S3_BUCKET_SSL_REQUESTS_ONLY = "S3_BUCKET_SSL_REQUESTS_ONLY"
     #: AWS::S3::Bucket; optional kmsKeyArns (CSV). NON_COMPLIANT unless default encryption uses one of these keys.

@@ -246,6 +246,12 @@ KEY_MANAGEMENT_ACTIONS = [
     "kms:UpdateKeyDescription",
 ]
 STATE_KEY_USE_ACTIONS = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+# aws_s3_bucket_logging on the Tooling bucket the platform stack creates when the account hands none in
+# (smus_constructs.tooling_storage; issue 16 item 4), by exact name: turn server access logging on, read it back, and
+# off again on destroy (PutBucketLogging with no target). Only logging: the rest of the bucket (create, encryption,
+# public access block, ownership, policy) is not granted here, and s3:PutBucketPolicy never should be to this role
+# without a reason (parliament: a bucket policy it writes could give it the projects' files).
+TOOLING_BUCKET_ACTIONS = ["s3:GetBucketLogging", "s3:PutBucketLogging"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -283,6 +289,8 @@ class DeployScope:
     managed_stack_tags: Sequence[str] = ()
     #: default: no ops layer. Set: the alert topic, alarms and event rules named `<prefix>*`, and AWS Config rules.
     ops_name_prefix: str | None = None
+    #: default: none (the account hands its Tooling bucket in). Set: the bucket the platform stack creates, by name.
+    tooling_bucket: str | None = None
 
 
 def deploy_permissions(scope: DeployScope) -> PolicyDocument:
@@ -414,6 +422,15 @@ def deploy_permissions(scope: DeployScope) -> PolicyDocument:
             "Resource": roles,
         },
     ]
+    if scope.tooling_bucket is not None:
+        statements.append(
+            {
+                "Sid": "LoggingOfTheToolingBucketItCreates",
+                "Effect": "Allow",
+                "Action": TOOLING_BUCKET_ACTIONS,
+                "Resource": f"arn:{p}:s3:::{scope.tooling_bucket}",
+            }
+        )
     statements += ops_statements(scope)
     statements.append(
         {
@@ -748,6 +765,15 @@ def plan_permissions(scope: DeployScope) -> PolicyDocument:
             "Resource": scope.self_role_arn,
         },
     ]
+    if scope.tooling_bucket is not None:
+        statements.append(
+            {
+                "Sid": "ReadLoggingOfTheToolingBucket",
+                "Effect": "Allow",
+                "Action": _reads(TOOLING_BUCKET_ACTIONS),
+                "Resource": f"arn:{p}:s3:::{scope.tooling_bucket}",
+            }
+        )
     for statement in ops_statements(scope):
         actions = statement["Action"]
         # Never the drift metrics: the plan role publishes nothing (the drift role does, drift_permissions).

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 
 from cdktn import ITerraformDependable
 from cdktn_provider_aws.s3_bucket import S3Bucket
+from cdktn_provider_aws.s3_bucket_logging import S3BucketLoggingA
 from cdktn_provider_aws.s3_bucket_ownership_controls import S3BucketOwnershipControls, S3BucketOwnershipControlsRule
 from cdktn_provider_aws.s3_bucket_policy import S3BucketPolicy
 from cdktn_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
@@ -26,15 +27,12 @@ from cdktn_provider_aws.s3_bucket_server_side_encryption_configuration import (
 from constructs import Construct
 
 from smus_constructs import patterns
+from smus_constructs.bucket_names import tooling_bucket_name
 from smus_constructs.domain import IDomain
+from smus_constructs.errors import PropValidationError
 from smus_constructs.iam import RoleSpec, ServiceRole, datazone_service_trust, managed_policy_arn, policy_document
 from smus_constructs.literals import literal_map
 from smus_constructs.role_names import query_execution_role_name
-
-
-def tooling_bucket_name(account_id: str, region: str) -> str:
-    """Account- and region-scoped, so no other account can hold the name first (S3 names are global)."""
-    return f"smus-tooling-{account_id}-{region}"
 
 
 class ToolingStorage(Construct):
@@ -50,6 +48,7 @@ class ToolingStorage(Construct):
         s3_location: str | None = None,
         query_execution_role_arn: str | None = None,
         permissions_boundary_arn: str | None = None,
+        access_log_bucket: str | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(scope, id)
@@ -57,6 +56,7 @@ class ToolingStorage(Construct):
         #: Created resources: the Tooling blueprint configuration waits for them (empty when both are given).
         self.dependables: list[ITerraformDependable] = []
         self.bucket: S3Bucket | None = None
+        self.logging: S3BucketLoggingA | None = None
         if s3_location is not None:
             self.s3_location = s3_location
         else:
@@ -114,6 +114,21 @@ class ToolingStorage(Construct):
                 depends_on=[public_access],
             )
             self.dependables += [self.bucket, encryption, public_access, ownership, policy]
+            # Who read or wrote the projects' files (issue 16 item 4): S3 server access logs into the account's log
+            # bucket, under the bucket's own name. Left out, the account's trail records S3 data events instead
+            # (config.artifact_buckets says which); the ops stack's Config rules check either.
+            if access_log_bucket is not None:
+                if access_log_bucket == name:
+                    raise PropValidationError(
+                        path, "access_log_bucket", access_log_bucket, "a bucket other than itself"
+                    )
+                self.logging = S3BucketLoggingA(
+                    self,
+                    "AccessLogging",
+                    bucket=self.bucket.id,
+                    target_bucket=access_log_bucket,
+                    target_prefix=f"s3/{name}/",  # as the state bucket logs (state_bucket.py)
+                )
             self.s3_location = f"s3://{name}"
         self.query_role: ServiceRole | None = None
         if query_execution_role_arn is not None:

@@ -29,6 +29,7 @@ from cdktn_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from constructs import Construct
 from pydantic import BaseModel
 
+from config.artifact_buckets import artifact_buckets
 from config.created_roles import created_roles, role_boundaries, unbounded_role_names
 from config.loader import LoadedAccount
 from config.pipeline_trust import drift_role_arn, drift_subject, plan_role_arn, plan_role_subjects
@@ -215,6 +216,7 @@ class BootstrapStack(TerraformStack):
             protected=account.protected,
             managed_stack_tags=[stack_name(loaded.name, layer) for layer in Layer],
             ops_name_prefix=ops_name_prefix(loaded.name),
+            tooling_bucket=next((bucket.name for bucket in artifact_buckets(config) if bucket.created), None),
         )
         self.deploy_policy = self.deploy_role.add_inline_policy("DeployEstate", deploy_permissions(self.deploy_scope))
         reason = config.role_settings.no_permissions_boundary_reason

@@ -51,6 +51,7 @@ from smus_constructs.pipeline_rules import split_role_arn
 from smus_constructs.pipeline_signals import PipelineSignalAlarms, PipelineSignalAlarmsProps
 from stacks.account_stack import AccountStack, Layer, stack_name
 from stacks.bootstrap import given_role_arns
+from stacks.ops_artifact_logging import artifact_access_rules
 from stacks.ops_dashboard import OpsDashboardInputs, ops_dashboard_widgets
 from stacks.ops_key_usage import domain_key_usage
 from stacks.ops_names import ops_name_prefix
@@ -172,6 +173,7 @@ class OpsStack(AccountStack):
         self.state_bucket_rules: StateBucketRules | None = None
         self.tag_rules: MandatoryTagRules | None = None
         self.topic_rule: ManagedRule | None = None
+        self.artifact_rules = artifact_access_rules(self, config, prefix, depends_on) if ops.config_rules else None
         if ops.config_rules:
             mandatory = {key: config.tags[key] for key in MANDATORY_TAGS}
             self.state_bucket_rules = StateBucketRules(

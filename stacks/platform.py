@@ -151,4 +151,5 @@ class PlatformStack(AccountStack):
             query_execution_role_arn=tooling.query_execution_role_arn
             or tooling.global_parameters.get(QUERY_ROLE_PARAMETER),
             permissions_boundary_arn=config.role_settings.permissions_boundary_arn,
+            access_log_bucket=config.bootstrap.access_log_bucket,
         )
