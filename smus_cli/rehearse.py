@@ -264,6 +264,22 @@ def write_override(rehearsal: Rehearsal, stack: str, outdir: Path, endpoint: str
         rehearsal.gaps += gaps
 
 
+def stand_in_log_buckets(rehearsal: Rehearsal) -> None:
+    """The log buckets the stacks send server access logs to (`[bootstrap] access_log_bucket`), created in moto: they
+    belong to the organisation, not the estate, and S3 refuses logging into a bucket that does not exist."""
+    targets: set[str] = set()
+    for stack in rehearsal.stacks:
+        resources = rehearsal.document(stack).get("resource", {})
+        own = {body.get("bucket") for body in resources.get("aws_s3_bucket", {}).values()}
+        for body in resources.get("aws_s3_bucket_logging", {}).values():
+            target = body.get("target_bucket")
+            if isinstance(target, str) and "${" not in target and target not in own:
+                targets.add(target)
+    for bucket in sorted(targets):
+        rehearsal.aws_helper("stand-in-bucket", bucket)
+        print(f"not rehearsed: the account's log bucket {bucket} (not the estate's); created it in moto", flush=True)
+
+
 def stand_in_domain_keys(rehearsal: Rehearsal) -> None:
     """The keys the ops stack looks up by alias (the domain key the platform stack creates: stacks.ops_key_usage),
     created in moto as that stack's apply would create them: the platform stack needs DataZone, which moto lacks."""
@@ -684,6 +700,7 @@ def steps(rehearsal: Rehearsal, report: Report) -> None:
         write_override(rehearsal, stack, rehearsal.outdir, rehearsal.endpoint)
     for gap in rehearsal.gaps:
         print(gap.line(), flush=True)
+    stand_in_log_buckets(rehearsal)
     if not timed(report, "apply-bootstrap", lambda: apply_step(rehearsal, bootstrap)):
         return
     stand_in_domain_keys(rehearsal)

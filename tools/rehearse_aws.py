@@ -9,6 +9,7 @@ document on stdout. The endpoint comes from AWS_ENDPOINT_URL, the region from AW
     rehearse_aws.py alerts RULE CASES_FILE                         -> {"matched": {case: bool}}
     rehearse_aws.py dashboard NAME                                 -> {"body": {...}}  (GetDashboard, parsed)
     rehearse_aws.py stand-in-key ALIAS                             -> {"key_arn": ...}  (created once)
+    rehearse_aws.py stand-in-bucket BUCKET                         -> {}  (created once)
 """
 
 from __future__ import annotations
@@ -128,12 +129,40 @@ def stand_in_key(alias: str) -> dict[str, Any]:
     return {"key_arn": key["Arn"]}
 
 
+def stand_in_bucket(bucket: str) -> dict[str, Any]:
+    """The organisation's log bucket, which the estate's buckets log into but do not create."""
+    s3 = boto3.client("s3")
+    if bucket not in {listed["Name"] for listed in s3.list_buckets().get("Buckets", [])}:
+        region = boto3.session.Session().region_name
+        location = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+        s3.create_bucket(Bucket=bucket, **location)
+    # What the organisation grants on its log bucket (S3 User Guide, "Enabling Amazon S3 server access logging"):
+    # the logging service writes, for this account's buckets; S3 refuses PutBucketLogging into a bucket without it.
+    account = boto3.client("sts").get_caller_identity()["Account"]
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "S3ServerAccessLogsPolicy",
+                "Effect": "Allow",
+                "Principal": {"Service": "logging.s3.amazonaws.com"},
+                "Action": "s3:PutObject",
+                "Resource": f"arn:aws:s3:::{bucket}/*",
+                "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+            }
+        ],
+    }
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+    return {}
+
+
 COMMANDS = {
     "metrics": metrics,
     "disable-alarm-actions": disable_alarm_actions,
     "alerts": alerts,
     "dashboard": dashboard,
     "stand-in-key": stand_in_key,
+    "stand-in-bucket": stand_in_bucket,
 }
 
 if __name__ == "__main__":
