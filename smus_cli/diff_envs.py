@@ -88,6 +88,7 @@ FIELD_COVERAGE: dict[str, str] = {
     "association.name_prefix": "ignored: named after the account",
     "association.permissions_boundary_arn": "ignored: comparing members is still to come (issue 14)",
     "association.no_permissions_boundary_reason": "ignored: free text",
+    "domain.s3_data_events_trail": "compared as set or not",
     "blueprint_roles.provisioning_role_arn": "compared as created or bring-your-own",
     "blueprint_roles.manage_access_role_arn": "compared as created or bring-your-own",
     "networks.vpc_id": "compared as set or not: VPCs are per account",
@@ -298,6 +299,7 @@ def structure(config: AccountConfig) -> dict[Key, str]:
             ("domain", "execution_role"): _mode(domain.execution_role_arn),
             ("domain", "service_role"): _mode(domain.service_role_arn),
             ("domain", "permissions_boundary"): _set(domain.permissions_boundary_arn),
+            ("domain", "s3_data_events_trail"): _set(domain.s3_data_events_trail),
             ("domain", "timeouts", "create"): domain.timeouts.create,
             ("domain", "timeouts", "delete"): domain.timeouts.delete,
         }
