@@ -110,7 +110,7 @@ def _metric_widget(left: float, top: float, width: float, height: float, propert
             parts.append(f"<rect x='{left + 8:g}' y='{y - 4:g}' width='12' height='3' fill='{color}'/>")
         if band:
             # The band's label names its metric and width; the expression itself would only repeat them.
-            parts.append(_text(left + 26, y, _fit(f"{label} \u00b7 {read}", inner - 18, 5.6), size=10))
+            parts.append(_text(left + 26, y, _fit(label, inner - 18, 5.6), size=10))
             y += 14
             continue
         parts.append(_text(left + 26, y, _fit(label, inner - 18)))

@@ -33,6 +33,8 @@ from smus_constructs.config_rules import (
     StateBucketRulesProps,
 )
 from smus_constructs.dashboard import OpsDashboard, OpsDashboardProps
+from smus_constructs.dashboard_body import MetricSpec, Stat
+from smus_constructs.key_usage import PERIOD_SECONDS as KEY_USAGE_PERIOD_SECONDS
 from smus_constructs.literals import literal_map
 from smus_constructs.observability import (
     AlertTopic,
@@ -45,7 +47,14 @@ from smus_constructs.observability import (
     ProjectQuotaAlarmProps,
     Subscription,
 )
-from smus_constructs.ops_metrics import GLOBAL_EVENTS_REGION
+from smus_constructs.ops_metrics import (
+    EVENTS_NAMESPACE,
+    GLOBAL_EVENTS_REGION,
+    KEY_USAGE_BAND_WIDTH,
+    RULE_NAME_DIMENSION,
+    TRIGGERED_RULES_METRIC,
+    key_usage_rule_name,
+)
 from smus_constructs.patterns import partition_of
 from smus_constructs.pipeline_rules import split_role_arn
 from smus_constructs.pipeline_signals import PipelineSignalAlarms, PipelineSignalAlarmsProps
@@ -243,9 +252,24 @@ class OpsStack(AccountStack):
                         quota_threshold_percent=ops.quota_threshold_percent,
                         change_rule_names=[self.changes.rule_name, *self.estate_changes.rule_names.values()],
                         alarm_arns=sorted(alarm_arns),
+                        key_usage=self._key_usage_metric(),
                     )
                 ),
             ),
+        )
+
+    def _key_usage_metric(self) -> MetricSpec | None:
+        """The key-usage rule's matches, read as its anomaly alarm reads them (DomainKeyUsage), with its band."""
+        if self.key_usage is None:
+            return None
+        return MetricSpec(
+            namespace=EVENTS_NAMESPACE,
+            metric_name=TRIGGERED_RULES_METRIC,
+            dimensions={RULE_NAME_DIMENSION: key_usage_rule_name(ops_name_prefix(self.loaded.name))},
+            stat=Stat.SUM,
+            period=KEY_USAGE_PERIOD_SECONDS,
+            label="domain key Decrypt/GenerateDataKey* calls",
+            band_width=KEY_USAGE_BAND_WIDTH,
         )
 
     def _global_provider(self) -> AwsProvider | None:

@@ -17,6 +17,7 @@ from smus_constructs.dashboard_body import (
     AlarmStatusWidget,
     GraphWidget,
     HorizontalLine,
+    LogWidget,
     MetricSpec,
     Stat,
     TextWidget,
@@ -48,6 +49,14 @@ class OpsDashboardInputs:
     change_rule_names: Sequence[str]
     #: Every alarm of the ops stack, by ARN: the status widget shows which are in ALARM.
     alarm_arns: Sequence[str]
+    #: default: none. Each stack's ApplyDurationSeconds as its anomaly alarm reads it (statistic, period, band).
+    apply_durations: Sequence[MetricSpec] = ()
+    #: default: none. Each stack's PlanFailed rate as its anomaly alarm reads it.
+    plan_failures: Sequence[MetricSpec] = ()
+    #: default: none (no key-usage rule, e.g. an AWS-owned domain key). The rule's TriggeredRules with its alarm's band.
+    key_usage: MetricSpec | None = None
+    #: default: none. The drift log group: a log widget shows the newest plan summaries.
+    drift_log_group: str | None = None
 
 
 def ops_dashboard_widgets(inputs: OpsDashboardInputs) -> list[Widget]:
@@ -115,6 +124,7 @@ def ops_dashboard_widgets(inputs: OpsDashboardInputs) -> list[Widget]:
             ],
             width=8,
         ),
+        *_signal_widgets(inputs),
         GraphWidget(
             title="Change alerts: events each rule matched",
             metrics=[
@@ -127,6 +137,46 @@ def ops_dashboard_widgets(inputs: OpsDashboardInputs) -> list[Widget]:
                 )
                 for name in inputs.change_rule_names
             ],
-            width=24,
+            width=12 if inputs.key_usage is not None else 24,
+        ),
+        *(
+            [
+                LogWidget(
+                    title="Drift job: newest plan summaries (addresses and actions per stack)",
+                    log_group_names=[inputs.drift_log_group],
+                )
+            ]
+            if inputs.drift_log_group is not None
+            else []
         ),
     ]
+
+
+def _signal_widgets(inputs: OpsDashboardInputs) -> list[Widget]:
+    """The pipeline signals and the key usage, each line with the band its anomaly alarm compares against."""
+    widgets: list[Widget] = []
+    if inputs.apply_durations:
+        widgets.append(
+            GraphWidget(
+                title="Apply duration per stack, with the alarms' expected band",
+                metrics=inputs.apply_durations,
+                period=max(metric.period or 3600 for metric in inputs.apply_durations),
+            )
+        )
+    if inputs.plan_failures:
+        widgets.append(
+            GraphWidget(
+                title="Plan failure rate per stack, with the alarms' expected band",
+                metrics=inputs.plan_failures,
+                period=max(metric.period or 3600 for metric in inputs.plan_failures),
+            )
+        )
+    if inputs.key_usage is not None:
+        widgets.append(
+            GraphWidget(
+                title="Domain key use, with the alarm's expected band",
+                metrics=[inputs.key_usage],
+                period=inputs.key_usage.period or 300,
+            )
+        )
+    return widgets

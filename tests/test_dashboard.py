@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -276,6 +277,13 @@ def workflow_metrics() -> set[tuple[str, str, tuple[str, ...]]]:
     return found
 
 
+def ci_stacks(account: str) -> list[str]:
+    """The `Stack` values the workflows send: `smus ci-matrix`'s stacks of the account."""
+    from smus_cli.ci_matrix import ci_stack_names
+
+    return ci_stack_names(account)
+
+
 def home_rule_names(stack: StackDoc) -> set[str]:
     """The names of the stack's EventBridge rules in its home region (no provider alias)."""
     rules = stack.get("resource", {}).get("aws_cloudwatch_event_rule", {}).values()
@@ -299,8 +307,10 @@ def unbacked(
         if (plotted.namespace, plotted.metric_name) == (EVENTS, "TriggeredRules"):
             if dict(plotted.dimensions).get("RuleName") not in rule_names or keys != ("RuleName",):
                 missing.append(plotted)
-        elif (plotted.namespace, plotted.metric_name, keys) not in produced or (
-            dict(plotted.dimensions).get("Account") != account
+        elif (
+            (plotted.namespace, plotted.metric_name, keys) not in produced
+            or dict(plotted.dimensions).get("Account") != account
+            or dict(plotted.dimensions).get("Stack", f"{account}-ops") not in ci_stacks(account)
         ):
             missing.append(plotted)
     return missing
@@ -335,13 +345,19 @@ def test_every_dashboard_metric_is_published_by_a_workflow_or_emitted_by_a_rule_
 def test_the_check_catches_a_metric_nobody_publishes_and_a_rule_the_stack_lacks(
     example_stacks: dict[str, StackDoc],
 ) -> None:
-    published = workflow_metrics()
+    matrix = "${{ matrix.metric_namespace }}"
+    published = {(matrix, "DriftDetected", ("Account",)), (matrix, "PlanFailed", ("Account", "Stack"))}
     rules = home_rule_names(example_stacks["dev-ops"])
+    stack = {"Account": "dev", "Stack": "dev-platform"}
     body = body_of(
         graph(metrics=[metric("DriftDetectd"), metric(dimensions={"Account": "prod"})]),
         graph(metrics=[MetricSpec(namespace=EVENTS, metric_name="TriggeredRules", dimensions={"RuleName": "nope"})]),
         graph(metrics=[MetricSpec(namespace="Other/NS", metric_name="DriftDetected", dimensions={"Account": "dev"})]),
-        graph(metrics=[metric()]),
+        graph(metrics=[metric("PlanFailed"), metric("PlanFailed", dimensions={**stack, "Stack": "dev-nope"})]),
+        graph(metrics=[metric(), metric("PlanFailed", dimensions=stack)]),
+        graph(
+            metrics=[MetricSpec(namespace=EVENTS, metric_name="TriggeredRules", dimensions={"RuleName": min(rules)})]
+        ),
     )
     missing = unbacked(body, "dev", "SMUS/Drift", published, rules)
     assert [(m.namespace, m.metric_name, m.dimensions) for m in missing] == [
@@ -349,6 +365,8 @@ def test_the_check_catches_a_metric_nobody_publishes_and_a_rule_the_stack_lacks(
         ("SMUS/Drift", "DriftDetected", (("Account", "prod"),)),
         (EVENTS, "TriggeredRules", (("RuleName", "nope"),)),
         ("Other/NS", "DriftDetected", (("Account", "dev"),)),
+        ("SMUS/Drift", "PlanFailed", (("Account", "dev"),)),
+        ("SMUS/Drift", "PlanFailed", (("Account", "dev"), ("Stack", "dev-nope"))),
     ]
 
 
@@ -393,6 +411,94 @@ def test_the_alarm_widget_shows_every_alarm_of_the_stack(example_stacks: dict[st
         assert len(expected) >= 8, expected  # drift x3, quota, failed invocations of the four change rules
 
 
+Band = tuple[str, str, tuple[tuple[str, str], ...], str, int, float]
+BAND = re.compile(r"^ANOMALY_DETECTION_BAND\((\w+), ([0-9.]+)\)$")
+
+
+def alarm_bands(stack: StackDoc) -> dict[str, Band]:
+    """Alarm name -> (namespace, metric, dimensions, stat, period, band width) of every anomaly-detection alarm."""
+    found: dict[str, Band] = {}
+    for alarm in stack["resource"]["aws_cloudwatch_metric_alarm"].values():
+        queries = {query["id"]: query for query in alarm.get("metric_query", [])}
+        for query in queries.values():
+            match = BAND.match(query.get("expression", ""))
+            if match:
+                metric = queries[match.group(1)]["metric"]
+                dimensions = tuple(sorted(metric.get("dimensions", {}).items()))
+                found[alarm["alarm_name"]] = (
+                    metric["namespace"],
+                    metric["metric_name"],
+                    dimensions,
+                    metric["stat"],
+                    int(metric["period"]),
+                    float(match.group(2)),
+                )
+    return found
+
+
+def drawn_bands(body: dict[str, Any]) -> set[Band]:
+    """The same tuple for every metric a widget draws with an ANOMALY_DETECTION_BAND of it."""
+    found: set[Band] = set()
+    for widget in body["widgets"]:
+        if widget["type"] != "metric":
+            continue
+        properties = widget["properties"]
+        by_id: dict[str, tuple[str, str, tuple[tuple[str, str], ...], str, int]] = {}
+        for entry in properties["metrics"]:
+            options = entry[-1] if isinstance(entry[-1], dict) else {}
+            items = [item for item in entry if not isinstance(item, dict)]
+            if items:
+                namespace, name, *rest = items
+                dimensions = tuple(sorted((rest[i], rest[i + 1]) for i in range(0, len(rest) - 1, 2)))
+                stat = options.get("stat", properties.get("stat", "Average"))
+                by_id[options["id"]] = (namespace, name, dimensions, stat, options.get("period", properties["period"]))
+            match = BAND.match(options.get("expression", ""))
+            if match and match.group(1) in by_id:
+                found.add((*by_id[match.group(1)], float(match.group(2))))
+    return found
+
+
+def test_the_key_usage_alarm_is_drawn_with_its_own_band(example_stacks: dict[str, StackDoc]) -> None:
+    """A graph's band is the alarm's: same metric, dimensions, statistic, period and width, so what the graph shows
+    outside the band is exactly what alarms."""
+    for account in ACCOUNTS:
+        bands = alarm_bands(example_stacks[f"{account}-ops"])
+        key_usage = bands[f"smus-{account}-domain-key-usage"]
+        assert key_usage[:3] == (EVENTS, "TriggeredRules", (("RuleName", f"smus-{account}-domain-key-usage"),))
+        assert key_usage in drawn_bands(account_dashboard(example_stacks, account)), account
+
+
+def test_a_band_drawn_with_another_period_or_width_is_not_the_alarms() -> None:
+    stack: StackDoc = {
+        "resource": {
+            "aws_cloudwatch_metric_alarm": {
+                "a": {
+                    "alarm_name": "apply",
+                    "metric_query": [
+                        {
+                            "id": "m1",
+                            "metric": {
+                                "namespace": "SMUS/Drift",
+                                "metric_name": "ApplyDurationSeconds",
+                                "dimensions": {"Account": "dev"},
+                                "stat": "Maximum",
+                                "period": 3600,
+                            },
+                        },
+                        {"id": "ad1", "expression": "ANOMALY_DETECTION_BAND(m1, 3)"},
+                    ],
+                }
+            }
+        }
+    }
+    (band,) = alarm_bands(stack).values()
+    same = metric("ApplyDurationSeconds", stat=Stat.MAXIMUM, band_width=3)
+    assert band in drawn_bands(body_of(graph(metrics=[same])))
+    assert band not in drawn_bands(body_of(graph(metrics=[metric("ApplyDurationSeconds", stat=Stat.MAXIMUM)])))
+    assert band not in drawn_bands(body_of(graph(metrics=[same], period=300)))
+    assert band not in drawn_bands(body_of(graph(metrics=[metric("ApplyDurationSeconds", band_width=2)])))
+
+
 def test_the_grid_holds_every_widget_without_overlap(example_stacks: dict[str, StackDoc]) -> None:
     for account in ACCOUNTS:
         widgets = account_dashboard(example_stacks, account)["widgets"]
@@ -422,8 +528,9 @@ def test_the_picture_shows_every_widget_title_and_metric(example_stacks: dict[st
     for widget in body["widgets"]:
         if widget["type"] == "metric":
             assert widget["properties"]["title"][:20] in drawn
-            for _, label, read, _ in metric_lines(widget["properties"]):
-                assert label[:20] in drawn and read[:20] in drawn
+            for _, label, read, band in metric_lines(widget["properties"]):
+                # A band is drawn by its label, which names its metric and width.
+                assert label[:20] in drawn and (band or read[:20] in drawn), (label, read)
     # A widget that changes changes the picture: a stale file cannot pass.
     moved = json.loads(json.dumps(body))
     moved["widgets"][1]["x"] += 1
@@ -436,3 +543,48 @@ def test_the_picture_draws_a_log_widgets_query_and_a_text_widgets_heading() -> N
     assert "Estate dev" in drawn and "## " not in drawn and "what this is" in drawn
     assert "SOURCE '/g'" in drawn
     assert "Plans" in drawn and "log table" in drawn
+
+
+def test_the_ops_layout_puts_the_signals_beside_each_other_and_the_drift_log_last() -> None:
+    from stacks.ops_dashboard import OpsDashboardInputs, ops_dashboard_widgets
+
+    stacks = ["dev-platform", "dev-projects", "dev-ops"]
+    banded = [metric("ApplyDurationSeconds", dimensions={"Account": "dev", "Stack": s}, band_width=3) for s in stacks]
+    inputs = OpsDashboardInputs(
+        account_name="dev",
+        namespace="SMUS/Drift",
+        heartbeat_hours=24,
+        project_quota=100,
+        quota_threshold=80,
+        quota_threshold_percent=80,
+        change_rule_names=["smus-dev-out-of-pipeline-changes"],
+        alarm_arns=[ALARM] * 9,
+        apply_durations=banded,
+        plan_failures=[metric("PlanFailed", stat=Stat.AVERAGE, period=21600, band_width=2)],
+        key_usage=MetricSpec(namespace=EVENTS, metric_name="TriggeredRules", dimensions={"RuleName": "k"}),
+        drift_log_group="/smus/dev/drift",
+    )
+    body = body_of(*ops_dashboard_widgets(inputs))
+    shape = [(w["type"], w["x"], w["y"], w["width"], w["height"]) for w in body["widgets"]]
+    assert shape == [
+        ("text", 0, 0, 24, 2),
+        ("alarm", 0, 2, 24, 5),  # nine alarms: three rows of four tiles
+        ("metric", 0, 7, 8, 6),
+        ("metric", 8, 7, 8, 6),
+        ("metric", 16, 7, 8, 6),
+        ("metric", 0, 13, 12, 6),
+        ("metric", 12, 13, 12, 6),
+        ("metric", 0, 19, 12, 6),
+        ("metric", 12, 19, 12, 6),
+        ("log", 0, 25, 24, 6),
+    ]
+    apply = body["widgets"][5]["properties"]
+    assert [entry[0]["expression"] for entry in apply["metrics"] if isinstance(entry[0], dict)] == [
+        "ANOMALY_DETECTION_BAND(m0, 3)",
+        "ANOMALY_DETECTION_BAND(m1, 3)",
+        "ANOMALY_DETECTION_BAND(m2, 3)",
+    ]
+    assert body["widgets"][6]["properties"]["period"] == 21600
+    assert body["widgets"][-1]["properties"]["query"].startswith("SOURCE '/smus/dev/drift' | ")
+    without = body_of(*ops_dashboard_widgets(replace(inputs, apply_durations=(), plan_failures=(), key_usage=None)))
+    assert [w["width"] for w in without["widgets"] if w["type"] == "metric"] == [8, 8, 8, 24]
