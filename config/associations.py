@@ -34,6 +34,8 @@ class MemberLink:
     same_organization: bool
     deploy_role_arn: str
     plan_role_arn: str
+    #: Blueprint name -> the regions the member enables it in (profile environments deploy there).
+    blueprint_regions: Mapping[str, tuple[str, ...]]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -288,6 +290,10 @@ def _member_link(config: AccountConfig) -> MemberLink:
         same_organization=config.association.same_organization,
         deploy_role_arn=config.account.deploy_role_arn,
         plan_role_arn=plan_role_arn(config),
+        blueprint_regions={
+            name.value: tuple(settings.regions or [config.account.region])
+            for name, settings in sorted(config.blueprints.items())
+        },
     )
 
 

@@ -76,6 +76,9 @@ class AccountTarget:
     domain_id: str
     #: CI stacks in apply order, space-separated (a shell loop reads it as is).
     stacks: str
+    #: A member account: the domain account it joins ('' for a domain account). Its platform stack is applied after
+    #: the domain account's platform and before the domain account's projects (see :func:`stack_apply_order`).
+    domain_account: str = ""
 
 
 #: A member account's layers: it has no domain, so no projects stack (its environments are the domain's projects').
@@ -133,6 +136,7 @@ def account_target(loaded: LoadedAccount, branch: str = DEFAULT_BRANCH) -> Accou
         domain_name=config.domain.name if config.domain is not None else _joined_domain_name(loaded),
         domain_id=(config.domain.existing_id or "") if config.domain is not None else "",
         stacks=" ".join(ci_stack_names(loaded.name, member=config.domain is None)),
+        domain_account=loaded.links.domain.name if loaded.links.domain is not None else "",
     )
 
 
@@ -186,12 +190,42 @@ def build_matrix(
         return {"include": [_entry(target) for target in targets]}
     wanted = set(only_stacks)
     include = [
-        _entry(target, stack=stack)
-        for target in targets
-        for stack in target.stacks.split()
-        if not wanted or stack in wanted
+        _entry(target, stack=stack) for target, stack in stack_apply_order(targets) if not wanted or stack in wanted
     ]
     return {"include": include}
+
+
+def stack_apply_order(targets: Sequence[AccountTarget]) -> list[tuple[AccountTarget, str]]:
+    """Every CI stack in the order an estate with associated accounts must be applied in.
+
+    A domain account's platform (domain, RAM share), then each member's platform (accept, roles, blueprints,
+    grants), then the domain account's projects (profiles naming the members, projects whose environments are
+    created there) and ops, then the members' ops. Accounts without members keep their own order.
+    """
+    members: dict[str, list[AccountTarget]] = {}
+    for target in targets:
+        if target.domain_account:
+            members.setdefault(target.domain_account, []).append(target)
+    known = {target.account for target in targets}
+    ordered: list[tuple[AccountTarget, str]] = []
+    for target in targets:
+        if target.domain_account and target.domain_account in known:
+            continue  # placed with its domain account
+        stacks = target.stacks.split()
+        joined = members.get(target.account, [])
+        if not joined:
+            ordered += [(target, stack) for stack in stacks]
+            continue
+        platform = [stack for stack in stacks if stack.endswith("-platform")]
+        ordered += [(target, stack) for stack in platform]
+        ordered += [
+            (member, stack) for member in joined for stack in member.stacks.split() if stack.endswith("-platform")
+        ]
+        ordered += [(target, stack) for stack in stacks if stack not in platform]
+        ordered += [
+            (member, stack) for member in joined for stack in member.stacks.split() if not stack.endswith("-platform")
+        ]
+    return ordered
 
 
 def split_requested_stacks(

@@ -81,6 +81,10 @@ class BlueprintProps:
     #: default: none (the configuration is created). The blueprint ID of an existing configuration to adopt;
     #: needs a domain whose ID is known (adopted or imported).
     existing_blueprint_id: str | None = None
+    #: The account the blueprint is enabled in, whose credentials (the stack's provider) write the configuration.
+    #: default: the domain's account. A member account enabling it in a shared domain
+    #: (smus_constructs.domain_share.SharedDomain) gives its own: the grant's entity is `<account>:<blueprint id>`.
+    account_id: str | None = None
 
 
 def adoption_domain_id(domain: IDomain, path: str, prop: str, value: str) -> str:
@@ -122,7 +126,11 @@ class UnifiedStudioBlueprint(Construct):
         )
         # One token per attribute: grants are told apart by their entity strings (grants.PolicyGrants).
         self._blueprint_id = self.lookup.id
-        self._entity_id = f"{props.domain.account_id}:{self._blueprint_id}"
+        account_id = props.domain.account_id
+        if props.account_id is not None:
+            account_id = patterns.check(patterns.ACCOUNT_ID, props.account_id, path=path, prop="account_id")
+        self._account_id = account_id
+        self._entity_id = f"{account_id}:{self._blueprint_id}"
         regional = {region: params.as_map() for region, params in sorted(props.regional_parameters.items())}
         self.resource = DatazoneEnvironmentBlueprintConfiguration(
             self,
@@ -175,6 +183,11 @@ class UnifiedStudioBlueprint(Construct):
     def enabled_regions(self) -> Sequence[str]:
         return tuple(self._regions)
 
+    @property
+    def account_id(self) -> str:
+        """The account the blueprint is enabled in (its environments are deployed there)."""
+        return self._account_id
+
 
 class BlueprintRoles(Construct):
     """The provisioning and manage-access roles every blueprint of a domain shares, each given or created.
@@ -196,10 +209,15 @@ class BlueprintRoles(Construct):
         manage_access_role_arn: str | None = None,
         permissions_boundary_arn: str | None = None,
         tags: Mapping[str, str] | None = None,
+        account_id: str | None = None,
     ) -> None:
+        """``account_id``: the account the roles live in. default: the domain's. A member account of a shared
+        domain gives its own; the roles' trust still names the domain's account (`aws:SourceAccount`), for whom
+        DataZone assumes them."""
         super().__init__(scope, id)
         path = self.node.path
         partition = domain.partition
+        home_account = domain.account_id if account_id is None else account_id
         self.provisioning_role: ServiceRole | None = None
         self.manage_access_role: ServiceRole | None = None
         if provisioning_role_arn is not None:
@@ -249,7 +267,7 @@ class BlueprintRoles(Construct):
                                 "Action": "secretsmanager:GetSecretValue",
                                 # This account's secrets in any region the blueprints provision to; which ones is
                                 # the domain tag's job (DataZone tags the secrets it creates for a domain).
-                                "Resource": f"arn:{partition}:secretsmanager:*:{domain.account_id}:secret:*",
+                                "Resource": f"arn:{partition}:secretsmanager:*:{home_account}:secret:*",
                                 "Condition": {
                                     "StringEquals": {
                                         "secretsmanager:ResourceTag/AmazonDataZoneDomain": domain.domain_id

@@ -36,6 +36,13 @@ from cdktn_provider_aws.iam_role_policy import IamRolePolicy
 from constructs import Construct
 
 from smus_constructs import patterns
+from smus_constructs.association_permissions import (
+    DomainShareScope,
+    SharedDomainScope,
+    domain_share_read_statements,
+    domain_share_statements,
+    shared_domain_statements,
+)
 from smus_constructs.errors import PropValidationError
 from smus_constructs.iam import DATAZONE_PRINCIPAL, PolicyDocument, Statement, policy_document
 from smus_constructs.literals import literal, literal_map
@@ -291,6 +298,11 @@ class DeployScope:
     ops_name_prefix: str | None = None
     #: default: none (the account hands its Tooling bucket in). Set: the bucket the platform stack creates, by name.
     tooling_bucket: str | None = None
+    #: default: the domain is shared with no member. Set (a domain account with members): its RAM share's actions.
+    domain_share: DomainShareScope | None = None
+    #: default: the account has its own domain. Set (a member account): no domain of its own, only the shared
+    #: domain's blueprint actions, the share's acceptance and a read of the domain account's platform state.
+    shared_domain: SharedDomainScope | None = None
 
 
 def deploy_permissions(scope: DeployScope) -> PolicyDocument:
@@ -342,20 +354,30 @@ def deploy_permissions(scope: DeployScope) -> PolicyDocument:
             },
         ]
     domain_actions = [a for a in DATAZONE_DOMAIN_ACTIONS if not (scope.protected and a == "datazone:DeleteDomain")]
+    if scope.shared_domain is None:
+        statements += [
+            {
+                "Sid": "DataZoneDomainsOfThisAccount",
+                "Effect": "Allow",
+                "Action": domain_actions,
+                "Resource": f"arn:{p}:datazone:{region}:{account}:domain/*",
+            },
+            {
+                "Sid": "DataZoneActionsWithoutResourceType",
+                "Effect": "Allow",
+                "Action": DATAZONE_ACCOUNT_ACTIONS,
+                "Resource": "*",
+                "Condition": in_region,
+            },
+        ]
+    else:
+        # A member has no domain: only the shared domain's blueprint actions, its share and its domain's state.
+        statements += shared_domain_statements(
+            scope.shared_domain, partition=p, account_id=account, region=region, write=True
+        )
+    if scope.domain_share is not None:
+        statements += domain_share_statements(scope.domain_share, partition=p, account_id=account, region=region)
     statements += [
-        {
-            "Sid": "DataZoneDomainsOfThisAccount",
-            "Effect": "Allow",
-            "Action": domain_actions,
-            "Resource": f"arn:{p}:datazone:{region}:{account}:domain/*",
-        },
-        {
-            "Sid": "DataZoneActionsWithoutResourceType",
-            "Effect": "Allow",
-            "Action": DATAZONE_ACCOUNT_ACTIONS,
-            "Resource": "*",
-            "Condition": in_region,
-        },
         {
             "Sid": "CloudControlForAwsccResources",
             "Effect": "Allow",
@@ -431,6 +453,8 @@ def deploy_permissions(scope: DeployScope) -> PolicyDocument:
                 "Resource": f"arn:{p}:s3:::{scope.tooling_bucket}",
             }
         )
+    if scope.shared_domain is not None:  # a member creates no domain, so no key is used through DataZone
+        statements = [statement for statement in statements if statement.get("Sid") != "DomainKeysThroughDataZone"]
     statements += ops_statements(scope)
     statements.append(
         {
@@ -717,20 +741,29 @@ def plan_permissions(scope: DeployScope) -> PolicyDocument:
                 "Condition": {"StringEquals": {"kms:ViaService": f"dynamodb.{region}.amazonaws.com"}},
             },
         ]
+    if scope.shared_domain is None:
+        statements += [
+            {
+                "Sid": "ReadDataZoneDomainsOfThisAccount",
+                "Effect": "Allow",
+                "Action": PLAN_DATAZONE_DOMAIN_ACTIONS,
+                "Resource": f"arn:{p}:datazone:{region}:{account}:domain/*",
+            },
+            {
+                "Sid": "ReadDataZoneActionsWithoutResourceType",
+                "Effect": "Allow",
+                "Action": PLAN_DATAZONE_ACCOUNT_ACTIONS,
+                "Resource": "*",
+                "Condition": in_region,
+            },
+        ]
+    else:
+        statements += shared_domain_statements(
+            scope.shared_domain, partition=p, account_id=account, region=region, write=False
+        )
+    if scope.domain_share is not None:
+        statements += domain_share_read_statements(scope.domain_share, partition=p, account_id=account, region=region)
     statements += [
-        {
-            "Sid": "ReadDataZoneDomainsOfThisAccount",
-            "Effect": "Allow",
-            "Action": PLAN_DATAZONE_DOMAIN_ACTIONS,
-            "Resource": f"arn:{p}:datazone:{region}:{account}:domain/*",
-        },
-        {
-            "Sid": "ReadDataZoneActionsWithoutResourceType",
-            "Effect": "Allow",
-            "Action": PLAN_DATAZONE_ACCOUNT_ACTIONS,
-            "Resource": "*",
-            "Condition": in_region,
-        },
         {
             "Sid": "ReadThroughCloudControl",
             "Effect": "Allow",

@@ -70,6 +70,9 @@ class EnvironmentConfig:
     description: str | None = None
     #: default: the domain's region. Must be one of the blueprint's enabled regions.
     region: str | None = None
+    #: The account the environment is deployed to: a member account (associated with the domain through RAM) that
+    #: enables the blueprint in that region. default: the domain's account.
+    account_id: str | None = None
     parameter_overrides: Sequence[ParameterOverride] = ()
 
     @property
@@ -230,6 +233,8 @@ class UnifiedStudioProjectProfile(Construct):
             raise PropValidationError(path, "environments", duplicates, "unique environment configuration names")
         for env in props.environments:
             patterns.check(patterns.RESOURCE_NAME, env.configuration_name, path=path, prop="environments[].name")
+            if env.account_id is not None:
+                patterns.check(patterns.ACCOUNT_ID, env.account_id, path=path, prop="environments[].account_id")
             for override in env.parameter_overrides:
                 patterns.check(
                     PARAMETER_NAME,
@@ -269,7 +274,7 @@ class UnifiedStudioProjectProfile(Construct):
             deployment_mode=env.deployment_mode.value,
             deployment_order=deployment_order(env),
             aws_account=DatazoneProjectProfileEnvironmentConfigurationsAwsAccount(
-                aws_account_id=self._domain.account_id
+                aws_account_id=env.account_id or self._domain.account_id
             ),
             aws_region=DatazoneProjectProfileEnvironmentConfigurationsAwsRegion(
                 region_name=env.region or self._domain.region

@@ -90,6 +90,17 @@ BUCKET_ADMINISTRATION_ACTIONS = [
 ]
 
 
+@dataclass(frozen=True, kw_only=True)
+class CrossAccountReader:
+    """Roles of another account that may read one state object: a member account's deploy and plan roles reading
+    the domain account's platform state (its shared domain's ID, ARN and RAM share)."""
+
+    account_id: str
+    role_arns: Sequence[str]
+    #: The one object they read, e.g. `smus/<domain account>/platform.tfstate`.
+    object_key: str
+
+
 def state_bucket_policy(
     *,
     partition: str,
@@ -98,6 +109,7 @@ def state_bucket_policy(
     key_arn: str,
     state_role_arns: Sequence[str] = (),
     administrator_role_arns: Sequence[str] = (),
+    cross_account_readers: Sequence[CrossAccountReader] = (),
 ) -> PolicyDocument:
     """Deny-only bucket policy: what no one may ever do, and who alone may touch state or administer the bucket.
 
@@ -107,8 +119,9 @@ def state_bucket_policy(
     """
     resources = [f"arn:{partition}:s3:::{bucket}", f"arn:{partition}:s3:::{bucket}/*"]
     named: list[Statement] = []
+    outsiders = sorted({arn for reader in cross_account_readers for arn in reader.role_arns})
     if administrator_role_arns:
-        readers = sorted({*state_role_arns, *administrator_role_arns})
+        readers = sorted({*state_role_arns, *administrator_role_arns, *outsiders})
         named.append(
             {
                 "Sid": "DenyStateObjectsToAllButTheStateRoles",
@@ -130,7 +143,7 @@ def state_bucket_policy(
             }
         )
 
-    def deny(sid: str, condition: dict[str, dict[str, str]], action: str = "s3:*") -> Statement:
+    def deny(sid: str, condition: dict[str, dict[str, object]], action: str = "s3:*") -> Statement:
         return {
             "Sid": sid,
             "Effect": "Deny",
@@ -140,17 +153,18 @@ def state_bucket_policy(
             "Condition": condition,
         }
 
+    other_accounts: dict[str, dict[str, object]] = {
+        "StringNotEquals": {"aws:PrincipalAccount": account_id},
+        "Bool": {"aws:PrincipalIsAWSService": "false"},
+    }
+    if outsiders:
+        # The named readers of other accounts are held to their object by the statements below instead.
+        other_accounts["ArnNotEquals"] = {"aws:PrincipalArn": outsiders}
     return policy_document(
         deny("DenyInsecureTransport", {"Bool": {"aws:SecureTransport": "false"}}),
         deny("DenyTlsBelow12", {"NumericLessThan": {"s3:TlsVersion": MINIMUM_TLS_VERSION}}),
-        deny(
-            "DenyPrincipalsOfOtherAccounts",
-            # An AWS service acting for itself (not for a principal) has no account; leave it to its own checks.
-            {
-                "StringNotEquals": {"aws:PrincipalAccount": account_id},
-                "Bool": {"aws:PrincipalIsAWSService": "false"},
-            },
-        ),
+        # An AWS service acting for itself (not for a principal) has no account; leave it to its own checks.
+        deny("DenyPrincipalsOfOtherAccounts", other_accounts),
         deny(
             "DenyOtherEncryption",
             {"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "aws:kms"}},
@@ -162,7 +176,53 @@ def state_bucket_policy(
             action="s3:PutObject",
         ),
         *named,
+        *_cross_account_statements(partition, bucket, resources, cross_account_readers),
     )
+
+
+def _cross_account_statements(
+    partition: str, bucket: str, resources: list[str], readers: Sequence[CrossAccountReader]
+) -> list[Statement]:
+    """Each reader of another account: GetObject on its object, and an explicit deny of everything else.
+
+    The principal is the reader's account, narrowed by `aws:PrincipalArn` to its roles: a bucket policy naming a
+    role that does not exist yet is refused, and the member's bootstrap may be applied after this one.
+    """
+    if not readers:
+        return []
+    outsiders = sorted({arn for reader in readers for arn in reader.role_arns})
+    objects = sorted({f"arn:{partition}:s3:::{bucket}/{reader.object_key}" for reader in readers})
+    only_them = {"ArnEquals": {"aws:PrincipalArn": outsiders}}
+    statements: list[Statement] = [
+        {
+            "Sid": f"MemberReadsTheSharedDomainState{index}",
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:{partition}:iam::{reader.account_id}:root"},
+            "Action": "s3:GetObject",
+            "Resource": f"arn:{partition}:s3:::{bucket}/{reader.object_key}",
+            "Condition": {"ArnEquals": {"aws:PrincipalArn": sorted(reader.role_arns)}},
+        }
+        for index, reader in enumerate(readers)
+    ]
+    statements += [
+        {
+            "Sid": "DenyMembersAllButGetObject",
+            "Effect": "Deny",
+            "Principal": {"AWS": "*"},
+            "NotAction": "s3:GetObject",
+            "Resource": resources,
+            "Condition": only_them,
+        },
+        {
+            "Sid": "DenyMembersAllButTheSharedDomainState",
+            "Effect": "Deny",
+            "Principal": {"AWS": "*"},
+            "Action": "s3:GetObject",
+            "NotResource": objects,
+            "Condition": only_them,
+        },
+    ]
+    return statements
 
 
 def state_key_policy(
@@ -173,6 +233,8 @@ def state_key_policy(
     user_role_arns: Sequence[str],
     lock_table: bool = False,
     reader_role_arns: Sequence[str] = (),
+    cross_account_readers: Sequence[CrossAccountReader] = (),
+    bucket: str | None = None,
 ) -> PolicyDocument:
     """Key policy: the account administers the key; only the named roles use it, and only through S3 (and DynamoDB).
 
@@ -213,6 +275,26 @@ def state_key_policy(
                 },
             }
         )
+    for index, reader in enumerate(cross_account_readers):
+        # Decrypt only, only through S3, only for this bucket (bucket keys: S3's context is the bucket's ARN); the
+        # bucket policy holds them to their one object.
+        statements.append(
+            {
+                "Sid": f"MemberDecryptsTheSharedDomainState{index}",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:{partition}:iam::{reader.account_id}:root"},
+                "Action": "kms:Decrypt",
+                "Resource": "*",
+                "Condition": {
+                    "ArnEquals": {"aws:PrincipalArn": sorted(reader.role_arns)},
+                    "StringEquals": {
+                        "kms:CallerAccount": reader.account_id,
+                        "kms:ViaService": services[0],
+                        "kms:EncryptionContext:aws:s3:arn": f"arn:{partition}:s3:::{bucket}",
+                    },
+                },
+            }
+        )
     if lock_table:
         # DynamoDB encrypts a table with a customer-managed key through a grant made with the caller's rights.
         statements.append(
@@ -250,6 +332,9 @@ class StateBucketProps:
     lock_table_name: str | None = None
     #: default: none. Roles that only read state (the plan role): decrypt through S3 (and DynamoDB), nothing else.
     reader_role_arns: Sequence[str] = ()
+    #: default: none. Roles of other accounts that read exactly one object each (member accounts' deploy and plan
+    #: roles reading the domain account's platform state); needs administrator_role_arns.
+    cross_account_readers: Sequence[CrossAccountReader] = ()
     #: default: none (the bucket policy only denies; IAM decides who reads). Set: the break-glass / administrator
     #: roles. Then only they, the users and the readers may read or write state objects, and only they may change the
     #: bucket's policy, versioning, lifecycle, encryption, replication or logging. Existing roles (ARNs as written):
@@ -306,6 +391,8 @@ class StateBucket(Construct):
             user_role_arns=[*props.user_role_arns, *props.administrator_role_arns],
             lock_table=props.lock_table_name is not None,
             reader_role_arns=props.reader_role_arns,
+            cross_account_readers=props.cross_account_readers,
+            bucket=props.bucket_name,
         )
         self.key = KmsKey(
             self,
@@ -375,6 +462,7 @@ class StateBucket(Construct):
             key_arn=self.key.arn,
             state_role_arns=[*props.user_role_arns, *props.reader_role_arns],
             administrator_role_arns=props.administrator_role_arns,
+            cross_account_readers=props.cross_account_readers,
         )
         self.policy = S3BucketPolicy(
             self,

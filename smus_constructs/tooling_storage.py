@@ -50,7 +50,10 @@ class ToolingStorage(Construct):
         permissions_boundary_arn: str | None = None,
         access_log_bucket: str | None = None,
         tags: Mapping[str, str] | None = None,
+        account_id: str | None = None,
     ) -> None:
+        """``account_id``: the account the bucket is created in. default: the domain's (a member account of a
+        shared domain gives its own); the query role's trust names the domain's account either way."""
         super().__init__(scope, id)
         path = self.node.path
         #: Created resources: the Tooling blueprint configuration waits for them (empty when both are given).
@@ -60,7 +63,7 @@ class ToolingStorage(Construct):
         if s3_location is not None:
             self.s3_location = s3_location
         else:
-            name = tooling_bucket_name(domain.account_id, domain.region)
+            name = tooling_bucket_name(domain.account_id if account_id is None else account_id, domain.region)
             self.bucket = S3Bucket(self, "Bucket", bucket=name, tags=literal_map(tags) if tags else None)
             encryption = S3BucketServerSideEncryptionConfigurationA(
                 self,

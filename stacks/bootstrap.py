@@ -30,9 +30,11 @@ from constructs import Construct
 from pydantic import BaseModel
 
 from config.artifact_buckets import artifact_buckets
+from config.associations import platform_state_key
 from config.created_roles import created_roles, role_boundaries, unbounded_role_names
 from config.loader import LoadedAccount
 from config.pipeline_trust import drift_role_arn, drift_subject, plan_role_arn, plan_role_subjects
+from smus_constructs.association_permissions import DomainShareScope, SharedDomainScope
 from smus_constructs.iam import managed_policy_arn
 from smus_constructs.literals import literal, literal_map
 from smus_constructs.pipeline_identity import (
@@ -48,7 +50,7 @@ from smus_constructs.pipeline_identity import (
 )
 from smus_constructs.pipeline_rules import github_oidc_provider_arn, split_role_arn
 from smus_constructs.service_linked_roles import ServiceLinkedRoles
-from smus_constructs.state_bucket import StateBucket, StateBucketProps
+from smus_constructs.state_bucket import CrossAccountReader, StateBucket, StateBucketProps
 from stacks.account_stack import Layer, default_tags, stack_name
 from stacks.ops_names import ops_name_prefix
 
@@ -188,6 +190,15 @@ class BootstrapStack(TerraformStack):
                 noncurrent_versions_to_keep=settings.noncurrent_versions_to_keep,
                 access_log_bucket=settings.access_log_bucket,
                 lock_table_name=config.state.dynamodb_table,
+                # Member accounts read the platform state object (their shared domain's ID, ARN and share), only it.
+                cross_account_readers=[
+                    CrossAccountReader(
+                        account_id=member.account_id,
+                        role_arns=[member.deploy_role_arn, member.plan_role_arn],
+                        object_key=platform_state_key(config),
+                    )
+                    for member in loaded.links.members
+                ],
             ),
         )
 
@@ -217,6 +228,8 @@ class BootstrapStack(TerraformStack):
             managed_stack_tags=[stack_name(loaded.name, layer) for layer in Layer],
             ops_name_prefix=ops_name_prefix(loaded.name),
             tooling_bucket=next((bucket.name for bucket in artifact_buckets(config) if bucket.created), None),
+            domain_share=self._domain_share(loaded),
+            shared_domain=self._shared_domain(loaded),
         )
         self.deploy_policy = self.deploy_role.add_inline_policy("DeployEstate", deploy_permissions(self.deploy_scope))
         reason = config.role_settings.no_permissions_boundary_reason
@@ -238,6 +251,34 @@ class BootstrapStack(TerraformStack):
         TerraformOutput(self, "deploy_role_arn", value=self.deploy_role.role_arn)
         TerraformOutput(self, "plan_role_arn", value=self.plan_role.role_arn)
         TerraformOutput(self, "drift_role_arn", value=self.drift_role.role_arn)
+
+    @staticmethod
+    def _domain_share(loaded: LoadedAccount) -> DomainShareScope | None:
+        """A domain account with members: its deploy role manages the domain's RAM share with them."""
+        members = loaded.links.members
+        if not members or loaded.config.domain is None:
+            return None
+        return DomainShareScope(
+            domain_name=loaded.config.domain.name,
+            member_account_ids=[member.account_id for member in members],
+            allow_external_principals=not all(member.same_organization for member in members),
+            stack_tag=stack_name(loaded.name, Layer.PLATFORM),
+        )
+
+    @staticmethod
+    def _shared_domain(loaded: LoadedAccount) -> SharedDomainScope | None:
+        """A member account: its roles accept the share and read the domain account's platform state, only that."""
+        link = loaded.links.domain
+        if link is None or loaded.config.association is None:
+            return None
+        return SharedDomainScope(
+            domain_account_id=link.account_id,
+            domain_name=link.domain_name,
+            state_bucket=link.state_bucket,
+            state_object_key=link.state_key,
+            state_key_arn=link.state_kms_key_arn,
+            same_organization=loaded.config.association.same_organization,
+        )
 
     def _drift_role(self, loaded: LoadedAccount, oidc_provider_arn: str) -> GithubDriftRole:
         """The drift job's metrics role: its subject only, PutMetricData into the drift namespace only."""

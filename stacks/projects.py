@@ -7,15 +7,20 @@ and a `terraform_remote_state` read, so no ID is ever copied by hand between the
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
+from cdktn_provider_aws.data_aws_datazone_environment_blueprint import DataAwsDatazoneEnvironmentBlueprint
 from constructs import Construct
 
+from config.associations import MemberLink
 from config.errors import ConfigError, ConfigIssue
 from config.loader import LoadedAccount
-from config.models import MemberSettings
+from config.models import EnvironmentSettings, MemberSettings
 from smus_constructs.access import DomainPrincipals
-from smus_constructs.blueprint_names import BEDROCK_BLUEPRINTS
-from smus_constructs.domain import SingleSignOn
+from smus_constructs.blueprint import IBlueprint
+from smus_constructs.blueprint_names import BEDROCK_BLUEPRINTS, BlueprintName
+from smus_constructs.domain import IDomain, SingleSignOn
 from smus_constructs.grants import GroupPrincipal, PolicyGrant, PolicyGrants, UserPrincipal, principal_key
 from smus_constructs.patterns import partition_of
 from smus_constructs.policy_types import BLUEPRINT_POLICIES, GrantPolicy
@@ -52,8 +57,51 @@ def member(settings: MemberSettings, designation: MemberDesignation) -> ProjectM
     )
 
 
+@dataclass(frozen=True, kw_only=True)
+class MemberBlueprint:
+    """A blueprint a member account enables in this domain, as a profile sees it: the domain's blueprint ID (one per
+    domain, whichever account enables it) and the member's regions."""
+
+    domain: IDomain
+    blueprint_name: BlueprintName
+    blueprint_id: str
+    enabled_regions: Sequence[str]
+
+
 class ProjectsStack(AccountStack):
     """Profiles and projects: the layer product teams change most, with state apart from the domain's."""
+
+    def _member(self, loaded: LoadedAccount, env: EnvironmentSettings) -> MemberLink:
+        """The member account an environment is deployed to (the loader checked it is one of this domain's)."""
+        return next(member for member in loaded.links.members if member.name == env.account)
+
+    def _member_region(self, loaded: LoadedAccount, env: EnvironmentSettings) -> str | None:
+        """A member environment's region defaults to the member's (the domain's otherwise, left to the profile)."""
+        return self._member(loaded, env).region if env.account else None
+
+    def _blueprint(self, platform: PlatformStack, env: EnvironmentSettings) -> IBlueprint:
+        """The domain's own enabled blueprint, or the one the member enables (same ID: one per domain)."""
+        if env.account is None:
+            return platform.blueprints[env.blueprint]
+        member = self._member(platform.loaded, env)
+        own = platform.blueprints.get(env.blueprint)
+        if own is not None:
+            blueprint_id = own.blueprint_id
+        else:
+            lookup = DataAwsDatazoneEnvironmentBlueprint(
+                self,
+                f"MemberBlueprint-{env.blueprint.value}",
+                domain_id=platform.domain.domain_id,
+                name=env.blueprint.value,
+                managed=True,
+            )
+            blueprint_id = lookup.id
+        return MemberBlueprint(
+            domain=platform.domain,
+            blueprint_name=env.blueprint,
+            blueprint_id=blueprint_id,
+            enabled_regions=member.blueprint_regions[env.blueprint.value],
+        )
 
     def __init__(self, scope: Construct, loaded: LoadedAccount, platform: PlatformStack) -> None:
         super().__init__(scope, loaded, Layer.PROJECTS)
@@ -70,11 +118,12 @@ class ProjectsStack(AccountStack):
                     description=profile.description,
                     environments=[
                         EnvironmentConfig(
-                            blueprint=platform.blueprints[env.blueprint],
+                            blueprint=self._blueprint(platform, env),
                             deployment_mode=DeploymentMode(env.mode),
                             name=env.name,
                             description=env.description,
-                            region=env.region,
+                            region=env.region or self._member_region(loaded, env),
+                            account_id=self._member(loaded, env).account_id if env.account else None,
                             parameter_overrides=[
                                 ParameterOverride(name=o.name, value=o.value, is_editable=o.editable)
                                 for o in env.overrides

@@ -26,17 +26,16 @@ ML_ENV_IN_MEMBER = '{ blueprint = "MLExperiments", account = "prod-ml" },'
 
 
 def associated_estate(tmp_path: Path) -> Path:
-    """The fixture estate with prod-ml associated with prod, and prod's ML profile deploying MLExperiments there."""
+    """The fixture estate with prod-ml (tests/fixtures/members/) associated with prod, and prod's ML profile
+    deploying MLExperiments there: config/accounts/ of the example estate, kept out of the fixture estate's own
+    accounts so every other test keeps its three."""
     config_dir = tmp_path / "accounts"
-    if not (FIXTURE_ACCOUNTS / "prod-ml.toml").exists():
-        shutil.copytree(FIXTURE_ACCOUNTS, config_dir)
-        shutil.copy(MEMBER_FIXTURE, config_dir / "prod-ml.toml")
-        prod = config_dir / "prod.toml"
-        text = prod.read_text().replace(PROD_LISTS, PROD_LISTS_MEMBER, 1)
-        assert ML_ENV in text
-        prod.write_text(text.replace(ML_ENV, ML_ENV_IN_MEMBER, 1))
-    else:
-        shutil.copytree(FIXTURE_ACCOUNTS, config_dir)
+    shutil.copytree(FIXTURE_ACCOUNTS, config_dir)
+    shutil.copy(MEMBER_FIXTURE, config_dir / "prod-ml.toml")
+    prod = config_dir / "prod.toml"
+    text = prod.read_text().replace(PROD_LISTS, PROD_LISTS_MEMBER, 1)
+    assert ML_ENV in text
+    prod.write_text(text.replace(ML_ENV, ML_ENV_IN_MEMBER, 1))
     return config_dir
 
 
@@ -74,6 +73,23 @@ def test_loading_only_a_member_keeps_its_link(tmp_path: Path) -> None:
 
 Change = Callable[[Path], Path]
 
+
+def move_member(config_dir: Path, region: str) -> Path:
+    """prod-ml in another region, consistently (account, state, network, Tooling's location)."""
+    path = config_dir / "prod-ml.toml"
+    text = path.read_text()
+    for old in (
+        'region = "eu-west-1"',
+        "arn:aws:kms:eu-west-1:",
+        "[networks.eu-west-1]",
+        "regional_parameters.eu-west-1",
+    ):
+        assert old in text, old
+        text = text.replace(old, old.replace("eu-west-1", region))
+    path.write_text(text)
+    return config_dir
+
+
 CASES: list[tuple[str, Change, str, str, str, str]] = [
     # id, change, file, field, value, accepted (regex fragments)
     (
@@ -107,19 +123,7 @@ CASES: list[tuple[str, Change, str, str, str, str]] = [
     ),
     (
         "region-mismatch",
-        lambda d: edit(
-            edit(
-                edit(d, "prod-ml", 'region = "eu-west-1"\nprotected', 'region = "eu-central-1"\nprotected'),
-                "prod-ml",
-                '[state]\nbucket = "acme-smus-tfstate-444444444444"\nregion = "eu-west-1"\n'
-                'kms_key_arn = "arn:aws:kms:eu-west-1:',
-                '[state]\nbucket = "acme-smus-tfstate-444444444444"\nregion = "eu-central-1"\n'
-                'kms_key_arn = "arn:aws:kms:eu-central-1:',
-            ),
-            "prod-ml",
-            "[networks.eu-west-1]",
-            "[networks.eu-central-1]",
-        ),
+        lambda d: move_member(d, "eu-central-1"),
         "prod-ml.toml",
         r"account\.region",
         "'eu-central-1'",
@@ -208,8 +212,8 @@ CASES: list[tuple[str, Change, str, str, str, str]] = [
         lambda d: edit(
             d,
             "prod-ml",
-            "[blueprints.Tooling]\n",
-            '[blueprints.Tooling]\n\n[[profiles]]\nname = "x"\nenvironments = []\n',
+            "[blueprints.MLExperiments]\n",
+            '[blueprints.MLExperiments]\n\n[[profiles]]\nname = "x"\nenvironments = []\n',
         ),
         "prod-ml.toml",
         r"profiles",
@@ -262,7 +266,7 @@ def test_missing_domain_table_is_named(tmp_path: Path) -> None:
 
 
 def test_ci_matrix_puts_a_member_right_after_its_domain_with_its_own_stacks(tmp_path: Path) -> None:
-    from smus_cli.ci_matrix import ordered_targets
+    from smus_cli.ci_matrix import build_matrix, ordered_targets
 
     targets = ordered_targets(load_estate(associated_estate(tmp_path)))
     names = [target.account for target in targets]
@@ -272,3 +276,12 @@ def test_ci_matrix_puts_a_member_right_after_its_domain_with_its_own_stacks(tmp_
     assert member.stacks == "prod-ml-platform prod-ml-ops"
     assert (member.domain_name, member.domain_id) == ("acme-prod", "")
     assert targets[names.index("prod")].stacks == "prod-platform prod-projects prod-ops"
+    # By stack: domain platform (domain, share), member platform (accept, blueprints), domain projects, then ops.
+    stacks = [entry["stack"] for entry in build_matrix(targets, by="stack")["include"]]
+    assert stacks[stacks.index("prod-platform") :] == [
+        "prod-platform",
+        "prod-ml-platform",
+        "prod-projects",
+        "prod-ops",
+        "prod-ml-ops",
+    ]
