@@ -9,6 +9,7 @@ exactly the domain account's platform state object, and the deploy and plan role
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,6 +32,7 @@ def stacks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Doc]:
     synthesise(associated_estate(root), outdir)
     found = {path.parent.name: json.loads(path.read_text()) for path in (outdir / "stacks").glob("*/cdk.tf.json")}
     found["manifest"] = json.loads((outdir / "manifest.json").read_text())
+    found["outdir"] = {"path": str(outdir)}
     return found
 
 
@@ -308,3 +310,12 @@ def test_domain_share_matches_snapshot(stacks: dict[str, Doc], json_snapshot: Sn
     shared = {kind: body for kind, body in platform["resource"].items() if kind.startswith("aws_ram_")}
     outputs = {name: body for name, body in platform["output"].items() if name.startswith("shared_domain_")}
     assert {"resource": shared, "output": outputs} == json_snapshot
+
+
+def test_the_project_suppressions_fit_the_estate_with_its_member_exactly(stacks: dict[str, Doc]) -> None:
+    """parliament and cloudsplaining over every identity policy of the estate with prod-ml: nothing unsuppressed,
+    and every entry of config/iam-analyser-suppressions.toml used (the RAM entries by prod's and prod-ml's roles)."""
+    from smus_cli.iam_analysers import SUPPRESSIONS_FILE, read_stacks, run_gate
+
+    result = run_gate(read_stacks(Path(stacks["outdir"]["path"])), SUPPRESSIONS_FILE)
+    assert result.unsuppressed == [] and result.unused == [], result.report()
