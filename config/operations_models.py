@@ -14,7 +14,13 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from smus_constructs.ops_metrics import ACCEPTED_NAMESPACE, DEFAULT_NAMESPACE, METRIC_NAMESPACE
+from smus_constructs.ops_metrics import (
+    ACCEPTED_NAMESPACE,
+    DEFAULT_DRIFT_LOG_RETENTION_DAYS,
+    DEFAULT_NAMESPACE,
+    LOG_RETENTION_DAYS,
+    METRIC_NAMESPACE,
+)
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", re.ASCII)
 BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", re.ASCII)
@@ -36,6 +42,17 @@ Email = Annotated[str, _matches(EMAIL, "an email address such as 'platform-oncal
 Namespace = Annotated[str, _matches(METRIC_NAMESPACE, ACCEPTED_NAMESPACE)]
 BucketName = Annotated[str, _matches(BUCKET, "an S3 bucket name (3-63 lowercase letters, digits, '.', '-')")]
 GithubEnvironment = Annotated[str, _matches(GITHUB_ENVIRONMENT, "a GitHub environment name such as 'prod-drift'")]
+
+
+def _retention(days: int) -> int:
+    if days not in LOG_RETENTION_DAYS:
+        raise ValueError(
+            f"expected one of the periods CloudWatch Logs accepts: {', '.join(map(str, LOG_RETENTION_DAYS))}"
+        )
+    return days
+
+
+RetentionDays = Annotated[int, AfterValidator(_retention)]
 
 
 class AlertSubscription(BaseModel):
@@ -64,6 +81,10 @@ class OperationsSettings(BaseModel):
     quota_threshold_percent: Annotated[int, Field(ge=1, le=100)] = 80
     #: default: 24. Hours without a completed drift run before the heartbeat alarm fires (the job runs every 6 hours).
     heartbeat_hours: Annotated[int, Field(ge=1, le=24)] = 24
+    #: default: 365. Days the drift log group (`/smus/<account>/drift`) keeps each run's plan summaries; one of the
+    #: periods CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
+    #: 2192, 2557, 2922, 3288, 3653).
+    drift_log_retention_days: RetentionDays = DEFAULT_DRIFT_LOG_RETENTION_DAYS
     #: default: none (the drift job runs on refs/heads/main). The GitHub environment the scheduled drift job runs in,
     #: with the read-only plan role and the drift role, which trust it. It must not be one of [bootstrap]
     #: github_subjects: an unattended job's environment has no reviewers, so the deploy role never trusts it.

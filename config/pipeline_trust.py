@@ -39,6 +39,19 @@ def drift_subject(config: AccountConfig, branch: str = DEFAULT_BRANCH) -> str:
     return f"environment:{chosen}" if chosen is not None else f"ref:refs/heads/{branch}"
 
 
+def drift_role_subjects(config: AccountConfig, branch: str = DEFAULT_BRANCH) -> list[str]:
+    """Who may publish into the metric namespace with the drift role: the scheduled drift job and the deploy jobs.
+
+    The deploy job publishes each stack's apply duration and plan result after its applies (deploy.yml). It already
+    holds the deploy role, which can change the alarms themselves, so trusting its subjects here adds nothing it could
+    not do; every other subject - a pull request above all - stays out: a pull request could otherwise write
+    `PlanFailed = 0` or a heartbeat forever and hide real failures. IAM cannot hold a writer to some metric names of a
+    namespace (PutMetricData's only condition key is `cloudwatch:namespace`), so who may assume this role is the
+    whole of the control.
+    """
+    return sorted({drift_subject(config, branch), *config.bootstrap.github_subjects})
+
+
 def drift_role_arn(config: AccountConfig) -> str:
     """The drift-metrics role's ARN: the deploy role's partition, account and path, `[bootstrap] drift_role_name`."""
     partition, account_id, path, deploy_name = split_role_arn(config.account.deploy_role_arn)
@@ -143,4 +156,13 @@ def operations_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue
             chosen,
             f"an environment the deploy role does not trust (not one of [bootstrap] github_subjects: "
             f"{', '.join(trusted)}): the unattended drift job must never be able to obtain the deploy role",
+        )
+    if chosen is not None and f"environment:{chosen}" in config.bootstrap.plan_subjects:
+        yield ConfigIssue(
+            path,
+            "operations.plan_github_environment",
+            chosen,
+            "an environment pull-request plans do not run in (not one of [bootstrap] plan_subjects): the drift "
+            "role trusts the drift job's environment, so a pull request planned there could publish PlanFailed = 0 "
+            "or a heartbeat and hide real failures",
         )

@@ -132,6 +132,25 @@ def guard(
     raise typer.Exit(run_guard(plan, allow_list, as_json=as_json, out=out, err=err, stack=stack))
 
 
+@app.command("plan-summary")
+def plan_summary(
+    plan: Annotated[Path, typer.Argument(help="`terraform show -json PLANFILE` output.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One compact JSON array, as the drift job sends it to CloudWatch Logs.")
+    ] = False,
+) -> None:
+    """Print what PLAN changes: resource addresses and actions, never an attribute value. Exit 2 on unreadable input."""
+    from smus_cli.plan_model import PlanFormatError
+    from smus_cli.plan_summary import plan_summary as summary_of
+
+    try:
+        text = summary_of(plan, as_json_output=as_json)
+    except PlanFormatError as error:
+        err.print(f"[bold red]error:[/] {escape(str(error))}")
+        raise typer.Exit(2) from None
+    out.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
 @app.command("diff-envs")
 def diff_envs(
     a: Annotated[str, typer.Argument(help="An account name, e.g. staging.")],

@@ -42,6 +42,7 @@ from config.pipeline_trust import (
 )
 from smus_cli.input_files import InputFileError, read_text
 from smus_cli.terminal import escape
+from smus_constructs.ops_metrics import drift_log_group_name
 from smus_constructs.pipeline_rules import PLACEHOLDER_KEY_ID
 
 #: The layers CI plans and applies, in apply order (projects read the platform's state). Bootstrap is applied by an
@@ -61,7 +62,8 @@ class AccountTarget:
     role_arn: str
     #: The read-only plan role: pull-request and drift plans.
     plan_role_arn: str
-    #: The drift-metrics role: the drift job's `put-metric-data` calls, nothing else.
+    #: The pipeline-metrics role: the drift and deploy jobs' `put-metric-data` calls and the drift job's plan
+    #: summaries (`logs put-log-events`), nothing else.
     drift_role_arn: str
     protected: bool
     deploy_environment: str
@@ -71,6 +73,8 @@ class AccountTarget:
     #: The reviewed GitHub environment pull-request plans run in ('' = none: the plan role trusts `pull_request`).
     plan_environment: str
     metric_namespace: str
+    #: The ops stack's log group the drift job writes each stack's plan summary to.
+    drift_log_group: str
     domain_name: str
     #: '' when the platform stack creates the domain: the drift job looks it up by name.
     domain_id: str
@@ -132,6 +136,7 @@ def account_target(loaded: LoadedAccount, branch: str = DEFAULT_BRANCH) -> Accou
         pull_request_plans="pull_request" in config.bootstrap.plan_subjects or plan_environment is not None,
         plan_environment=plan_environment or "",
         metric_namespace=config.operations.metric_namespace,
+        drift_log_group=drift_log_group_name(loaded.name),
         # A member's domain is its domain account's (the drift job's project count looks it up by name).
         domain_name=config.domain.name if config.domain is not None else _joined_domain_name(loaded),
         domain_id=(config.domain.existing_id or "") if config.domain is not None else "",

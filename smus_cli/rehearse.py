@@ -16,7 +16,8 @@ write a `*_override.tf.json` per stack (smus_cli.rehearse_override); start one m
                                   ops stack looks up by alias is created in moto first, standing in for the platform)
     dashboard                     CloudWatch's GetDashboard returns each dashboard's body exactly as synthesised
     drift-clean                   drift.yml's plan step, as the workflow runs it: exit 0, DriftDetected = 0
-    drift-detected                an alarm's actions disabled out of band: DriftDetected = 1, heartbeat published
+    drift-detected                an alarm's actions disabled out of band: DriftDetected = 1, heartbeat published,
+                                  the summaries in the drift log group (addresses and actions, no value)
     drift-restored                ops re-applied: DriftDetected = 0 again
     drift-error                   the endpoint unreachable: DriftCheckErrors > 0, DriftDetected = 0, the step fails
     alert-pattern-<case>          CloudTrail-shaped events on the bus reach (or not) a test queue on the alert rule
@@ -47,6 +48,7 @@ import yaml
 from config.loader import DEFAULT_CONFIG_DIR
 from smus_cli.moto_server import MotoStartError, free_port, moto_server
 from smus_cli.rehearse_override import MotoGap, rehearsal_override
+from smus_constructs.ops_metrics import drift_log_group_name
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VENV = PROJECT_ROOT / ".venv-rehearse"
@@ -326,6 +328,10 @@ def run_drift(rehearsal: Rehearsal, outdir: Path, label: str) -> tuple[int, str]
         "STACKS": " ".join(rehearsal.stacks),
         "OUTDIR": str(outdir),
         "GITHUB_STEP_SUMMARY": str(folder / "summary.md"),
+        # The drift log group of the ops stack just applied; one stream per run, as GitHub's run ID makes it.
+        "LOG_GROUP": drift_log_group_name(rehearsal.account),
+        "GITHUB_RUN_ID": label,
+        "GITHUB_RUN_ATTEMPT": "1",
     }
     outputs = []
     job = 0
@@ -363,6 +369,25 @@ def drift_check(
         return False, "; ".join(problems) + f"\n{output.strip()[-3000:]}"
     lines = [line for line in output.splitlines() if ": " in line and ("drift" in line or "plan failed" in line)]
     return True, f"exit {code}, {shown}; " + " | ".join(lines[:4])
+
+
+def drift_summary_check(rehearsal: Rehearsal, label: str, stack: str, alarm: str) -> tuple[bool, str]:
+    """The drift run's summaries reached the drift log group: the stack with drift names the changed alarm's address
+    and its action, and no event carries an attribute value (the alarm's name is one: it must not appear)."""
+    group = drift_log_group_name(rehearsal.account)
+    stream = f"drift/{label}-1"
+    messages = rehearsal.aws_helper("log-events", group, stream)["messages"]
+    summaries = {summary.get("stack"): summary for summary in (json.loads(message) for message in messages)}
+    found = summaries.get(stack)
+    if set(summaries) != set(rehearsal.stacks) or found is None:
+        return False, f"log group {group} stream {stream}: summaries of {sorted(summaries)}, want {rehearsal.stacks}"
+    changes = found.get("changes") or []
+    if found.get("result") != "drift" or not any(change.get("actions") == ["update"] for change in changes):
+        return False, f"{group}: {stack}'s summary is {found}, want result drift with an update"
+    if any(alarm in message for message in messages):
+        return False, f"{group}: an event carries the value {alarm!r}; only addresses and actions may be logged"
+    addresses = ", ".join(change["address"] for change in changes)
+    return True, f"{group} {stream}: {len(messages)} summaries, {stack} drift at {addresses} (no values)"
 
 
 def unreachable_copy(rehearsal: Rehearsal) -> Path:
@@ -734,7 +759,10 @@ def steps(rehearsal: Rehearsal, report: Report) -> None:
             want={"DriftDetected": 1, "DriftCheckErrors": 0},
             heartbeat=True,
         )
-        return ok, f"actions of alarm {alarm} disabled with boto3; {detail}"
+        if not ok:
+            return ok, f"actions of alarm {alarm} disabled with boto3; {detail}"
+        logged, why = drift_summary_check(rehearsal, "detected", ops, alarm)
+        return logged, f"actions of alarm {alarm} disabled with boto3; {detail}; {why}"
 
     timed(report, "drift-detected", detected)
 

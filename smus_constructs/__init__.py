@@ -49,6 +49,7 @@ if TYPE_CHECKING:
         TextWidget,
     )
     from smus_constructs.domain import DomainProps, IDomain, SingleSignOn, UnifiedStudioDomain
+    from smus_constructs.drift_log import DriftLogGroup
     from smus_constructs.errors import PropValidationError
     from smus_constructs.grants import (
         AllUsers,
@@ -89,6 +90,7 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "AlertTopic": "smus_constructs.observability",
     "DriftAlarms": "smus_constructs.observability",
+    "DriftLogGroup": "smus_constructs.drift_log",
     "ProjectQuotaAlarm": "smus_constructs.observability",
     "OutOfPipelineChangeAlerts": "smus_constructs.observability",
     "PipelineSignalAlarms": "smus_constructs.pipeline_signals",
@@ -175,6 +177,7 @@ __all__ = [
     "DomainUnitSpec",
     "DomainUnitTree",
     "DriftAlarms",
+    "DriftLogGroup",
     "EnvironmentConfig",
     "GithubDeployRole",
     "GithubOidcProvider",

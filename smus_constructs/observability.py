@@ -399,6 +399,9 @@ class DriftAlarmsProps:
     namespace: str = "SMUS/Drift"
     #: default: 24. Hours without a completed drift run before the heartbeat alarm fires.
     heartbeat_hours: int = 24
+    #: default: none. Where each drift run's plan summaries are (e.g. drift_log.DriftLogGroup.link); the drift and
+    #: check-failed alarm descriptions name it, so the alert says where to look.
+    drift_log_link: str | None = None
 
 
 class DriftAlarms(Construct):
@@ -416,6 +419,9 @@ class DriftAlarms(Construct):
             # CloudWatch evaluates at most one day for a one-period alarm of this kind.
             raise PropValidationError(path, "heartbeat_hours", props.heartbeat_hours, "1 to 24 hours")
         actions = [props.topic.topic_arn]
+        link = props.drift_log_link
+        logs = f" or, per stack with its changed addresses, in the log group {link}" if link else ""
+        failed_logs = f" Per stack: log group {link}." if link else ""
         dimensions = {ACCOUNT_DIMENSION: props.account_name}
         common = {
             "namespace": props.namespace,
@@ -438,7 +444,7 @@ class DriftAlarms(Construct):
             alarm_name=f"{props.name_prefix}drift-detected",
             alarm_description=(
                 f"A stack of account {props.account_name} differs from its configuration (terraform plan exit 2). "
-                f"Find the stack in the drift run's summary; see {RUNBOOK}#drift-detected."
+                f"Find the stack in the drift run's summary{logs}; see {RUNBOOK}#drift-detected."
             ),
             metric_name=OpsMetric.DRIFT_DETECTED.value,
             **any_in_the_hour,  # type: ignore[arg-type]
@@ -450,7 +456,7 @@ class DriftAlarms(Construct):
             alarm_name=f"{props.name_prefix}drift-check-failed",
             alarm_description=(
                 f"The drift job could not plan a stack of account {props.account_name} (terraform plan exit 1): "
-                f"drift there is unknown. See {RUNBOOK}#drift-check-failed."
+                f"drift there is unknown.{failed_logs} See {RUNBOOK}#drift-check-failed."
             ),
             metric_name=OpsMetric.DRIFT_CHECK_ERRORS.value,
             **any_in_the_hour,  # type: ignore[arg-type]

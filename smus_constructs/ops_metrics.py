@@ -68,6 +68,25 @@ METRIC_UNITS: Mapping[OpsMetric, str] = {
 }
 
 
+#: The retention periods CloudWatch Logs accepts (PutRetentionPolicy's `retentionInDays`); any other value is refused.
+LOG_RETENTION_DAYS: tuple[int, ...] = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)  # fmt: skip
+#: default of `[operations] drift_log_retention_days`: a year of drift history, the span an annual audit asks about;
+#: the drift run's own artifact is kept 14 days only.
+DEFAULT_DRIFT_LOG_RETENTION_DAYS = 365
+
+
+def drift_log_group_name(account_name: str) -> str:
+    """The ops stack's log group the drift job writes each stack's plan summary to (addresses and actions only)."""
+    return f"/smus/{account_name}/drift"
+
+
+def ops_log_group_prefix(account_name: str) -> str:
+    """Every log group of the ops stack starts with this; the deploy role manages log groups under it only."""
+    return f"/smus/{account_name}/"
+
+
 #: CloudTrail management events that change what the pipeline owns. A change made by anyone but the pipeline role is
 #: either an emergency fix that must be written back into config or a change the next apply will silently undo.
 OUT_OF_PIPELINE_EVENT_NAMES: tuple[str, ...] = (
@@ -180,6 +199,20 @@ OPS_ACTIONS_BY_TYPE: Mapping[str, Sequence[str]] = {
     # /service-role/, covered by the deploy role's estate-role statements; PassRole to EventBridge in ops_statements.
     "aws_iam_role": ["iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:TagRole"],
     "aws_iam_role_policy": ["iam:DeleteRolePolicy", "iam:GetRolePolicy", "iam:PutRolePolicy"],
+    # The drift log group (drift_log.DriftLogGroup), named under ops_log_group_prefix. DescribeLogGroups has no
+    # resource type (only "*"); ListTagsForResource, TagResource and UntagResource are the provider's tagging API.
+    "aws_cloudwatch_log_group": [
+        "logs:AssociateKmsKey",
+        "logs:CreateLogGroup",
+        "logs:DeleteLogGroup",
+        "logs:DeleteRetentionPolicy",
+        "logs:DescribeLogGroups",
+        "logs:DisassociateKmsKey",
+        "logs:ListTagsForResource",
+        "logs:PutRetentionPolicy",
+        "logs:TagResource",
+        "logs:UntagResource",
+    ],
     "aws_config_config_rule": [
         "config:DeleteConfigRule",
         "config:DescribeConfigRules",

@@ -18,8 +18,9 @@ environment instead (smus_constructs.pipeline_rules).
 
 The drift job's metrics are the one thing a plan job would otherwise write, and forging them silences the heartbeat and
 clears a real drift alarm. So they go through a third role (:class:`GithubDriftRole`, :func:`drift_permissions`):
-trusted only by the scheduled drift job's subject, allowed `cloudwatch:PutMetricData` into the drift namespace and
-nothing else. No plan role publishes metrics.
+trusted by the scheduled drift job's subject and the deploy jobs' (which publish each stack's apply duration and plan
+result after their applies), allowed `cloudwatch:PutMetricData` into the metric namespace and the drift log group's
+streams, nothing else. No plan role publishes metrics.
 
 Permissions are pure data (:func:`deploy_permissions`), so tests and governance rules read the same document AWS gets.
 """
@@ -303,6 +304,8 @@ class DeployScope:
     #: default: the account has its own domain. Set (a member account): no domain of its own, only the shared
     #: domain's blueprint actions, the share's acceptance and a read of the domain account's platform state.
     shared_domain: SharedDomainScope | None = None
+    #: default: no ops log groups. Set (e.g. '/smus/prod/'): the ops stack's log groups are named `<prefix>*`.
+    ops_log_group_prefix: str | None = None
 
 
 def deploy_permissions(scope: DeployScope) -> PolicyDocument:
@@ -560,6 +563,11 @@ SNS_SUBSCRIPTION_ACTIONS = frozenset(
 )
 #: AWS Config actions with no resource type.
 CONFIG_ACCOUNT_ACTIONS = frozenset({"config:DescribeConfigRules"})
+#: CloudWatch Logs actions with no resource type (Service Authorization Reference; parliament's definitions).
+LOGS_ACCOUNT_ACTIONS = frozenset({"logs:DescribeLogGroups"})
+#: What the drift job needs of the drift log group: a stream per run, and its events. Nothing that reads, deletes or
+#: changes the group's retention or key.
+DRIFT_LOG_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"]
 
 
 def ops_statements(scope: DeployScope) -> list[Statement]:
@@ -648,6 +656,23 @@ def ops_statements(scope: DeployScope) -> list[Statement]:
                 "Condition": in_region,
             },
         ]
+        if scope.ops_log_group_prefix is not None:
+            statements += [
+                {
+                    # The drift log group (drift_log.DriftLogGroup); its key is an estate-tagged key like any other.
+                    "Sid": "OpsLogGroups",
+                    "Effect": "Allow",
+                    "Action": sorted(set(actions("logs")) - LOGS_ACCOUNT_ACTIONS),
+                    "Resource": f"arn:{p}:logs:{region}:{account}:log-group:{scope.ops_log_group_prefix}*",
+                },
+                {
+                    "Sid": "DescribeLogGroups",
+                    "Effect": "Allow",
+                    "Action": sorted(set(actions("logs")) & LOGS_ACCOUNT_ACTIONS),
+                    "Resource": "*",
+                    "Condition": in_region,
+                },
+            ]
         if region != GLOBAL_EVENTS_REGION:
             forwarder = f"arn:{p}:iam::{account}:role{SERVICE_ROLE_PATH}{scope.role_name_prefix}-change-forwarder"
             statements.append(
@@ -815,13 +840,17 @@ def plan_permissions(scope: DeployScope) -> PolicyDocument:
     return policy_document(*statements)
 
 
-def drift_permissions(*, metric_namespace: str) -> PolicyDocument:
-    """The drift role's only policy: publish metrics into the drift namespace, nothing else.
+def drift_permissions(*, metric_namespace: str, drift_log_group_arn: str | None = None) -> PolicyDocument:
+    """The drift role's only policy: publish metrics into the estate's namespace, and (given the drift log group's
+    ARN) write plan summaries into that one group; nothing else.
 
-    PutMetricData has no resource type (only "*"); `cloudwatch:namespace` is the condition key CloudWatch offers for
-    it, so the role cannot write into any other namespace (an alarm of another team, or AWS's own).
+    PutMetricData has no resource type (only "*"); `cloudwatch:namespace` is the only condition key CloudWatch offers
+    for it (Service Authorization Reference; parliament's definitions), so the role cannot write into any other
+    namespace (an alarm of another team, or AWS's own) - and, within the namespace, nothing can hold it to one metric
+    name. CreateLogStream and PutLogEvents act on log streams (`log-group:<name>:log-stream:<stream>`), so the grant
+    names the group's streams and no other group's.
     """
-    return policy_document(
+    statements: list[Statement] = [
         {
             "Sid": "DriftMetricsInTheirNamespaceOnly",
             "Effect": "Allow",
@@ -829,7 +858,17 @@ def drift_permissions(*, metric_namespace: str) -> PolicyDocument:
             "Resource": "*",
             "Condition": {"StringEquals": {"cloudwatch:namespace": metric_namespace}},
         }
-    )
+    ]
+    if drift_log_group_arn is not None:
+        statements.append(
+            {
+                "Sid": "PlanSummariesIntoTheDriftLogGroupOnly",
+                "Effect": "Allow",
+                "Action": DRIFT_LOG_ACTIONS,
+                "Resource": f"{drift_log_group_arn}:log-stream:*",
+            }
+        )
+    return policy_document(*statements)
 
 
 def github_oidc_trust(*, oidc_provider_arn: str, repository: str, subjects: Sequence[str]) -> PolicyDocument:
@@ -987,10 +1026,12 @@ class GithubPlanRole(GithubDeployRole):
 
 
 class GithubDriftRole(Construct):
-    """The drift-metrics role (child ``Resource``): trusted only by the drift job's subjects, one-hour sessions.
+    """The pipeline-metrics role (child ``Resource``): trusted by the drift job's and the deploy jobs' subjects (the
+    estate passes config.pipeline_trust.drift_role_subjects), one-hour sessions.
 
     Give it :func:`drift_permissions` and nothing else. `pull_request` is refused as a subject, whatever the account:
-    a pull request that could publish drift metrics could silence the heartbeat and clear a drift alarm. Its trust has
+    a pull request that could publish metrics could silence the heartbeat, clear a drift alarm or hold the
+    plan-failure baseline at zero. Its trust has
     no second statement: nothing re-assumes it (the drift job calls CloudWatch directly, not through Terraform).
     """
 

@@ -122,8 +122,9 @@ class PipelineSignalAlarmsProps:
     name_prefix: str
     #: default: 'SMUS/Drift'. Must equal what the workflows publish to.
     namespace: str = "SMUS/Drift"
-    #: default: none. Where the drift job writes each stack's plan summary; named in the plan-failure alarms.
-    drift_log_group_name: str | None = None
+    #: default: none. Where the drift job writes each stack's plan summary (drift_log.DriftLogGroup.link); the
+    #: plan-failure alarms name it.
+    drift_log_link: str | None = None
 
 
 class PipelineSignalAlarms(Construct):
@@ -142,7 +143,7 @@ class PipelineSignalAlarms(Construct):
             if not STACK_NAME.match(stack):
                 raise PropValidationError(path, "stack_names", stack, "a stack name such as 'prod-platform'")
         actions = [props.topic.topic_arn]
-        logs = f" Plan summaries: log group {props.drift_log_group_name}." if props.drift_log_group_name else ""
+        logs = f" Plan summaries: log group {props.drift_log_link}." if props.drift_log_link else ""
         self.apply_duration: dict[str, CloudwatchMetricAlarm] = {}
         self.plan_failed: dict[str, CloudwatchMetricAlarm] = {}
         for stack in props.stack_names:

@@ -13,8 +13,8 @@ there: the bucket refuses state uploads encrypted with any other key.
 
 It also creates the read-only plan role pull-request and drift plans run with (`[bootstrap] plan_subjects`; named
 `[bootstrap] plan_role_name`, default the deploy role's name with '-plan' for '-deploy', on the same path), and the
-drift role the scheduled drift job publishes its metrics with (`[bootstrap] drift_role_name`, default '-drift'),
-trusted by the drift job's subject alone.
+drift role the drift and deploy jobs publish the pipeline metrics and drift summaries with (`[bootstrap]
+drift_role_name`, default '-drift'), trusted by the drift job's and the deploy jobs' subjects, never a pull request's.
 
 Names are taken from the account file, never repeated in it: the bucket is `[state] bucket`, the role name and path
 come from `[account] deploy_role_arn`, and the state prefix is the one the platform and projects stacks write under.
@@ -33,10 +33,12 @@ from config.artifact_buckets import artifact_buckets
 from config.associations import platform_state_key
 from config.created_roles import created_roles, role_boundaries, unbounded_role_names
 from config.loader import LoadedAccount
-from config.pipeline_trust import drift_role_arn, drift_subject, plan_role_arn, plan_role_subjects
+from config.pipeline_trust import drift_role_arn, drift_role_subjects, plan_role_arn, plan_role_subjects
 from smus_constructs.association_permissions import DomainShareScope, SharedDomainScope
+from smus_constructs.drift_log import log_group_arn
 from smus_constructs.iam import managed_policy_arn
 from smus_constructs.literals import literal, literal_map
+from smus_constructs.ops_metrics import drift_log_group_name, ops_log_group_prefix
 from smus_constructs.pipeline_identity import (
     DeployScope,
     GithubDeployRole,
@@ -230,6 +232,7 @@ class BootstrapStack(TerraformStack):
             tooling_bucket=next((bucket.name for bucket in artifact_buckets(config) if bucket.created), None),
             domain_share=self._domain_share(loaded),
             shared_domain=self._shared_domain(loaded),
+            ops_log_group_prefix=ops_log_group_prefix(loaded.name),
         )
         self.deploy_policy = self.deploy_role.add_inline_policy("DeployEstate", deploy_permissions(self.deploy_scope))
         reason = config.role_settings.no_permissions_boundary_reason
@@ -281,7 +284,8 @@ class BootstrapStack(TerraformStack):
         )
 
     def _drift_role(self, loaded: LoadedAccount, oidc_provider_arn: str) -> GithubDriftRole:
-        """The drift job's metrics role: its subject only, PutMetricData into the drift namespace only."""
+        """The pipeline's metrics role: the drift job's and the deploy jobs' subjects (never a pull request's);
+        PutMetricData into the namespace, and the drift log group's streams, only."""
         config = loaded.config
         _, _, path, name = split_role_arn(drift_role_arn(config))
         role = GithubDriftRole(
@@ -293,12 +297,22 @@ class BootstrapStack(TerraformStack):
                 role_name=name,
                 path=path,
                 repository=config.bootstrap.github_repository,
-                subjects=[drift_subject(config)],
+                subjects=drift_role_subjects(config),
                 oidc_provider_arn=oidc_provider_arn,
-                description=f"Publishes the {loaded.name} estate's drift metrics from the scheduled drift job",
+                description=f"Publishes the {loaded.name} estate's pipeline metrics and drift summaries from CI",
             ),
         )
-        role.add_inline_policy("DriftMetrics", drift_permissions(metric_namespace=config.operations.metric_namespace))
+        partition = split_role_arn(config.account.deploy_role_arn)[0]
+        drift_log = log_group_arn(
+            partition=partition,
+            region=config.account.region,
+            account_id=config.account.account_id,
+            name=drift_log_group_name(loaded.name),
+        )
+        role.add_inline_policy(
+            "DriftMetrics",
+            drift_permissions(metric_namespace=config.operations.metric_namespace, drift_log_group_arn=drift_log),
+        )
         return role
 
 

@@ -34,6 +34,7 @@ from smus_constructs.config_rules import (
 )
 from smus_constructs.dashboard import OpsDashboard, OpsDashboardProps
 from smus_constructs.dashboard_body import MetricSpec, Stat
+from smus_constructs.drift_log import DriftLogGroup, DriftLogGroupProps
 from smus_constructs.key_usage import PERIOD_SECONDS as KEY_USAGE_PERIOD_SECONDS
 from smus_constructs.literals import literal_map
 from smus_constructs.observability import (
@@ -53,6 +54,7 @@ from smus_constructs.ops_metrics import (
     KEY_USAGE_BAND_WIDTH,
     RULE_NAME_DIMENSION,
     TRIGGERED_RULES_METRIC,
+    drift_log_group_name,
     key_usage_rule_name,
 )
 from smus_constructs.patterns import partition_of
@@ -79,7 +81,8 @@ def estate_role_names(config: AccountConfig) -> list[str]:
 
 
 class OpsStack(AccountStack):
-    """Alert topic, drift and quota alarms, the change alerts, the account's dashboard, and the AWS Config rules."""
+    """Alert topic, drift log group, drift, pipeline-signal and quota alarms, the change alerts, the account's
+    dashboard, and the AWS Config rules."""
 
     def __init__(self, scope: Construct, loaded: LoadedAccount) -> None:
         super().__init__(scope, loaded, Layer.OPS)
@@ -107,6 +110,17 @@ class OpsStack(AccountStack):
                 ],
             ),
         )
+        # Where the drift job writes each stack's plan summary (addresses and actions); the alarms link it.
+        self.drift_log = DriftLogGroup(
+            self,
+            "DriftLog",
+            DriftLogGroupProps(
+                log_group_name=drift_log_group_name(loaded.name),
+                account_id=account.account_id,
+                region=account.region,
+                retention_days=ops.drift_log_retention_days,
+            ),
+        )
         self.drift = DriftAlarms(
             self,
             "DriftAlarms",
@@ -116,6 +130,7 @@ class OpsStack(AccountStack):
                 name_prefix=prefix,
                 namespace=ops.metric_namespace,
                 heartbeat_hours=ops.heartbeat_hours,
+                drift_log_link=self.drift_log.link,
             ),
         )
         # One anomaly detection alarm per CI stack and signal: the stacks deploy.yml applies and drift.yml plans.
@@ -128,6 +143,7 @@ class OpsStack(AccountStack):
                 topic=self.alerts,
                 name_prefix=prefix,
                 namespace=ops.metric_namespace,
+                drift_log_link=self.drift_log.link,
             ),
         )
         self.quota = ProjectQuotaAlarm(

@@ -104,3 +104,21 @@ def test_the_example_deploy_roles_carry_the_ops_statements(example_stacks: dict[
         sids = {s["Sid"] for policy in policies for s in json.loads(policy["policy"])["Statement"]}
         assert {"OpsAlarms", "OpsEventRules", "OpsAlertTopic"} <= sids, account
         assert "DriftJobMetricsInItsNamespace" not in sids, account
+
+
+def test_the_drift_log_group_is_managed_under_the_ops_log_prefix_only() -> None:
+    found = statements(replace(SCOPE, ops_log_group_prefix="/smus/dev/"))
+    groups = found["OpsLogGroups"]
+    assert groups["Resource"] == "arn:aws:logs:eu-west-1:111111111111:log-group:/smus/dev/*"
+    assert {"logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:AssociateKmsKey"} <= set(groups["Action"])
+    # The deploy role sets the group up; it never writes or reads its events (the drift role writes them).
+    assert not {"logs:PutLogEvents", "logs:CreateLogStream", "logs:GetLogEvents"} & set(groups["Action"])
+    describe = found["DescribeLogGroups"]
+    assert (describe["Action"], describe["Resource"]) == (["logs:DescribeLogGroups"], "*")
+    assert describe["Condition"] == {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}
+
+
+def test_without_an_ops_log_prefix_no_log_group_is_writable() -> None:
+    found = statements(SCOPE)
+    assert "OpsLogGroups" not in found and "DescribeLogGroups" not in found
+    assert not any(action.startswith("logs:") for st in found.values() for action in as_actions(st["Action"]))

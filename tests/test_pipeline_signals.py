@@ -44,7 +44,7 @@ def props(**overrides: Any) -> PipelineSignalAlarmsProps:
 @pytest.fixture(scope="module")
 def alarms_doc() -> Doc:
     stack = new_stack()
-    PipelineSignalAlarms(stack, "Signals", props(drift_log_group_name="/smus/test/drift"))
+    PipelineSignalAlarms(stack, "Signals", props(drift_log_link="/smus/test/drift"))
     return full_synth(stack)
 
 

@@ -6,6 +6,7 @@ at the plan role."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -173,7 +174,7 @@ def test_a_protected_accounts_plan_role_refuses_pull_requests_by_path_and_value(
 
 
 @pytest.mark.parametrize("account", ACCOUNTS)
-def test_example_drift_role_trusts_only_the_drift_job_and_only_publishes_drift_metrics(
+def test_example_drift_role_trusts_the_drift_and_deploy_jobs_and_only_publishes_metrics_and_summaries(
     example_stacks: dict[str, StackDoc], account: str
 ) -> None:
     doc = bootstrap(example_stacks, account)
@@ -181,15 +182,19 @@ def test_example_drift_role_trusts_only_the_drift_job_and_only_publishes_drift_m
     assert (role["name"], role["path"], role["max_session_duration"]) == ("smus-drift", "/", 3600)
     assert drift_role_arn(CONFIG[account]) == f"arn:aws:iam::{ACCOUNTS[account]}:role/smus-drift"
     trust = policy_of(role, "assume_role_policy")
-    # One statement: GitHub's drift job. No re-assumption, no account principal, never a pull request.
+    # One statement: GitHub's drift job and the account's deploy jobs. No re-assumption, no account principal, and
+    # never a pull request (its plan subjects stay out).
     (statement,) = trust["Statement"]
     assert statement["Principal"] == {"Federated": PROVIDER.replace(ACCOUNT, ACCOUNTS[account])} or account == "dev"
+    deploy_subjects = CONFIG[account].bootstrap.github_subjects
+    subjects = sorted({"ref:refs/heads/main", *deploy_subjects})
     assert statement["Condition"] == {
         "StringEquals": {
             "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-            "token.actions.githubusercontent.com:sub": ["repo:acme/smus-estate:ref:refs/heads/main"],
+            "token.actions.githubusercontent.com:sub": [f"repo:acme/smus-estate:{subject}" for subject in subjects],
         }
     }
+    assert not set(CONFIG[account].bootstrap.plan_subjects) & set(subjects), "a pull request could poison baselines"
     policy = policy_of(of_construct(doc, "aws_iam_role_policy", "DriftRole"))
     assert policy["Statement"] == [
         {
@@ -198,7 +203,14 @@ def test_example_drift_role_trusts_only_the_drift_job_and_only_publishes_drift_m
             "Action": "cloudwatch:PutMetricData",
             "Resource": "*",
             "Condition": {"StringEquals": {"cloudwatch:namespace": CONFIG[account].operations.metric_namespace}},
-        }
+        },
+        {
+            "Sid": "PlanSummariesIntoTheDriftLogGroupOnly",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": f"arn:aws:logs:{CONFIG[account].account.region}:{ACCOUNTS[account]}:log-group:"
+            f"/smus/{account}/drift:log-stream:*",
+        },
     ]
     assert doc["output"]["drift_role_arn"]["value"].startswith("${aws_iam_role.DriftRole_")
     # The drift role reads no state: the state key and bucket policy never name it.
@@ -209,6 +221,11 @@ def test_example_drift_role_trusts_only_the_drift_job_and_only_publishes_drift_m
 def test_drift_permissions_are_one_namespace_bound_statement() -> None:
     (statement,) = drift_permissions(metric_namespace="Team/Drift")["Statement"]
     assert statement["Condition"] == {"StringEquals": {"cloudwatch:namespace": "Team/Drift"}}
+    group = "arn:aws:logs:eu-west-1:111111111111:log-group:/smus/dev/drift"
+    _, logs = drift_permissions(metric_namespace="Team/Drift", drift_log_group_arn=group)["Statement"]
+    # Only the group's own streams: not `log-group:*`, not the group's retention, key or deletion.
+    assert logs["Resource"] == f"{group}:log-stream:*"
+    assert logs["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
     assert default_drift_role_name("smus-deploy") == "smus-drift"
     assert default_drift_role_name("ci") == "ci-drift"
 
@@ -440,3 +457,19 @@ def test_plan_override_points_backend_providers_and_remote_state_at_the_plan_rol
 def test_plan_override_leaves_a_role_other_than_the_deploy_role_alone() -> None:
     stack = {"provider": {"aws": [{"assume_role": [{"role_arn": "arn:aws:iam::1:role/other"}], "alias": "x"}]}}
     assert plan_override(stack, "arn:aws:iam::1:role/smus-deploy", "arn:aws:iam::1:role/smus-plan") == {}
+
+
+def test_a_drift_environment_that_pull_requests_plan_in_is_a_config_error(tmp_path: Path) -> None:
+    """The drift role trusts the drift job's environment; were pull-request plans run there, a pull request could
+    publish PlanFailed = 0 or a heartbeat with it and hide real failures."""
+    shutil.copytree(FIXTURE_ACCOUNTS / "identities", tmp_path / "identities")
+    path = tmp_path / "prod.toml"
+    text = (FIXTURE_ACCOUNTS / "prod.toml").read_text()
+    path.write_text(text + '\n[operations]\nplan_github_environment = "prod-plan"\n')
+    with pytest.raises(ConfigError) as error:
+        load_account(path)
+    (issue,) = error.value.issues
+    assert (issue.field, issue.value) == ("operations.plan_github_environment", "prod-plan")
+    assert "pull-request plans do not run in" in issue.accepted and "PlanFailed = 0" in issue.accepted
+    path.write_text(text + '\n[operations]\nplan_github_environment = "prod-drift"\n')
+    assert load_account(path).config.operations.plan_github_environment == "prod-drift"

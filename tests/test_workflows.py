@@ -170,11 +170,11 @@ def test_oidc_credentials_only_with_id_token_write_and_a_config_role() -> None:
             oidc_jobs += 1
             assert _permissions(workflow, job).get("id-token") == "write", f"{name}: jobs.{job_name}"
             # The role comes from config through `smus ci-matrix`, never a copied ARN or a stored secret; only
-            # deploy.yml gets the deploy role, every plan elsewhere runs with the read-only plan role, and only the
-            # drift job gets the drift-metrics role, after its plans.
+            # deploy.yml gets the deploy role, every plan elsewhere runs with the read-only plan role, and the metrics
+            # (drift) role comes after the plans and applies, in the drift and deploy jobs only: never a pull request.
             roles = [step["with"]["role-to-assume"] for step in uses_aws]
             expected = {
-                "deploy.yml": ["${{ matrix.role_arn }}"],
+                "deploy.yml": ["${{ matrix.role_arn }}", "${{ matrix.drift_role_arn }}"],
                 "pull-request.yml": ["${{ matrix.plan_role_arn }}"],
                 "drift.yml": ["${{ matrix.plan_role_arn }}", "${{ matrix.drift_role_arn }}"],
             }[name]
@@ -289,22 +289,60 @@ def test_pull_request_plans_run_the_guard_and_keep_a_readable_summary() -> None:
     assert 'smus guard "$out/plan.json" --stack "$STACK" --json' in guard and 'exit "$status"' in guard
 
 
-def test_drift_runs_on_a_schedule_and_publishes_the_metrics_the_alarms_read() -> None:
-    workflow = load("drift.yml")
-    assert triggers(workflow)["schedule"], "drift.yml must run on a schedule"
-    job = workflow["jobs"]["drift"]
-    assert job["env"]["NAMESPACE"] == "${{ matrix.metric_namespace }}"
-    published = set()
-    for step in job["steps"]:
+def published_metrics(workflow: str, job: str) -> dict[str, str]:
+    """Every `put-metric-data` of a job: metric name -> the command's options, each checked for namespace, dimensions
+    and unit against smus_constructs.ops_metrics."""
+    published: dict[str, str] = {}
+    for step in load(workflow)["jobs"][job]["steps"]:
         script = step.get("run", "").replace("\\\n", " ")
         for match in re.finditer(r"put-metric-data([^\n]*)", script):
             command = match.group(1)
             name = re.search(r"--metric-name (\S+)", command)
             assert name, command
-            published.add(name.group(1))
-            assert f'--dimensions "{ACCOUNT_DIMENSION}=$ACCOUNT"' in command, command
+            metric = OpsMetric(name.group(1))
+            published[metric.value] = command
             assert '--namespace "$NAMESPACE"' in command, command
-    assert published == {metric.value for metric in DRIFT_JOB_METRICS}
+            assert f"--unit {METRIC_UNITS[metric]}" in command, command
+            if metric in STACK_METRICS:
+                assert f'--dimensions "{ACCOUNT_DIMENSION}=$ACCOUNT,{STACK_DIMENSION}=$stack"' in command, command
+            else:
+                assert f'--dimensions "{ACCOUNT_DIMENSION}=$ACCOUNT"' in command, command
+    return published
+
+
+def test_drift_runs_on_a_schedule_and_publishes_the_metrics_the_alarms_read() -> None:
+    workflow = load("drift.yml")
+    assert triggers(workflow)["schedule"], "drift.yml must run on a schedule"
+    assert workflow["jobs"]["drift"]["env"]["NAMESPACE"] == "${{ matrix.metric_namespace }}"
+    assert set(published_metrics("drift.yml", "drift")) == {
+        m.value for m in DRIFT_JOB_METRICS | {OpsMetric.PLAN_FAILED}
+    }
+
+
+def test_the_workflows_publish_every_metric_the_ops_stack_reads_and_no_other() -> None:
+    """Deploy: each stack's apply duration and plan result; drift: its own metrics and each stack's plan result;
+    pull requests: nothing (a pull request controls its workflow file, so it could hold a baseline at 0)."""
+    deploy = published_metrics("deploy.yml", "deploy")
+    assert set(deploy) == {OpsMetric.APPLY_DURATION_SECONDS.value, OpsMetric.PLAN_FAILED.value}
+    assert set(deploy) | set(published_metrics("drift.yml", "drift")) == {metric.value for metric in OpsMetric}
+    assert "put-metric-data" not in (WORKFLOWS / "pull-request.yml").read_text(encoding="utf-8")
+    assert "put-log-events" not in (WORKFLOWS / "pull-request.yml").read_text(encoding="utf-8")
+
+
+def test_deploy_publishes_with_the_metrics_role_after_every_apply_never_with_the_deploy_role() -> None:
+    job = load("deploy.yml")["jobs"]["deploy"]
+    credentials = [i for i, s in enumerate(job["steps"]) if str(s.get("uses", "")).startswith("aws-actions/")]
+    assert len(credentials) == 2
+    metrics_role = job["steps"][credentials[1]]
+    assert metrics_role["with"]["role-to-assume"] == "${{ matrix.drift_role_arn }}"
+    assert metrics_role["if"] == "${{ !cancelled() }}"
+    names = [step.get("name") for step in job["steps"]]
+    assert names.index("Plan, guard and apply each stack") < credentials[1] < names.index("Publish pipeline signals")
+    for index, step in enumerate(job["steps"]):
+        if "put-metric-data" in str(step.get("run", "")):
+            assert index > credentials[1], f"deploy.yml: {step.get('name')} publishes with the deploy role"
+    publish = step_named("deploy.yml", "deploy", "Publish pipeline signals")
+    assert publish["if"] == "${{ !cancelled() }}" and publish["env"]["NAMESPACE"] == "${{ matrix.metric_namespace }}"
 
 
 def test_every_metric_is_a_drift_job_metric_or_a_stack_metric_with_a_unit() -> None:
@@ -330,8 +368,13 @@ def test_ci_layers_are_the_account_stack_layers_except_bootstrap() -> None:
 TERRAFORM_STUB = """#!/bin/bash
 dir="${1#-chdir=}"; stack=$(basename "$dir"); command="$2"
 echo "$stack $*" >> "$CALLS"
+show="SHOWJSON_${stack//-/_}"
+if [ "$command" = show ] && [ -n "${!show}" ]; then cat "${!show}"; fi
 var="${command^^}_${stack//-/_}"
 exit "${!var:-0}"
+"""
+SMUS_STUB = """#!/bin/bash
+echo '{"passed": true}'
 """
 AWS_STUB = """#!/bin/bash
 python3 -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$@" >> "$AWS_CALLS"
@@ -345,7 +388,10 @@ esac
 @dataclass
 class Run:
     code: int
+    #: The account-wide metrics (dimension Account only): name -> value.
     metrics: dict[str, float]
+    #: The per-stack metrics (dimensions Account and Stack): (name, stack) -> value.
+    stack_metrics: dict[tuple[str, str], float]
     aws_calls: list[list[str]]
     terraform_calls: list[str]
     output: str
@@ -357,8 +403,12 @@ def run_step(tmp_path: Path, step_name: str, workflow: str = "drift.yml", job: s
         pytest.skip("jq is not installed (GitHub's runners have it)")
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir(exist_ok=True)
-    for name, body in (("terraform", TERRAFORM_STUB), ("aws", AWS_STUB)):
-        path = bin_dir / name
+    (tmp_path / ".venv" / "bin").mkdir(parents=True, exist_ok=True)
+    for path, body in (
+        (bin_dir / "terraform", TERRAFORM_STUB),
+        (bin_dir / "aws", AWS_STUB),
+        (tmp_path / ".venv" / "bin" / "smus", SMUS_STUB),
+    ):
         path.write_text(body)
         path.chmod(path.stat().st_mode | stat.S_IEXEC)
     script = tmp_path / "step.sh"
@@ -377,6 +427,9 @@ def run_step(tmp_path: Path, step_name: str, workflow: str = "drift.yml", job: s
         "NAMESPACE": "SMUS/Drift",
         "OUTDIR": "cdktf.out",
         "STACKS": "dev-platform dev-projects dev-ops",
+        "LOG_GROUP": "/smus/dev/drift",
+        "GITHUB_RUN_ID": "4242",
+        "GITHUB_RUN_ATTEMPT": "1",
         **env,
     }
     result = subprocess.run(
@@ -389,14 +442,23 @@ def run_step(tmp_path: Path, step_name: str, workflow: str = "drift.yml", job: s
         check=False,
     )
     aws = [json.loads(line) for line in aws_calls.read_text().splitlines()]
-    metrics = {}
+    metrics: dict[str, float] = {}
+    stack_metrics: dict[tuple[str, str], float] = {}
     for argv in aws:
         if argv[:2] == ["cloudwatch", "put-metric-data"]:
-            metrics[argv[argv.index("--metric-name") + 1]] = float(argv[argv.index("--value") + 1])
-    return Run(result.returncode, metrics, aws, calls.read_text().splitlines(), result.stdout + result.stderr)
+            name, value = argv[argv.index("--metric-name") + 1], float(argv[argv.index("--value") + 1])
+            dimensions = dict(item.split("=", 1) for item in argv[argv.index("--dimensions") + 1].split(","))
+            if STACK_DIMENSION in dimensions:
+                stack_metrics[(name, dimensions[STACK_DIMENSION])] = value
+            else:
+                metrics[name] = value
+    return Run(
+        result.returncode, metrics, stack_metrics, aws, calls.read_text().splitlines(), result.stdout + result.stderr
+    )
 
 
 PLAN_STEP = "Plan every stack (0 no drift, 2 drift, 1 error)"
+STACKS = ("dev-platform", "dev-projects", "dev-ops")
 
 
 PUBLISH_STEP = "Publish drift metrics"
@@ -413,6 +475,7 @@ def test_drift_step_no_changes_publishes_zero_drift_and_succeeds(tmp_path: Path)
     plan, run = plan_then_publish(tmp_path)
     assert plan.code == 0 and run.code == 0, plan.output + run.output
     assert run.metrics == {"DriftDetected": 0, "DriftCheckErrors": 0}
+    assert run.stack_metrics == {("PlanFailed", stack): 0 for stack in STACKS}
     plans = [call for call in plan.terraform_calls if " plan " in call]
     assert len(plans) == 3 and all("-detailed-exitcode" in call and "-lock=false" in call for call in plans)
 
@@ -421,6 +484,7 @@ def test_drift_step_exit_2_is_drift_not_an_error(tmp_path: Path) -> None:
     plan, run = plan_then_publish(tmp_path, PLAN_dev_projects="2")
     assert run.code == 0, run.output
     assert run.metrics == {"DriftDetected": 1, "DriftCheckErrors": 0}
+    assert run.stack_metrics == {("PlanFailed", stack): 0 for stack in STACKS}, "drift is no plan failure"
     assert "dev-projects: drift" in plan.output
 
 
@@ -428,6 +492,7 @@ def test_drift_step_exit_1_is_an_error_not_drift_and_fails_the_job(tmp_path: Pat
     plan, run = plan_then_publish(tmp_path, PLAN_dev_platform="1")
     assert run.code == 1, run.output
     assert run.metrics == {"DriftDetected": 0, "DriftCheckErrors": 1}
+    assert run.stack_metrics == {("PlanFailed", stack): float(stack == "dev-platform") for stack in STACKS}
     # The other stacks were still checked: one broken stack does not hide drift in the rest.
     assert sum(" plan " in call for call in plan.terraform_calls) == 3
 
@@ -436,6 +501,9 @@ def test_drift_step_reports_both_drift_and_errors_in_one_run(tmp_path: Path) -> 
     plan, run = plan_then_publish(tmp_path, PLAN_dev_ops="2", PLAN_dev_platform="1", INIT_dev_projects="1")
     assert run.code == 1, run.output
     assert run.metrics == {"DriftDetected": 1, "DriftCheckErrors": 2}
+    # A failed init is a failed plan too: the stack could not be planned.
+    assert run.stack_metrics == {("PlanFailed", "dev-platform"): 1, ("PlanFailed", "dev-projects"): 1,
+                                 ("PlanFailed", "dev-ops"): 0}  # fmt: skip
     assert not any(call.startswith("dev-projects") and " plan " in call for call in plan.terraform_calls)
 
 
@@ -443,6 +511,8 @@ def test_publish_without_a_plan_result_counts_every_stack_as_failed(tmp_path: Pa
     run = run_step(tmp_path, PUBLISH_STEP)
     assert run.code == 1, run.output
     assert run.metrics == {"DriftDetected": 0, "DriftCheckErrors": 3}
+    assert run.stack_metrics == {("PlanFailed", stack): 1 for stack in STACKS}
+    assert not any(argv[0] == "logs" for argv in run.aws_calls), "no summaries, no log events"
 
 
 def test_project_count_looks_the_domain_up_by_name_and_publishes_the_count(tmp_path: Path) -> None:
@@ -532,3 +602,111 @@ def test_a_failed_init_is_a_failure_with_its_log_shown(tmp_path: Path) -> None:
     run = run_step(tmp_path, VALIDATE_STEP, workflow="pull-request.yml", job="verify", INIT_dev_ops="1")
     assert run.code == 1 and "failed for: dev-ops" in run.output
     assert not any("validate" in call for call in run.terraform_calls), "no validate without an init"
+
+
+# --- drift summaries in CloudWatch Logs (issue 16 item 2) -----------------------------------------------------------
+
+
+def plan_json_with_a_secret(tmp_path: Path) -> Path:
+    """What `terraform show -json` prints for a drifted alarm whose description holds a secret."""
+    plan = {
+        "format_version": "1.2",
+        "resource_changes": [
+            {
+                "address": "aws_cloudwatch_metric_alarm.drift",
+                "change": {"actions": ["update"], "before": {"alarm_description": "s3cr3t-0f0f"}, "after": {}},
+            },
+            {"address": "aws_sns_topic.alerts", "change": {"actions": ["no-op"], "before": {"name": "s3cr3t-0f0f"}}},
+        ],
+        "variables": {"token": {"value": "s3cr3t-0f0f"}},
+    }
+    path = tmp_path / "show.json"
+    path.write_text(json.dumps(plan))
+    return path
+
+
+def test_the_drift_job_summarises_with_the_cli_s_own_filter() -> None:
+    from smus_cli.plan_summary import JQ_FILTER
+
+    plan = step_named("drift.yml", "drift", PLAN_STEP)["run"]
+    assert f"jq -c '{JQ_FILTER}'" in plan, "drift.yml must hold smus_cli.plan_summary.JQ_FILTER verbatim"
+    assert "-out=drift.tfplan" in plan and "show -json drift.tfplan" in plan
+    # The saved plan holds values: it stays in the stack's folder, never in the uploaded drift/ folder.
+    assert "drift/drift.tfplan" not in plan and "drift/$stack.tfplan" not in plan
+    publish = step_named("drift.yml", "drift", PUBLISH_STEP)
+    assert publish["env"]["LOG_GROUP"] == "${{ matrix.drift_log_group }}"
+
+
+def test_each_stack_s_summary_reaches_the_log_group_with_addresses_and_actions_only(tmp_path: Path) -> None:
+    show = plan_json_with_a_secret(tmp_path)
+    _, run = plan_then_publish(tmp_path, PLAN_dev_ops="2", PLAN_dev_platform="1", SHOWJSON_dev_ops=str(show))
+    assert run.code == 1, run.output  # the failed platform plan fails the job after publishing
+    stream = ["logs", "create-log-stream", "--log-group-name", "/smus/dev/drift", "--log-stream-name", "drift/4242-1"]
+    assert stream in run.aws_calls
+    put = next(argv for argv in run.aws_calls if argv[:2] == ["logs", "put-log-events"])
+    assert put[put.index("--log-stream-name") + 1] == "drift/4242-1"
+    events = json.loads((tmp_path / "drift" / "log-events.json").read_text())
+    assert "s3cr3t" not in json.dumps(events) and "s3cr3t" not in (tmp_path / "drift" / "log-events.json").read_text()
+    messages = {message["stack"]: message for message in (json.loads(event["message"]) for event in events)}
+    assert set(messages) == set(STACKS)
+    assert messages["dev-ops"] == {
+        "stack": "dev-ops",
+        "result": "drift",
+        "plan_exit": 2,
+        "plan_failed": 0,
+        "changes": [{"address": "aws_cloudwatch_metric_alarm.drift", "actions": ["update"]}],
+    }
+    assert messages["dev-platform"]["result"] == "plan failed" and messages["dev-platform"]["changes"] is None
+    assert all(isinstance(event["timestamp"], int) and event["timestamp"] > 1_700_000_000_000 for event in events)
+
+
+def test_a_failed_init_is_logged_as_such(tmp_path: Path) -> None:
+    _, run = plan_then_publish(tmp_path, INIT_dev_projects="1")
+    assert run.code == 1 and run.stack_metrics[("PlanFailed", "dev-projects")] == 1, run.output
+    events = json.loads((tmp_path / "drift" / "log-events.json").read_text())
+    projects = next(json.loads(e["message"]) for e in events if json.loads(e["message"])["stack"] == "dev-projects")
+    assert projects == {"stack": "dev-projects", "result": "init failed", "plan_failed": 1, "changes": None}
+
+
+# --- deploy.yml's pipeline signals -----------------------------------------------------------------------------------
+
+APPLY_STEP = "Plan, guard and apply each stack"
+SIGNALS_STEP = "Publish pipeline signals"
+
+
+def deploy_then_publish(tmp_path: Path, **env: str) -> tuple[Run, Run]:
+    apply = run_step(tmp_path, APPLY_STEP, workflow="deploy.yml", job="deploy", **env)
+    assert not apply.aws_calls, "the deploy role publishes nothing"
+    return apply, run_step(tmp_path, SIGNALS_STEP, workflow="deploy.yml", job="deploy", **env)
+
+
+def test_deploy_publishes_each_stack_s_apply_duration_and_plan_result(tmp_path: Path) -> None:
+    apply, run = deploy_then_publish(tmp_path)
+    assert apply.code == 0 and run.code == 0, apply.output + run.output
+    assert run.metrics == {}
+    assert {key: value for key, value in run.stack_metrics.items() if key[0] == "PlanFailed"} == {
+        ("PlanFailed", stack): 0 for stack in STACKS
+    }
+    durations = {key[1]: value for key, value in run.stack_metrics.items() if key[0] == "ApplyDurationSeconds"}
+    assert set(durations) == set(STACKS) and all(0 <= seconds < 60 for seconds in durations.values())
+    units = {argv[argv.index("--metric-name") + 1]: argv[argv.index("--unit") + 1] for argv in run.aws_calls}
+    assert units == {"PlanFailed": "Count", "ApplyDurationSeconds": "Seconds"}
+
+
+def test_a_failed_plan_publishes_plan_failed_and_stops_before_any_apply(tmp_path: Path) -> None:
+    apply, run = deploy_then_publish(tmp_path, PLAN_dev_projects="1")
+    assert apply.code == 1
+    assert not any(call.startswith("dev-projects") and " apply " in call for call in apply.terraform_calls)
+    assert not any(call.startswith("dev-ops") for call in apply.terraform_calls), "the later stacks are not reached"
+    assert run.code == 0, run.output
+    assert run.stack_metrics == {
+        ("PlanFailed", "dev-platform"): 0,
+        ("ApplyDurationSeconds", "dev-platform"): run.stack_metrics[("ApplyDurationSeconds", "dev-platform")],
+        ("PlanFailed", "dev-projects"): 1,
+    }
+
+
+def test_a_failed_apply_publishes_no_duration(tmp_path: Path) -> None:
+    apply, run = deploy_then_publish(tmp_path, APPLY_dev_platform="1")
+    assert apply.code == 1
+    assert run.stack_metrics == {("PlanFailed", "dev-platform"): 0}

@@ -112,6 +112,12 @@ def alerts(rule: str, cases_file: str) -> dict[str, Any]:
     }
 
 
+def log_events(group: str, stream: str) -> dict[str, Any]:
+    """The messages of one stream of a log group, oldest first (the drift job's plan summaries)."""
+    answer = boto3.client("logs").get_log_events(logGroupName=group, logStreamName=stream, startFromHead=True)
+    return {"messages": [event["message"] for event in answer["events"]]}
+
+
 def dashboard(name: str) -> dict[str, Any]:
     """A dashboard's body as CloudWatch stores it, parsed: the rehearsal compares it with the synthesised one."""
     answer = boto3.client("cloudwatch").get_dashboard(DashboardName=name)
@@ -163,6 +169,7 @@ COMMANDS = {
     "dashboard": dashboard,
     "stand-in-key": stand_in_key,
     "stand-in-bucket": stand_in_bucket,
+    "log-events": log_events,
 }
 
 if __name__ == "__main__":
