@@ -155,6 +155,7 @@ FIELD_COVERAGE: dict[str, str] = {
     "operations.project_quota": "compared",
     "operations.quota_threshold_percent": "compared",
     "operations.heartbeat_hours": "compared",
+    "operations.drift_log_retention_days": "compared",
     "operations.plan_github_environment": "ignored: each account plans from its own GitHub environment",
     "operations.config_rules": "compared",
     "operations.create_config_recorder": "ignored: whether the account already had an AWS Config recorder",
@@ -284,6 +285,7 @@ def structure(config: AccountConfig) -> dict[Key, str]:
         ("operations", "project_quota"): str(config.operations.project_quota),
         ("operations", "quota_threshold_percent"): str(config.operations.quota_threshold_percent),
         ("operations", "heartbeat_hours"): str(config.operations.heartbeat_hours),
+        ("operations", "drift_log_retention_days"): str(config.operations.drift_log_retention_days),
         ("operations", "config_rules"): str(config.operations.config_rules).lower(),
     }
     for tag, value in config.tags.items():

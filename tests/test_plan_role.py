@@ -473,3 +473,31 @@ def test_a_drift_environment_that_pull_requests_plan_in_is_a_config_error(tmp_pa
     assert "pull-request plans do not run in" in issue.accepted and "PlanFailed = 0" in issue.accepted
     path.write_text(text + '\n[operations]\nplan_github_environment = "prod-drift"\n')
     assert load_account(path).config.operations.plan_github_environment == "prod-drift"
+
+
+def test_the_drift_role_s_grants_have_the_shape_aws_s_iam_definitions_give_those_actions() -> None:
+    """PutMetricData: no resource type (only "*"), `cloudwatch:namespace` its only condition key; CreateLogStream and
+    PutLogEvents: the log-stream resource, `...:log-group:<name>:log-stream:<stream>` (parliament's copy of the
+    Service Authorization Reference, .venv-audit)."""
+    root = Path(__file__).resolve().parent.parent
+    found = sorted(root.glob(".venv-audit/lib/python*/site-packages/parliament/iam_definition.json"))
+    assert found, "parliament's iam_definition.json is missing: `make audit-install` makes .venv-audit"
+    path = found[0]
+    services = {service["prefix"]: service for service in json.loads(path.read_text())}
+
+    def privilege(prefix: str, name: str) -> list[dict[str, Any]]:
+        (found,) = [p for p in services[prefix]["privileges"] if p["privilege"] == name]
+        types: list[dict[str, Any]] = found["resource_types"]
+        return types
+
+    assert privilege("cloudwatch", "PutMetricData") == [
+        {"condition_keys": ["cloudwatch:namespace"], "dependent_actions": [], "resource_type": ""}
+    ]
+    streams = {r["resource"]: r["arn"] for r in services["logs"]["resources"]}["log-stream"]
+    assert streams == "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}"
+    for action in ("CreateLogStream", "PutLogEvents"):
+        assert [t["resource_type"] for t in privilege("logs", action)] == ["log-stream*"], action
+    group = "arn:aws:logs:eu-west-1:111111111111:log-group:/smus/dev/drift"
+    metrics, logs = drift_permissions(metric_namespace="SMUS/Drift", drift_log_group_arn=group)["Statement"]
+    assert metrics["Resource"] == "*" and set(metrics["Condition"]["StringEquals"]) == {"cloudwatch:namespace"}
+    assert logs["Resource"] == f"{group}:log-stream:*"
