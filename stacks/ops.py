@@ -139,7 +139,12 @@ class OpsStack(AccountStack):
             "PipelineSignals",
             PipelineSignalAlarmsProps(
                 account_name=loaded.name,
-                stack_names=[stack_name(loaded.name, layer) for layer in Layer],
+                # A member account (no domain of its own) has no projects stack (smus_cli.ci_matrix.MEMBER_CI_LAYERS).
+                stack_names=[
+                    stack_name(loaded.name, layer)
+                    for layer in Layer
+                    if not (config.domain is None and layer is Layer.PROJECTS)
+                ],
                 topic=self.alerts,
                 name_prefix=prefix,
                 namespace=ops.metric_namespace,

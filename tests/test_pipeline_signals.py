@@ -162,3 +162,19 @@ def test_every_example_ops_stack_alarms_on_both_signals_for_each_ci_stack(
             for layer in ("platform", "projects", "ops")
         }, account
         assert all(metric["dimensions"]["Account"] == account for metric in metrics)
+
+
+def test_the_alarms_watch_exactly_the_stacks_ci_plans_and_applies(example_stacks: dict[str, StackDoc]) -> None:
+    """A member account has no projects stack: an alarm on it would wait for data forever."""
+    from smus_cli.ci_matrix import ci_stack_names
+
+    for name, doc in example_stacks.items():
+        if not name.endswith("-ops"):
+            continue
+        account = name.removesuffix("-ops")
+        alarms = [a for a in doc["resource"]["aws_cloudwatch_metric_alarm"].values() if "metric_query" in a]
+        metrics = [q["metric"] for a in alarms for q in a["metric_query"] if "metric" in q]
+        stacks = {m["dimensions"]["Stack"] for m in metrics if "Stack" in m["dimensions"]}
+        member = f"{account}-projects" not in example_stacks
+        assert stacks >= set(ci_stack_names(account, member=member)), account
+        assert stacks <= set(ci_stack_names(account, member=member)), account
