@@ -49,17 +49,28 @@ from smus_constructs.observability import (
     Subscription,
 )
 from smus_constructs.ops_metrics import (
+    ACCOUNT_DIMENSION,
     EVENTS_NAMESPACE,
     GLOBAL_EVENTS_REGION,
     KEY_USAGE_BAND_WIDTH,
     RULE_NAME_DIMENSION,
+    STACK_DIMENSION,
     TRIGGERED_RULES_METRIC,
+    OpsMetric,
     drift_log_group_name,
     key_usage_rule_name,
 )
 from smus_constructs.patterns import partition_of
 from smus_constructs.pipeline_rules import split_role_arn
-from smus_constructs.pipeline_signals import PipelineSignalAlarms, PipelineSignalAlarmsProps
+from smus_constructs.pipeline_signals import (
+    APPLY_DURATION_BAND_WIDTH,
+    APPLY_DURATION_PERIOD_SECONDS,
+    PLAN_FAILED_BAND_WIDTH,
+    PLAN_FAILED_PERIOD_SECONDS,
+    PipelineSignalAlarms,
+    PipelineSignalAlarmsProps,
+    stack_label,
+)
 from stacks.account_stack import AccountStack, Layer, stack_name
 from stacks.bootstrap import given_role_arns
 from stacks.ops_artifact_logging import artifact_access_rules
@@ -274,6 +285,16 @@ class OpsStack(AccountStack):
                         change_rule_names=[self.changes.rule_name, *self.estate_changes.rule_names.values()],
                         alarm_arns=sorted(alarm_arns),
                         key_usage=self._key_usage_metric(),
+                        drift_log_group=drift_log_group_name(self.loaded.name),
+                        apply_durations=self._stack_signals(
+                            OpsMetric.APPLY_DURATION_SECONDS,
+                            Stat.MAXIMUM,
+                            APPLY_DURATION_PERIOD_SECONDS,
+                            APPLY_DURATION_BAND_WIDTH,
+                        ),
+                        plan_failures=self._stack_signals(
+                            OpsMetric.PLAN_FAILED, Stat.AVERAGE, PLAN_FAILED_PERIOD_SECONDS, PLAN_FAILED_BAND_WIDTH
+                        ),
                     )
                 ),
             ),
@@ -292,6 +313,22 @@ class OpsStack(AccountStack):
             label="domain key Decrypt/GenerateDataKey* calls",
             band_width=KEY_USAGE_BAND_WIDTH,
         )
+
+    def _stack_signals(self, metric: OpsMetric, stat: Stat, period: int, band_width: float) -> list[MetricSpec]:
+        """One line per CI stack, read as its anomaly alarm reads it (PipelineSignalAlarms), with the alarm's band."""
+        name = self.loaded.name
+        return [
+            MetricSpec(
+                namespace=self.loaded.config.operations.metric_namespace,
+                metric_name=metric.value,
+                dimensions={ACCOUNT_DIMENSION: name, STACK_DIMENSION: stack},
+                stat=stat,
+                period=period,
+                label=stack_label(name, stack),
+                band_width=band_width,
+            )
+            for stack in self.pipeline_signals.apply_duration
+        ]
 
     def _global_provider(self) -> AwsProvider | None:
         """An aws provider for us-east-1, where IAM's CloudTrail events reach EventBridge; None when that is home."""

@@ -27,6 +27,8 @@ from smus_constructs.ops_metrics import ACCOUNT_DIMENSION, OpsMetric
 
 EVENTS_NAMESPACE = "AWS/Events"
 TRIGGERED_RULES = "TriggeredRules"
+#: What drift.yml writes to the drift log for each stack and run (its `jq -cn ... '{stack: ..., ...}'` objects).
+DRIFT_LOG_FIELDS = ("stack", "result", "plan_exit", "changes")
 #: The colour of an alarm threshold and of a hard limit on every graph.
 ALARM_COLOR = "#d62728"
 LIMIT_COLOR = "#7f7f7f"
@@ -79,8 +81,9 @@ def ops_dashboard_widgets(inputs: OpsDashboardInputs) -> list[Widget]:
             markdown=(
                 f"## Estate {inputs.account_name}: drift, pipeline and change alerts\n"
                 "The scheduled drift job (`.github/workflows/drift.yml`, every 6 hours) publishes the drift, heartbeat "
-                "and project metrics; EventBridge counts the change alerts. What each alarm means and what to do: "
-                "`docs/operations.md` in the estate repository."
+                "and project metrics and plan failures, the deploy job (`deploy.yml`) apply durations and plan "
+                "failures; EventBridge counts the key-usage and change-alert rules' matches. What each alarm means "
+                "and what to do: `docs/operations.md` in the estate repository."
             ),
             height=2,
         ),
@@ -142,8 +145,10 @@ def ops_dashboard_widgets(inputs: OpsDashboardInputs) -> list[Widget]:
         *(
             [
                 LogWidget(
-                    title="Drift job: newest plan summaries (addresses and actions per stack)",
+                    title="Drift per stack: the drift job's newest results (drift log: addresses and actions only)",
                     log_group_names=[inputs.drift_log_group],
+                    # The fields of drift.yml's one JSON event per stack and run (Logs Insights discovers them).
+                    query=f"fields @timestamp, {', '.join(DRIFT_LOG_FIELDS)} | sort @timestamp desc | limit 30",
                 )
             ]
             if inputs.drift_log_group is not None

@@ -342,6 +342,21 @@ def test_every_dashboard_metric_is_published_by_a_workflow_or_emitted_by_a_rule_
         } <= graphed_rules
 
 
+def test_every_metric_the_workflows_publish_is_on_the_dashboard(example_stacks: dict[str, StackDoc]) -> None:
+    """The other direction: a signal the pipeline sends but no graph shows is one nobody looks at."""
+    published = workflow_metrics()
+    for account in ACCOUNTS:
+        namespace = account_namespace(account)
+        wanted = {
+            (namespace if ns == "${{ matrix.metric_namespace }}" else ns, name, keys) for ns, name, keys in published
+        }
+        plotted = {
+            (p.namespace, p.metric_name, tuple(sorted(k for k, _ in p.dimensions)))
+            for p in plotted_metrics(account_dashboard(example_stacks, account))
+        }
+        assert wanted - plotted == set(), f"{account}: published but on no widget: {sorted(wanted - plotted)}"
+
+
 def test_the_check_catches_a_metric_nobody_publishes_and_a_rule_the_stack_lacks(
     example_stacks: dict[str, StackDoc],
 ) -> None:
@@ -458,6 +473,17 @@ def drawn_bands(body: dict[str, Any]) -> set[Band]:
     return found
 
 
+def test_every_anomaly_alarm_is_drawn_with_its_own_band(example_stacks: dict[str, StackDoc]) -> None:
+    """Each anomaly-detection alarm of the ops stack (apply duration and plan failures per stack, key usage) has a
+    graph drawing its metric with the same dimensions, statistic, period and band width."""
+    for account in ACCOUNTS:
+        bands = alarm_bands(example_stacks[f"{account}-ops"])
+        assert len(bands) >= 7, sorted(bands)  # apply duration and plan failures of three CI stacks, key usage
+        drawn = drawn_bands(account_dashboard(example_stacks, account))
+        missing = {name: band for name, band in bands.items() if band not in drawn}
+        assert missing == {}, f"{account}: anomaly alarms whose band no widget draws: {missing}"
+
+
 def test_the_key_usage_alarm_is_drawn_with_its_own_band(example_stacks: dict[str, StackDoc]) -> None:
     """A graph's band is the alarm's: same metric, dimensions, statistic, period and width, so what the graph shows
     outside the band is exactly what alarms."""
@@ -497,6 +523,23 @@ def test_a_band_drawn_with_another_period_or_width_is_not_the_alarms() -> None:
     assert band not in drawn_bands(body_of(graph(metrics=[metric("ApplyDurationSeconds", stat=Stat.MAXIMUM)])))
     assert band not in drawn_bands(body_of(graph(metrics=[same], period=300)))
     assert band not in drawn_bands(body_of(graph(metrics=[metric("ApplyDurationSeconds", band_width=2)])))
+
+
+def test_the_drift_log_widget_reads_the_stacks_log_group_and_the_fields_drift_yml_writes(
+    example_stacks: dict[str, StackDoc],
+) -> None:
+    from stacks.ops_dashboard import DRIFT_LOG_FIELDS
+
+    drift = (WORKFLOWS / "drift.yml").read_text(encoding="utf-8")
+    written = set(re.findall(r"\{(\w+): \$\w+", drift)) | set(re.findall(r", (\w+): \$\w+", drift))
+    assert set(DRIFT_LOG_FIELDS) <= written, f"drift.yml's summary objects carry {sorted(written)}"
+    for account in ACCOUNTS:
+        stack = example_stacks[f"{account}-ops"]
+        groups = {group["name"] for group in stack["resource"].get("aws_cloudwatch_log_group", {}).values()}
+        (widget,) = [w for w in account_dashboard(example_stacks, account)["widgets"] if w["type"] == "log"]
+        sources = re.findall(r"SOURCE '([^']+)'", widget["properties"]["query"])
+        assert sources == [f"/smus/{account}/drift"] and set(sources) <= groups, (account, sources, groups)
+        assert all(field in widget["properties"]["query"] for field in DRIFT_LOG_FIELDS)
 
 
 def test_the_grid_holds_every_widget_without_overlap(example_stacks: dict[str, StackDoc]) -> None:
