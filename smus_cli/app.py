@@ -185,10 +185,39 @@ def inventory(
         Path | None, typer.Option("--save-responses", help="Keep what --live read, as --from-dir files.")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing output file.")] = False,
+    member_of: Annotated[
+        str | None,
+        typer.Option(
+            "--member-of",
+            help="Inventory a member account of this domain account's (shared) domain, with the member's responses.",
+        ),
+    ] = None,
+    config_dir: ConfigDir = DEFAULT_CONFIG_DIR,
 ) -> None:
-    """Write an account file from an existing domain, carrying its IDs and flagging every immutable value."""
+    """Write an account file from an existing domain, carrying its IDs and flagging every immutable value; with
+    --member-of, a member account's file from the domain shared with it (validated with the estate in --config-dir)."""
     from smus_cli.inventory import run_inventory
 
+    if member_of is not None:
+        from smus_cli.inventory_member import run_member_inventory
+
+        raise typer.Exit(
+            run_member_inventory(
+                member_of=member_of,
+                config_dir=config_dir,
+                from_dir=from_dir,
+                live=live,
+                region=region,
+                profile=profile,
+                domain_id=domain_id,
+                save_dir=save_responses,
+                account_name=account_name,
+                output=output,
+                force=force,
+                out=out,
+                err=err,
+            )
+        )
     raise typer.Exit(
         run_inventory(
             from_dir=from_dir,

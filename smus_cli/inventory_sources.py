@@ -3,7 +3,9 @@
 Offline is the audited path: the engineer saves each response with the AWS CLI (commands in
 docs/migration-runbook.md), the files are kept as evidence, and the same files reproduce the generated config.
 Live mode (boto3, optional extra `live`) can save the responses it reads under the same names, so the two agree.
-Response shapes: the DataZone API reference (GetDomain, ListEnvironmentBlueprintConfigurations, ...).
+Response shapes: the DataZone API reference (GetDomain, ListEnvironmentBlueprintConfigurations, ...); for a member
+(associated) account also the RAM API reference (GetResourceShares and ListResources with resourceOwner
+OTHER-ACCOUNTS, GetResourceShareInvitations) and STS GetCallerIdentity (which account the responses were read in).
 """
 
 from __future__ import annotations
@@ -25,6 +27,11 @@ PROFILES_FILE = "list-project-profiles.json"
 PROFILE_FILE = "get-project-profile-{id}.json"
 PROJECTS_FILE = "list-projects.json"
 PROJECT_FILE = "get-project-{id}.json"
+#: A member account's side of an association (smus_cli.inventory_member), read with the member's credentials.
+CALLER_FILE = "get-caller-identity.json"
+SHARES_FILE = "get-resource-shares.json"
+SHARED_RESOURCES_FILE = "list-resources.json"
+INVITATIONS_FILE = "get-resource-share-invitations.json"
 
 #: The AWS CLI command that saves each file, for error messages and the runbook. `{domain}` is the domain ID.
 CLI_COMMANDS = {
@@ -39,6 +46,17 @@ CLI_COMMANDS = {
     PROFILE_FILE: "aws datazone get-project-profile --domain-identifier {domain} --identifier {id}",
     PROJECTS_FILE: "aws datazone list-projects --domain-identifier {domain}",
     PROJECT_FILE: "aws datazone get-project --domain-identifier {domain} --identifier {id}",
+    CALLER_FILE: "aws sts get-caller-identity",
+    SHARES_FILE: "aws ram get-resource-shares --resource-owner OTHER-ACCOUNTS",
+    SHARED_RESOURCES_FILE: "aws ram list-resources --resource-owner OTHER-ACCOUNTS",
+    INVITATIONS_FILE: "aws ram get-resource-share-invitations",
+}
+
+#: Where each List*/Get* response keeps its entries: DataZone says `items`, RAM names them.
+ITEMS_KEYS = {
+    SHARES_FILE: "resourceShares",
+    SHARED_RESOURCES_FILE: "resources",
+    INVITATIONS_FILE: "resourceShareInvitations",
 }
 
 
@@ -79,22 +97,24 @@ class Response:
             raise InventoryError(self.origin, key, value, "a string")
         return value
 
-    def items(self) -> Iterator[Response]:
-        """The `items` of a List* response, each as a response of its own."""
-        items = self.body.get("items", [])
+    def items(self, key: str = "items") -> Iterator[Response]:
+        """The entries of a List* response (`items`, or RAM's named list), each as a response of its own."""
+        items = self.body.get(key, [])
         if not isinstance(items, list):
-            raise InventoryError(self.origin, "items", f"(a JSON {type(items).__name__})", "a list")
+            raise InventoryError(self.origin, key, f"(a JSON {type(items).__name__})", "a list")
         for index, item in enumerate(items):
             if not isinstance(item, dict):
-                raise InventoryError(self.origin, f"items[{index}]", f"(a JSON {type(item).__name__})", "an object")
-            yield Response(f"{self.origin} items[{index}]", item)
+                raise InventoryError(self.origin, f"{key}[{index}]", f"(a JSON {type(item).__name__})", "an object")
+            yield Response(f"{self.origin} {key}[{index}]", item)
 
 
 class ResponseSource(Protocol):
-    """The eight reads inventory needs. `domain_id` is known once GetDomain has been read."""
+    """The reads inventory needs. `domain_id` is known once GetDomain has been read, or (a member account) once the
+    share naming it has been read and :meth:`use_domain` called."""
 
     def describe(self) -> str: ...
     def get(self, file_name: str, identifier: str | None = None) -> Response: ...
+    def use_domain(self, domain_id: str) -> None: ...
 
 
 class DirectorySource:
@@ -108,6 +128,10 @@ class DirectorySource:
 
     def describe(self) -> str:
         return f"saved responses in {self.directory}"
+
+    def use_domain(self, domain_id: str) -> None:
+        """Name the domain in the commands that missing files' messages print."""
+        self._domain_id = domain_id
 
     def get(self, file_name: str, identifier: str | None = None) -> Response:
         name = file_name.format(id=identifier)
@@ -132,8 +156,12 @@ _Call = Callable[..., dict[str, Any]]
 class LiveSource:
     """The DataZone API through boto3, paging through every List*; optionally saving each response as evidence."""
 
-    def __init__(self, client: Any, domain_id: str, save_dir: Path | None = None) -> None:
+    def __init__(
+        self, client: Any, domain_id: str, save_dir: Path | None = None, *, ram: Any = None, sts: Any = None
+    ) -> None:
         self._client = client
+        self._ram = ram
+        self._sts = sts
         self.domain_id = domain_id
         self._save_dir = save_dir
         if save_dir is not None:
@@ -154,8 +182,23 @@ class LiveSource:
         client = session.client("datazone")
         return cls(client, domain_id or _only_domain(client), save_dir)
 
+    @classmethod
+    def connect_member(cls, *, region: str | None, profile: str | None, save_dir: Path | None) -> LiveSource:
+        """DataZone, RAM and STS clients in a member account; the domain is named once its share is read."""
+        try:
+            import boto3  # type: ignore[import-not-found, unused-ignore]
+        except ImportError:
+            raise InventoryError(
+                "--live", "boto3", "(not installed)", "the optional extra: pip install 'smus-estate[live]'"
+            ) from None
+        session = boto3.Session(profile_name=profile, region_name=region)
+        return cls(session.client("datazone"), "", save_dir, ram=session.client("ram"), sts=session.client("sts"))
+
     def describe(self) -> str:
-        return f"the DataZone API (domain {self.domain_id})"
+        return f"the DataZone API (domain {self.domain_id or '(not chosen yet)'})"
+
+    def use_domain(self, domain_id: str) -> None:
+        self.domain_id = domain_id
 
     def get(self, file_name: str, identifier: str | None = None) -> Response:
         domain = {"domainIdentifier": self.domain_id}
@@ -172,10 +215,22 @@ class LiveSource:
             PROFILE_FILE: ("get_project_profile", {**domain, "identifier": identifier}, False),
             PROJECTS_FILE: ("list_projects", domain, True),
             PROJECT_FILE: ("get_project", {**domain, "identifier": identifier}, False),
+            CALLER_FILE: ("get_caller_identity", {}, False),
+            SHARES_FILE: ("get_resource_shares", {"resourceOwner": "OTHER-ACCOUNTS"}, True),
+            SHARED_RESOURCES_FILE: ("list_resources", {"resourceOwner": "OTHER-ACCOUNTS"}, True),
+            INVITATIONS_FILE: ("get_resource_share_invitations", {}, True),
         }
         method, arguments, paged = calls[file_name]
-        call: _Call = getattr(self._client, method)
-        body = _all_pages(call, arguments) if paged else _without_metadata(call(**arguments))
+        client = self._client
+        if file_name == CALLER_FILE:
+            client = self._sts
+        elif file_name in ITEMS_KEYS:
+            client = self._ram
+        if client is None:
+            raise InventoryError("--live", file_name, "(no client)", "a member account's source (connect_member)")
+        call: _Call = getattr(client, method)
+        key = ITEMS_KEYS.get(file_name, "items")
+        body = _all_pages(call, arguments, key) if paged else _without_metadata(call(**arguments))
         name = file_name.format(id=identifier)
         if self._save_dir is not None:
             (self._save_dir / name).write_text(json.dumps(body, indent=4, default=_json_default) + "\n")
@@ -193,16 +248,17 @@ def _only_domain(client: Any) -> str:
     return domain_id
 
 
-def _all_pages(call: _Call, arguments: dict[str, Any]) -> dict[str, Any]:
-    """Every page of a List* call merged into one `items` list, as `aws ... --output json` prints it."""
+def _all_pages(call: _Call, arguments: dict[str, Any], key: str = "items") -> dict[str, Any]:
+    """Every page of a List* call merged into one list (`items`, or RAM's named one), as `aws ... --output json`
+    prints it."""
     items: list[Any] = []
     token: str | None = None
     while True:
         page = call(**arguments, **({"nextToken": token} if token else {}))
-        items.extend(page.get("items", []))
+        items.extend(page.get(key, []))
         token = page.get("nextToken")
         if not token:
-            return {"items": items}
+            return {key: items}
 
 
 def _without_metadata(response: dict[str, Any]) -> dict[str, Any]:
