@@ -27,7 +27,19 @@ from smus_cli.inventory_member import (
     domain_account,
     validate_in_estate,
 )
-from smus_cli.inventory_sources import DirectorySource, InventoryError, LiveSource
+from smus_cli.inventory_sources import (
+    BLUEPRINTS_FILE,
+    CALLER_FILE,
+    CLI_COMMANDS,
+    CONFIGURATIONS_FILE,
+    DOMAIN_FILE,
+    INVITATIONS_FILE,
+    SHARED_RESOURCES_FILE,
+    SHARES_FILE,
+    DirectorySource,
+    InventoryError,
+    LiveSource,
+)
 from tests.estate import FIXTURE_ACCOUNTS
 
 MEMBER = Path(__file__).parent / "fixtures" / "inventory" / "member"
@@ -432,3 +444,20 @@ def test_live_mode_pages_ram_and_datazone_and_saves_files_offline_mode_reads_bac
     assert "ResponseMetadata" not in (saved / "get-caller-identity.json").read_text()
     replay = build_member(collect_member(DirectorySource(saved), domain, None), "prod-ml", domain, "fixtures")
     assert replay.text.split("# Review", 1)[1] == live.text.split("# Review", 1)[1]  # below the stamped header
+
+
+# --- the runbook saves exactly the files the member inventory reads -------------------------------------------------
+
+RUNBOOK = Path(__file__).parents[1] / "docs" / "associated-accounts-runbook.md"
+
+
+def test_runbook_saves_each_member_response_with_the_command_inventory_names() -> None:
+    lines = " ".join(RUNBOOK.read_text().replace("\\\n", " ").split())
+    saved = [CALLER_FILE, SHARES_FILE, SHARED_RESOURCES_FILE, INVITATIONS_FILE, DOMAIN_FILE, BLUEPRINTS_FILE]
+    for name in saved:
+        command = CLI_COMMANDS[name].format(domain='"$D"')
+        assert f'{command} --output json > "$R/{name}"' in lines, name
+    command = CLI_COMMANDS[CONFIGURATIONS_FILE].format(domain='"$D"')
+    assert f'{command} --output json > "$R/{CONFIGURATIONS_FILE}"' in lines
+    fixtures = sorted(path.name for path in MEMBER.iterdir() if "-configuration-" not in path.name)
+    assert fixtures == sorted([*saved, CONFIGURATIONS_FILE]), "the fixtures are what the runbook saves"
