@@ -230,7 +230,20 @@ class LiveSource:
             raise InventoryError("--live", file_name, "(no client)", "a member account's source (connect_member)")
         call: _Call = getattr(client, method)
         key = ITEMS_KEYS.get(file_name, "items")
-        body = _all_pages(call, arguments, key) if paged else _without_metadata(call(**arguments))
+        try:
+            body = _all_pages(call, arguments, key) if paged else _without_metadata(call(**arguments))
+        except Exception as error:
+            # botocore's errors (access denied, no credentials, an endpoint that lacks the call) become one line
+            # naming the call; botocore is imported only with boto3, so its classes are told apart by module.
+            if not type(error).__module__.startswith("botocore"):
+                raise
+            command = CLI_COMMANDS[file_name].format(domain=self.domain_id, id=identifier)
+            raise InventoryError(
+                f"--live ({method})",
+                "(call)",
+                f"({type(error).__name__}: {error})",
+                f"a call that succeeds with these credentials (`{command}`)",
+            ) from None
         name = file_name.format(id=identifier)
         if self._save_dir is not None:
             (self._save_dir / name).write_text(json.dumps(body, indent=4, default=_json_default) + "\n")

@@ -461,3 +461,26 @@ def test_runbook_saves_each_member_response_with_the_command_inventory_names() -
     assert f'{command} --output json > "$R/{CONFIGURATIONS_FILE}"' in lines
     fixtures = sorted(path.name for path in MEMBER.iterdir() if "-configuration-" not in path.name)
     assert fixtures == sorted([*saved, CONFIGURATIONS_FILE]), "the fixtures are what the runbook saves"
+
+
+class FakeClientError(Exception):
+    """Stands in for botocore's ClientError, which inventory tells apart by module."""
+
+    __module__ = "botocore.exceptions"
+
+
+def test_a_refused_live_call_is_one_line_naming_the_call(estate: Path) -> None:
+    fake = FakeClients(MEMBER)
+
+    def denied(**kwargs: Any) -> dict[str, Any]:
+        raise FakeClientError("An error occurred (AccessDeniedException) when calling the ListResources operation")
+
+    fake.list_resources = denied  # type: ignore[method-assign]
+    source = LiveSource(fake, "", ram=fake, sts=fake)
+    with pytest.raises(InventoryError) as caught:
+        collect_member(source, domain_account(estate, "prod"), None)
+    assert str(caught.value) == (
+        "--live (list_resources): (call) = (FakeClientError: An error occurred (AccessDeniedException) when calling "
+        "the ListResources operation): expected a call that succeeds with these credentials (`aws ram list-resources "
+        "--resource-owner OTHER-ACCOUNTS`)"
+    )
