@@ -63,7 +63,7 @@ def test_generated_file_validates_with_the_config_loader() -> None:
 
 def test_generated_file_carries_every_existing_id() -> None:
     config = validate(inventory_of()).config
-    assert config.domain.existing_id == DOMAIN_ID
+    assert config.the_domain().existing_id == DOMAIN_ID
     assert {name.value: b.existing_blueprint_id for name, b in config.blueprints.items()} == {
         "Tooling": "cjegf7f6kky6w7",
         "DataLake": "d6y5smpdi8x9lz",
@@ -82,8 +82,8 @@ def test_generated_file_carries_every_existing_id() -> None:
 
 def test_immutable_values_are_carried_exactly() -> None:
     config = validate(inventory_of()).config
-    assert config.domain.kms_key_arn == KEY
-    assert config.domain.name == "research-studio"
+    assert config.the_domain().kms_key_arn == KEY
+    assert config.the_domain().name == "research-studio"
     assert {p.name: p.profile for p in config.projects} == {
         "genomics-qc": "SQL analytics",
         "protein-folding": "ML experiments",
@@ -93,9 +93,13 @@ def test_immutable_values_are_carried_exactly() -> None:
 def test_existing_roles_are_brought_not_created() -> None:
     config = validate(inventory_of()).config
     assert (
-        config.domain.execution_role_arn == "arn:aws:iam::444444444444:role/service-role/AmazonSageMakerDomainExecution"
+        config.the_domain().execution_role_arn
+        == "arn:aws:iam::444444444444:role/service-role/AmazonSageMakerDomainExecution"
     )
-    assert config.domain.service_role_arn == "arn:aws:iam::444444444444:role/service-role/AmazonSageMakerDomainService"
+    assert (
+        config.the_domain().service_role_arn
+        == "arn:aws:iam::444444444444:role/service-role/AmazonSageMakerDomainService"
+    )
     assert config.blueprint_roles.provisioning_role_arn == (
         "arn:aws:iam::444444444444:role/service-role/AmazonSageMakerProvisioning-444444444444"
     )
@@ -168,7 +172,7 @@ def test_cli_writes_the_file_and_prints_the_list(tmp_path: Path) -> None:
     output = tmp_path / "research.toml"
     code, printed = run("--from-dir", str(RESEARCH), "--account-name", "research", "-o", str(output))
     assert code == 0, printed
-    assert load_account(output).config.domain.existing_id == DOMAIN_ID
+    assert load_account(output).config.the_domain().existing_id == DOMAIN_ID
     assert "keep exactly" in printed and "domain.kms_key_arn" in printed
     assert f"wrote {output} (domain {DOMAIN_ID})" in printed
 
@@ -196,8 +200,8 @@ def test_aws_owned_key_is_kept_and_flagged(responses: Path, tmp_path: Path) -> N
     assert not inventory.blockers
     assert flags(inventory, Severity.KEEP)["domain.aws_owned_key"] == "true"
     loaded = validate(inventory)
-    assert loaded.config.domain.aws_owned_key is True
-    assert loaded.config.domain.kms_key_arn is None
+    assert loaded.config.the_domain().aws_owned_key is True
+    assert loaded.config.the_domain().kms_key_arn is None
 
 
 def test_project_whose_profile_is_unknown_is_a_blocker(responses: Path) -> None:

@@ -485,3 +485,24 @@ def test_a_refused_live_call_is_one_line_naming_the_call(estate: Path) -> None:
         "the ListResources operation): expected a call that succeeds with these credentials (`aws ram list-resources "
         "--resource-owner OTHER-ACCOUNTS`)"
     )
+
+
+# --- the generated member file synthesises with the member stacks ---------------------------------------------------
+
+
+def test_generated_member_file_synthesises_bringing_its_roles_and_bucket(estate: Path, tmp_path: Path) -> None:
+    from smus_cli.synth import synthesise
+
+    output = estate / "prod-ml.toml"
+    code, printed = run(estate, MEMBER, output)
+    assert code == 1, printed
+    synthesise(estate, tmp_path / "out")
+    doc = json.loads((tmp_path / "out" / "stacks" / "prod-ml-platform" / "cdk.tf.json").read_text())
+    resources = doc["resource"]
+    configurations = resources["aws_datazone_environment_blueprint_configuration"].values()
+    assert sorted(c["provisioning_role_arn"] for c in configurations) == [PROVISIONING, PROVISIONING]
+    assert sorted(c["manage_access_role_arn"] for c in configurations) == [MANAGE_ACCESS, MANAGE_ACCESS]
+    assert "aws_s3_bucket" not in resources, "the member's Tooling bucket is kept (its S3Location)"
+    assert list(resources["aws_ram_resource_share_accepter"]) != []
+    # What the BLOCKERs say: the member stacks have no import for the accepted share or the configurations yet.
+    assert "import" not in doc
