@@ -85,7 +85,7 @@ def ops_dashboard_widgets(inputs: OpsDashboardInputs) -> list[Widget]:
                 "failures; EventBridge counts the key-usage and change-alert rules' matches. What each alarm means "
                 "and what to do: `docs/operations.md` in the estate repository."
             ),
-            height=2,
+            height=3,
         ),
         AlarmStatusWidget(
             title=f"Alarms of account {inputs.account_name}, ALARM first",

@@ -610,16 +610,16 @@ def test_the_ops_layout_puts_the_signals_beside_each_other_and_the_drift_log_las
     body = body_of(*ops_dashboard_widgets(inputs))
     shape = [(w["type"], w["x"], w["y"], w["width"], w["height"]) for w in body["widgets"]]
     assert shape == [
-        ("text", 0, 0, 24, 2),
-        ("alarm", 0, 2, 24, 5),  # nine alarms: three rows of four tiles
-        ("metric", 0, 7, 8, 6),
-        ("metric", 8, 7, 8, 6),
-        ("metric", 16, 7, 8, 6),
-        ("metric", 0, 13, 12, 6),
-        ("metric", 12, 13, 12, 6),
-        ("metric", 0, 19, 12, 6),
-        ("metric", 12, 19, 12, 6),
-        ("log", 0, 25, 24, 6),
+        ("text", 0, 0, 24, 3),
+        ("alarm", 0, 3, 24, 5),  # nine alarms: three rows of four tiles
+        ("metric", 0, 8, 8, 6),
+        ("metric", 8, 8, 8, 6),
+        ("metric", 16, 8, 8, 6),
+        ("metric", 0, 14, 12, 6),
+        ("metric", 12, 14, 12, 6),
+        ("metric", 0, 20, 12, 6),
+        ("metric", 12, 20, 12, 6),
+        ("log", 0, 26, 24, 6),
     ]
     apply = body["widgets"][5]["properties"]
     assert [entry[0]["expression"] for entry in apply["metrics"] if isinstance(entry[0], dict)] == [
