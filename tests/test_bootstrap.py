@@ -791,7 +791,7 @@ def test_given_roles_are_found_wherever_the_account_file_sets_one() -> None:
     config = CONFIG["prod"]
     found = given_role_arns(config)
     assert config.account.deploy_role_arn in found  # the stack removes it: the role never passes itself
-    assert {config.domain.execution_role_arn, config.blueprint_roles.manage_access_role_arn} <= found
+    assert {config.the_domain().execution_role_arn, config.blueprint_roles.manage_access_role_arn} <= found
     assert all(":role/" in arn for arn in found)
 
 

@@ -185,7 +185,7 @@ def test_a_created_role_without_a_boundary_is_refused_naming_file_field_and_role
 
 def test_a_stated_reason_lets_created_roles_go_without_a_boundary(tmp_path: Path) -> None:
     loaded = load_account(write(tmp_path, "dev", DEV_BOUNDARY, REASON))
-    assert loaded.config.domain.no_permissions_boundary_reason is not None
+    assert loaded.config.the_domain().no_permissions_boundary_reason is not None
     roles = created_roles(loaded.config)
     assert {role.permissions_boundary_arn for role in roles if role.name.endswith("-exec")} == {
         "arn:aws:iam::aws:policy/SageMakerStudioProjectUserRolePermissionsBoundary"

@@ -39,7 +39,7 @@ def test_roles_regions_and_stacks_come_from_config_in_promotion_order() -> None:
         assert target.role_arn == loaded.config.account.deploy_role_arn
         assert target.region == loaded.config.account.region
         assert target.stacks == f"{target.account}-platform {target.account}-projects {target.account}-ops"
-        assert target.domain_name == loaded.config.domain.name
+        assert target.domain_name == loaded.config.the_domain().name
 
 
 def test_an_account_trusting_main_deploys_and_checks_drift_without_an_environment() -> None:
