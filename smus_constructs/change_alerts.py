@@ -48,9 +48,9 @@ from smus_constructs.ops_metrics import (
     cloudtrail_pattern,
     role_change_pattern,
 )
+from smus_constructs.queue_policies import EVENTS_PRINCIPAL
 from smus_constructs.role_names import SERVICE_ROLE_PATH
 
-EVENTS_PRINCIPAL = "events.amazonaws.com"
 RUNBOOK = "docs/operations.md"
 
 

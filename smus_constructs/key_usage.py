@@ -49,8 +49,8 @@ from constructs import Construct
 
 from smus_constructs import patterns
 from smus_constructs.errors import PropValidationError
-from smus_constructs.iam import PolicyDocument, policy_document
-from smus_constructs.observability import EVENTS_PRINCIPAL, RULE_NAME, RUNBOOK, IAlertTopic
+from smus_constructs.iam import PolicyDocument
+from smus_constructs.observability import RULE_NAME, RUNBOOK, IAlertTopic
 from smus_constructs.ops_metrics import (
     EVENTS_NAMESPACE,
     KEY_USAGE_BAND_WIDTH,
@@ -58,6 +58,7 @@ from smus_constructs.ops_metrics import (
     TRIGGERED_RULES_METRIC,
     key_usage_pattern,
 )
+from smus_constructs.queue_policies import events_queue_policy
 
 #: The rule state that lets a rule see read-only management events (KMS Decrypt is one).
 ALL_MANAGEMENT_EVENTS_STATE = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
@@ -91,25 +92,10 @@ class DomainKeyUsageProps:
     band_width: float = KEY_USAGE_BAND_WIDTH
 
 
-def sink_queue_policy(*, partition: str, account_id: str, queue_arn: str, rule_arn: str) -> PolicyDocument:
+def sink_queue_policy(*, account_id: str, queue_arn: str, rule_arn: str) -> PolicyDocument:
     """Only the key-usage rule may send to its sink (EventBridge's documented SQS target permission); no plain HTTP."""
-    return policy_document(
-        {
-            "Sid": "TheKeyUsageRuleSends",
-            "Effect": "Allow",
-            "Principal": {"Service": EVENTS_PRINCIPAL},
-            "Action": "sqs:SendMessage",
-            "Resource": queue_arn,
-            "Condition": {"StringEquals": {"aws:SourceAccount": account_id}, "ArnEquals": {"aws:SourceArn": rule_arn}},
-        },
-        {
-            "Sid": "DenyInsecureTransport",
-            "Effect": "Deny",
-            "Principal": {"AWS": "*"},
-            "Action": "sqs:*",
-            "Resource": queue_arn,
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-        },
+    return events_queue_policy(
+        sid="TheKeyUsageRuleSends", account_id=account_id, queue_arn=queue_arn, source_arn=("ArnEquals", rule_arn)
     )
 
 
@@ -190,9 +176,7 @@ class DomainKeyUsage(Construct):
             "SinkPolicy",
             queue_url=self.sink.url,
             policy=json.dumps(
-                sink_queue_policy(
-                    partition=partition, account_id=props.account_id, queue_arn=queue_arn, rule_arn=rule_arn
-                ),
+                sink_queue_policy(account_id=props.account_id, queue_arn=queue_arn, rule_arn=rule_arn),
                 sort_keys=True,
             ),
         )

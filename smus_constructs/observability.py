@@ -52,8 +52,8 @@ from smus_constructs.ops_metrics import (
     OpsMetric,
     out_of_pipeline_event_pattern,
 )
+from smus_constructs.queue_policies import EVENTS_PRINCIPAL, events_queue_policy
 
-EVENTS_PRINCIPAL = "events.amazonaws.com"
 CLOUDWATCH_PRINCIPAL = "cloudwatch.amazonaws.com"
 #: What an AWS service needs of the topic's key to publish to an encrypted topic (SNS encrypts with a data key).
 PUBLISHER_KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey*"]
@@ -195,23 +195,11 @@ def dead_letter_queue_policy(
 ) -> PolicyDocument:
     """This account's rules named ``rule_prefix*`` may send to the queue (EventBridge's documented DLQ permission)."""
     rules = f"arn:{partition}:events:{region}:{account_id}:rule/{rule_prefix}*"
-    return policy_document(
-        {
-            "Sid": "RulesOfThisAccountSendUndelivered",
-            "Effect": "Allow",
-            "Principal": {"Service": EVENTS_PRINCIPAL},
-            "Action": "sqs:SendMessage",
-            "Resource": queue_arn,
-            "Condition": {"StringEquals": {"aws:SourceAccount": account_id}, "ArnLike": {"aws:SourceArn": rules}},
-        },
-        {
-            "Sid": "DenyInsecureTransport",
-            "Effect": "Deny",
-            "Principal": {"AWS": "*"},
-            "Action": "sqs:*",
-            "Resource": queue_arn,
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-        },
+    return events_queue_policy(
+        sid="RulesOfThisAccountSendUndelivered",
+        account_id=account_id,
+        queue_arn=queue_arn,
+        source_arn=("ArnLike", rules),
     )
 
 
