@@ -5,6 +5,12 @@ profiles compose which blueprints, whether keys and roles are created or brought
 between accounts is left out: account IDs, ARNs (only their mode is compared), and names derived from the account
 (bucket and domain names); the account name and ID inside any remaining value are replaced by placeholders.
 
+Member (associated) accounts compare by their role in the domain, never by name or ID: a domain account's facts hold
+each member's own facts under `members.<role>`, where the role is the member's name without its domain account's name
+(`prod-ml` joining `prod` and `staging-ml` joining `staging` are both `ml`), and a profile environment deploys into
+"domain account" or "member <role>". A name is the stable key: keyed by the blueprints a member hosts, enabling one
+more blueprint would read as one member gone and another come.
+
 A difference fails the gate (exit 1) unless `config/intended-differences.toml` declares it with a reason, so an
 environment cannot drift from the one it is promoted to without someone writing down why.
 """
@@ -82,11 +88,11 @@ FIELD_COVERAGE: dict[str, str] = {
     "domain.timeouts.create": "compared",
     "domain.timeouts.delete": "compared",
     "domain.existing_id": "ignored: an ID in the account",
-    "domain.associated_accounts": "ignored: account names; comparing members is still to come (issue 14)",
-    "association.domain_account": "ignored: an account name; comparing members is still to come (issue 14)",
-    "association.same_organization": "ignored: comparing members is still to come (issue 14)",
+    "domain.associated_accounts": "compared by role: members.<role> (see member_roles), each with its own facts",
+    "association.domain_account": "compared as the member's role in that domain (association.role)",
+    "association.same_organization": "compared",
     "association.name_prefix": "ignored: named after the account",
-    "association.permissions_boundary_arn": "ignored: comparing members is still to come (issue 14)",
+    "association.permissions_boundary_arn": "compared as set or not",
     "association.no_permissions_boundary_reason": "ignored: free text",
     "domain.s3_data_events_trail": "compared as set or not",
     "blueprint_roles.provisioning_role_arn": "compared as created or bring-your-own",
@@ -112,7 +118,7 @@ FIELD_COVERAGE: dict[str, str] = {
     "profiles.environments.name": "compared",
     "profiles.environments.description": "ignored: free text",
     "profiles.environments.region": "compared",
-    "profiles.environments.account": "ignored: an account name; comparing members is still to come (issue 14)",
+    "profiles.environments.account": "compared by role: 'domain account' or 'member <role>'",
     "profiles.environments.overrides.name": "compared",
     "profiles.environments.overrides.value": "compared, account name and ID as placeholders",
     "profiles.environments.overrides.editable": "compared",
@@ -261,8 +267,35 @@ def _set(value: object) -> str:
     return "none" if value is None else "set"
 
 
-def structure(config: AccountConfig) -> dict[Key, str]:
-    """The account's config as comparable facts: key path -> normalised value. See :data:`FIELD_COVERAGE`."""
+DOMAIN_ACCOUNT = "domain account"
+
+
+def member_role(member: str, domain_account: str) -> str:
+    """A member's name without its domain account's name: `prod-ml` of `prod` is `ml`, so is `ml-prod`.
+
+    Environments name their accounts after themselves, so what is left is the part that names the member's role in
+    its domain; a name that does not carry the domain account's name is its own role.
+    """
+    if member.startswith(f"{domain_account}-"):
+        return member.removeprefix(f"{domain_account}-")
+    if member.endswith(f"-{domain_account}"):
+        return member.removesuffix(f"-{domain_account}")
+    return member
+
+
+def member_roles(domain_account: str, members: Iterable[str]) -> dict[str, str]:
+    """Member name -> role (:func:`member_role`); members whose roles would clash keep their full names."""
+    roles = {member: member_role(member, domain_account) for member in members}
+    clashing = {role for role in roles.values() if list(roles.values()).count(role) > 1}
+    return {member: member if role in clashing else role for member, role in roles.items()}
+
+
+def structure(config: AccountConfig, members: Mapping[str, AccountConfig] | None = None) -> dict[Key, str]:
+    """The account's config as comparable facts: key path -> normalised value. See :data:`FIELD_COVERAGE`.
+
+    ``members``: the configs of the members a domain account lists (by account name), whose facts are part of the
+    domain account's under `members.<role>`. Raises ValueError naming a listed member it does not hold.
+    """
     account = config.account
     norm = _Normaliser(account.name, account.account_id)
     facts: dict[Key, str] = {
@@ -293,7 +326,16 @@ def structure(config: AccountConfig) -> dict[Key, str]:
             facts["tags", tag] = norm(value)
 
     domain = config.domain
-    if domain is not None:  # a member account has none (issue 14: comparing members is still to come)
+    roles = member_roles(account.name, domain.associated_accounts if domain is not None else ())
+    if config.association is not None:  # a member account: no domain of its own
+        association = config.association
+        facts |= {
+            ("association", "role"): member_role(account.name, association.domain_account),
+            ("association", "same_organization"): str(association.same_organization).lower(),
+            ("association", "permissions_boundary"): _set(association.permissions_boundary_arn),
+        }
+    if domain is not None:
+        facts |= _member_facts(account.name, roles, members or {})
         facts |= {
             ("domain", "single_sign_on"): domain.single_sign_on.value,
             ("domain", "user_assignment"): domain.user_assignment,
@@ -345,6 +387,8 @@ def structure(config: AccountConfig) -> dict[Key, str]:
             facts[(*where, "blueprint")] = env.blueprint.value
             facts[(*where, "mode")] = env.mode
             facts[(*where, "region")] = env.region or account.region
+            target = DOMAIN_ACCOUNT if env.account is None else f"member {roles.get(env.account, env.account)}"
+            facts[(*where, "account")] = target
             for override in env.overrides:
                 editable = " (editable)" if override.editable else ""
                 value = "(no value)" if override.value is None else norm(override.value)
@@ -384,6 +428,23 @@ def structure(config: AccountConfig) -> dict[Key, str]:
         children = "" if grant.include_child_units else ", child units excluded"
         profiles = f" from {', '.join(sorted(grant.profiles))}" if grant.profiles else ""
         facts["grants", f"{grant.policy}{profiles} on {target} to {_principal(grant.principal)}{children}"] = PRESENT
+    return facts
+
+
+def _member_facts(
+    domain_account: str, roles: Mapping[str, str], members: Mapping[str, AccountConfig]
+) -> dict[Key, str]:
+    """Each member's own facts (as if its file were compared) under `members.<role>`."""
+    facts: dict[Key, str] = {}
+    for name, role in roles.items():
+        member = members.get(name)
+        if member is None:
+            raise ValueError(
+                f"{domain_account} lists member {name!r} in [domain] associated_accounts: its config is needed to "
+                f"compare it (members given: {', '.join(sorted(members)) or 'none'})"
+            )
+        facts["members", role] = PRESENT
+        facts |= {("members", role, *key): value for key, value in structure(member).items()}
     return facts
 
 
@@ -435,10 +496,18 @@ class DiffReport:
         return EXIT_UNDECLARED if self.undeclared else EXIT_SAME
 
 
-def compare(a: AccountConfig, b: AccountConfig, intended: IntendedDifferences) -> DiffReport:
-    """Every structural difference between ``a`` and ``b``, each matched to a declaration when one covers it."""
+def compare(
+    a: AccountConfig,
+    b: AccountConfig,
+    intended: IntendedDifferences,
+    members: Mapping[str, AccountConfig] | None = None,
+) -> DiffReport:
+    """Every structural difference between ``a`` and ``b``, each matched to a declaration when one covers it.
+
+    ``members``: the configs of the member accounts either side lists (see :func:`structure`).
+    """
     a_name, b_name = a.account.name, b.account.name
-    left, right = structure(a), structure(b)
+    left, right = structure(a, members), structure(b, members)
     declarations = [d for d in intended.difference if d.applies_to(a_name, b_name)]
     used: set[IntendedDifference] = set()
     differences = []
@@ -519,19 +588,25 @@ def run_diff(
     a: str, b: str, config_dir: Path, intended_path: Path | None, *, as_json: bool, out: Console, err: Console
 ) -> int:
     """The `smus diff-envs` command: load both accounts and the declarations, compare, print; returns the exit code."""
-    from config.errors import ConfigError
+    from config.errors import ConfigError, ConfigIssue
     from config.loader import load_estate
 
     if a == b:  # an account compared with itself always passes: as a promotion gate that is a silent no-op
         err.print(f"[bold red]error:[/] diff-envs {escape(a)} {escape(b)}: expected two different accounts")
         return EXIT_BAD_INPUT
     try:
-        loaded = {account.name: account.config for account in load_estate(config_dir, only=_unique((a, b)))}
+        # The whole estate: a domain account's members are compared with it, and each member is its own file.
+        loaded = {account.name: account.config for account in load_estate(config_dir)}
+        unknown = [name for name in _unique((a, b)) if name not in loaded]
+        if unknown:
+            raise ConfigError(
+                [ConfigIssue(config_dir, "account", name, f"one of {sorted(loaded)}") for name in unknown]
+            )
         intended = load_intended(intended_path or intended_path_for(config_dir))
     except ConfigError as error:
         err.print(f"[bold red]error:[/] {escape(str(error))}")
         return EXIT_BAD_INPUT
-    report = compare(loaded[a], loaded[b], intended)
+    report = compare(loaded[a], loaded[b], intended, loaded)
     if as_json:
         out.print(json.dumps(as_json_report(report), indent=2), markup=False, highlight=False, soft_wrap=True)
     else:

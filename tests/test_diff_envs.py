@@ -24,8 +24,12 @@ from smus_cli.diff_envs import (
     IntendedDifferences,
     compare,
     load_intended,
+    member_role,
+    member_roles,
+    structure,
 )
-from tests.estate import FIXTURE_ACCOUNTS
+from tests.estate import FIXTURE_ACCOUNTS, FIXTURE_INTENDED
+from tests.test_associations_config import MEMBER_FIXTURE, ML_ENV, associated_estate
 
 runner = CliRunner()
 NONE = IntendedDifferences()
@@ -292,6 +296,146 @@ def test_unknown_account_exits_2_listing_the_known_ones() -> None:
 def test_shipped_declarations_parse() -> None:
     assert DEFAULT_INTENDED.is_file()
     assert len(load_intended(None).difference) >= 1
+
+
+# --- members (associated accounts) compare by role, not by name or ID -----------------------------------------------
+
+#: What prod's member adds to staging -> prod in the associated estate (prod-ml, its ML environments there).
+MEMBER_DIFFERENCES = [
+    ("members.ml", "(absent)", "present"),
+    ("profiles.ML and GenAI.environments.MLExperiments.account", "domain account", "member ml"),
+]
+MEMBER_DECLARATIONS = """
+[[difference]]
+accounts = ["*", "prod"]
+path = "members.ml"
+reason = "Production ML workloads run in their own associated account."
+
+[[difference]]
+accounts = ["*", "prod"]
+path = "profiles.ML and GenAI.environments.MLExperiments.account"
+reason = "Production deploys ML experiments into its member account."
+"""
+
+
+def with_staging_member(config_dir: Path, *, deploy_there: bool = True) -> Path:
+    """The associated estate plus staging-ml: prod-ml's file renamed and re-numbered, joining staging."""
+    text = MEMBER_FIXTURE.read_text().replace("prod-ml", "staging-ml").replace("444444444444", "666666666666")
+    (config_dir / "staging-ml.toml").write_text(text.replace('domain_account = "prod"', 'domain_account = "staging"'))
+    sso = 'single_sign_on = "IAM_IDENTITY_CENTER"'
+    edit(config_dir, "staging", sso, f'{sso}\nassociated_accounts = ["staging-ml"]')
+    if deploy_there:
+        edit(config_dir, "staging", ML_ENV, '{ blueprint = "MLExperiments", account = "staging-ml" },')
+    return config_dir
+
+
+def estate_configs(config_dir: Path) -> dict[str, AccountConfig]:
+    from config.loader import load_estate
+
+    return {account.name: account.config for account in load_estate(config_dir)}
+
+
+def member_differences(config_dir: Path, a: str = "staging", b: str = "prod") -> list[tuple[str, str, str]]:
+    loaded = estate_configs(config_dir)
+    report = compare(loaded[a], loaded[b], NONE, loaded)
+    return [
+        (d.path, d.a_value, d.b_value)
+        for d in report.differences
+        if d.path.startswith("members.") or d.path.endswith(".account")
+    ]
+
+
+def test_a_member_only_prod_has_and_the_profile_deploying_there_are_differences(tmp_path: Path) -> None:
+    assert member_differences(associated_estate(tmp_path)) == MEMBER_DIFFERENCES
+
+
+def test_the_prod_only_member_is_accepted_when_declared_with_a_reason(tmp_path: Path) -> None:
+    config_dir = associated_estate(tmp_path)
+    intended = tmp_path / "intended.toml"
+    intended.write_text(FIXTURE_INTENDED.read_text() + MEMBER_DECLARATIONS)
+    code, report = diff_json("staging", "prod", "--config-dir", str(config_dir), "--intended", str(intended))
+    assert code == 0, report
+    by_path = {d["path"]: d for d in report["differences"]}
+    assert by_path["members.ml"]["reason"] == "Production ML workloads run in their own associated account."
+    assert by_path["profiles.ML and GenAI.environments.MLExperiments.account"]["intended"] is True
+    assert report["stale_declarations"] == []
+
+
+def test_the_prod_only_member_fails_the_gate_undeclared(tmp_path: Path) -> None:
+    config_dir = associated_estate(tmp_path)
+    code, output = diff("staging", "prod", "--config-dir", str(config_dir), "--intended", str(FIXTURE_INTENDED))
+    assert code == 1
+    assert (
+        "FAIL: 2 undeclared difference(s) between staging and prod: members.ml, "
+        "profiles.ML and GenAI.environments.MLExperiments.account." in output
+    )
+
+
+def test_members_in_the_same_role_compare_equal_whatever_their_names_and_ids(tmp_path: Path) -> None:
+    # staging-ml (666666666666) and prod-ml (444444444444) are one file renamed: nothing about members differs.
+    assert member_differences(with_staging_member(associated_estate(tmp_path))) == []
+
+
+def test_two_members_compared_directly_differ_in_nothing_but_names_and_ids(tmp_path: Path) -> None:
+    config_dir = with_staging_member(associated_estate(tmp_path))
+    (none := tmp_path / "none.toml").write_text("")
+    code, report = diff_json("staging-ml", "prod-ml", "--config-dir", str(config_dir), "--intended", str(none))
+    assert (code, report["differences"]) == (0, [])
+
+
+def test_what_a_member_enables_is_compared_field_by_field(tmp_path: Path) -> None:
+    config_dir = with_staging_member(associated_estate(tmp_path))
+    edit(config_dir, "staging-ml", "same_organization = false", "same_organization = true")
+    edit(config_dir, "staging-ml", 'subnet_ids = ["subnet-0a4b4c4d4e4f40411", ', "subnet_ids = [")
+    edit(config_dir, "staging-ml", "[blueprints.MLExperiments]", "[blueprints.MLExperiments]\n[blueprints.DataLake]")
+    assert member_differences(config_dir) == [
+        ("members.ml.association.same_organization", "true", "false"),
+        ("members.ml.blueprints.DataLake", "present", "(absent)"),
+        ("members.ml.networks.eu-west-1.subnet_ids", "1 subnets", "2 subnets"),
+    ]
+
+
+def test_a_member_without_its_own_boundary_is_a_difference(tmp_path: Path) -> None:
+    config_dir = with_staging_member(associated_estate(tmp_path))
+    edit(
+        config_dir,
+        "staging-ml",
+        'permissions_boundary_arn = "arn:aws:iam::666666666666:policy/acme-permissions-boundary"',
+        'no_permissions_boundary_reason = "pre-production trial of the member stacks"',
+    )
+    edit(config_dir, "staging-ml", "protected = true", "protected = false")
+    assert member_differences(config_dir) == [
+        ("members.ml.account.protected", "false", "true"),
+        ("members.ml.association.permissions_boundary", "none", "set"),
+    ]
+
+
+def test_an_environment_in_the_member_in_one_account_and_the_domain_account_in_the_other(tmp_path: Path) -> None:
+    config_dir = with_staging_member(associated_estate(tmp_path), deploy_there=False)
+    assert member_differences(config_dir) == [
+        ("profiles.ML and GenAI.environments.MLExperiments.account", "domain account", "member ml")
+    ]
+
+
+def test_a_member_role_is_its_name_without_its_domain_accounts() -> None:
+    assert member_role("prod-ml", "prod") == "ml"
+    assert member_role("ml-prod", "prod") == "ml"
+    assert member_role("analytics-lob", "prod") == "analytics-lob"
+    assert member_role("production-ml", "prod") == "production-ml"  # a whole name only, never part of a word
+
+
+def test_members_whose_roles_would_clash_keep_their_names() -> None:
+    assert member_roles("prod", ["prod-ml", "ml", "prod-risk"]) == {
+        "prod-ml": "prod-ml",
+        "ml": "ml",
+        "prod-risk": "risk",
+    }
+
+
+def test_a_domain_compared_without_its_members_configs_is_refused_by_name(tmp_path: Path) -> None:
+    prod = estate_configs(associated_estate(tmp_path))["prod"]
+    with pytest.raises(ValueError, match=r"prod lists member 'prod-ml' in \[domain\] associated_accounts"):
+        structure(prod)
 
 
 # --- coverage: a new config field cannot escape the gate unnoticed --------------------------------------------------
