@@ -8,7 +8,10 @@ has no `[domain]`, profiles, projects, units or grants: those live in the domain
 Checked here, each as a named error: an unknown domain account (either side names a file that is not there, or not a
 domain), a region mismatch (RAM shares a domain within its region), a member that is also a domain, a member listed
 twice (in one list, or by two domains), the two sides disagreeing, and a profile environment that targets a member
-which does not enable that blueprint in that region. Nothing here imports cdktn.
+which does not enable that blueprint in that region. Adopting an association made by hand: the domain account's
+`[domain] existing_share_arn` and the member's `[association] existing_share_arn` name one share of the domain
+account, in its region; a member's adopted blueprint configurations need `[association] existing_domain_id` (the
+domain account's `existing_id` when it has one). Nothing here imports cdktn.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 from config.errors import MISSING, ConfigIssue
 from config.models import AccountConfig
 from config.pipeline_trust import plan_role_arn
+from smus_constructs.patterns import RAM_SHARE_ARN
 
 MEMBER_LEFT_OUT = "to be left out: a member account has no domain of its own"
 
@@ -36,6 +40,9 @@ class MemberLink:
     plan_role_arn: str
     #: Blueprint name -> the regions the member enables it in (profile environments deploy there).
     blueprint_regions: Mapping[str, tuple[str, ...]]
+    #: The adopted share this member already receives (`[association] existing_share_arn`): its principal
+    #: association is imported, not created. default: none (created).
+    existing_share_arn: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -109,12 +116,14 @@ def shape_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]:
                     blueprint.authorized_units,
                     f"{MEMBER_LEFT_OUT}: its blueprints are granted to the shared domain's root unit",
                 )
-            if blueprint.existing_blueprint_id is not None:
+            if blueprint.existing_blueprint_id is not None and association.existing_domain_id is None:
                 yield ConfigIssue(
                     path,
                     f"blueprints.{name.value}.existing_blueprint_id",
                     blueprint.existing_blueprint_id,
-                    f"{MEMBER_LEFT_OUT}: adopting a member's blueprint configuration is not supported yet",
+                    "to be left out unless association.existing_domain_id names the shared domain: the "
+                    "configuration is imported as '<domain id>/<blueprint id>', and an import block needs the domain "
+                    "ID as a literal (the domain account's state is read only at plan)",
                 )
         return
     domain = config.the_domain()
@@ -126,6 +135,7 @@ def shape_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]:
         elif member in seen:
             yield ConfigIssue(path, field, member, "a member not listed earlier in this list (a member listed twice)")
         seen.add(member)
+    yield from _domain_share_issues(path, config)
     for p_index, profile in enumerate(config.profiles):
         for e_index, env in enumerate(profile.environments):
             if env.account is not None and env.account not in domain.associated_accounts:
@@ -136,6 +146,81 @@ def shape_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]:
                     "a member listed in domain.associated_accounts: "
                     + (", ".join(domain.associated_accounts) or "(none)"),
                 )
+
+
+def _domain_share_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]:
+    """`[domain] existing_share_arn`: this account's own share, in its region, of a domain adopted with it."""
+    domain = config.the_domain()
+    arn = domain.existing_share_arn
+    if arn is None:
+        return
+    field = "domain.existing_share_arn"
+    match = RAM_SHARE_ARN.fullmatch(arn)
+    assert match is not None, "checked by the model"
+    account, region = config.account.account_id, config.account.region
+    if match["account"] != account:
+        yield ConfigIssue(
+            path, field, arn, f"a share owned by this account ({account}): the domain account shares its own domain"
+        )
+    if match["region"] != region:
+        yield ConfigIssue(path, field, arn, f"a share in this account's region ({region}): RAM shares are regional")
+    if domain.existing_id is None:
+        yield ConfigIssue(
+            path,
+            field,
+            arn,
+            "to be left out unless domain.existing_id adopts the domain too: the domain association is imported as "
+            "'<share arn>,<domain arn>', and an import block needs the domain's ARN as a literal",
+        )
+    if not domain.associated_accounts:
+        yield ConfigIssue(
+            path,
+            field,
+            arn,
+            "to be left out unless domain.associated_accounts lists the members the share reaches (no members, no "
+            "share)",
+        )
+
+
+def _member_adoption_issues(member: _Account, domain: _Account) -> Iterable[ConfigIssue]:
+    """A member adopts the share and domain its domain account adopts (or, for the domain ID, publishes)."""
+    association = member.config.association
+    assert association is not None
+    domain_name = domain.config.account.name
+    domain_settings = domain.config.the_domain()
+    arn = association.existing_share_arn
+    if arn is not None:
+        field = "association.existing_share_arn"
+        match = RAM_SHARE_ARN.fullmatch(arn)
+        assert match is not None, "checked by the model"
+        owner, region = domain.config.account.account_id, domain.config.account.region
+        if match["account"] != owner or match["region"] != region:
+            yield ConfigIssue(
+                member.path,
+                field,
+                arn,
+                f"a share of the domain account {owner} ({domain_name}.toml) in its region {region}: the share "
+                "that brings its domain here",
+            )
+        elif arn != domain_settings.existing_share_arn:
+            adopted = domain_settings.existing_share_arn
+            yield ConfigIssue(
+                member.path,
+                field,
+                arn,
+                f"the share {domain_name}.toml adopts in [domain] existing_share_arn "
+                + (f"({adopted})" if adopted else f"(it adopts none: add existing_share_arn = {arn!r} there)")
+                + ": both sides adopt one share",
+            )
+    domain_id = association.existing_domain_id
+    if domain_id is not None and domain_settings.existing_id not in (None, domain_id):
+        yield ConfigIssue(
+            member.path,
+            "association.existing_domain_id",
+            domain_id,
+            f"{domain_settings.existing_id!r}, the domain {domain_name}.toml adopts (domain.existing_id): the "
+            "domain shared with this account",
+        )
 
 
 @dataclass(frozen=True)
@@ -217,6 +302,7 @@ def estate_issues(accounts: Sequence[tuple[Path, AccountConfig]], failed: Iterab
                 f"a domain account whose [domain] associated_accounts lists {name!r} "
                 f"({association.domain_account}.toml does not: the two sides disagree)",
             )
+        yield from _member_adoption_issues(account, domain)
         if account.config.account.region != domain.config.account.region:
             yield ConfigIssue(
                 account.path,
@@ -290,6 +376,7 @@ def _member_link(config: AccountConfig) -> MemberLink:
         same_organization=config.association.same_organization,
         deploy_role_arn=config.account.deploy_role_arn,
         plan_role_arn=plan_role_arn(config),
+        existing_share_arn=config.association.existing_share_arn,
         blueprint_regions={
             name.value: tuple(settings.regions or [config.account.region])
             for name, settings in sorted(config.blueprints.items())

@@ -657,7 +657,7 @@ def _adoption_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]
     (`kms_key_identifier` is immutable); an adopted project must keep its profile (`project_profile_id` is immutable).
     """
     if config.domain is None:
-        return  # a member adopts nothing yet (config.associations refuses existing_blueprint_id there)
+        return  # a member adopts through [association] (config.associations checks it against its domain account)
     if config.domain.aws_owned_key:
         if config.domain.existing_id is None:
             yield ConfigIssue(

@@ -26,6 +26,7 @@ from smus_constructs.patterns import (
     IDENTITY_CENTER_ID,
     KMS_KEY_ARN,
     POLICY_ARN,
+    RAM_SHARE_ARN,
     REGION,
     RESOURCE_NAME,
     ROLE_ARN,
@@ -129,6 +130,7 @@ TrailName = Annotated[str, _matching(TRAIL, "a CloudTrail trail's name or ARN, e
 VpcId = Annotated[str, _matching(VPC_ID, "a VPC ID such as 'vpc-0abc1234def567890'")]
 SubnetId = Annotated[str, _matching(SUBNET_ID, "a subnet ID such as 'subnet-0abc1234def567890'")]
 DomainId = Annotated[str, _matching(DOMAIN_ID)]
+RamShareArn = Annotated[str, _matching(RAM_SHARE_ARN)]
 DataZoneId = Annotated[str, _matching(BLUEPRINT_ID, "a DataZone ID of 1-36 letters, digits, '_' or '-'")]
 UnitPath = Annotated[str, _matching(UNIT_PATH)]
 
@@ -222,6 +224,12 @@ class DomainSettings(Strict):
     #: Member accounts this domain is shared with by RAM, by account file name; each member's file names this
     #: account in `[association] domain_account`. default: none (the domain is used in this account only).
     associated_accounts: list[AccountName] = []
+    #: default: none (the platform stack creates the share). The RAM share of this domain made by hand, to adopt:
+    #: the platform stack imports it and its domain association, and the principal association of each member whose
+    #: `[association] existing_share_arn` names it (the others are created). Needs existing_id (import IDs are
+    #: literals) and associated_accounts; the share must be this account's, in its region, and carry
+    #: AWSRAMPermissionsAmazonDatazoneDomainExtendedServiceAccess (another permission is a replacement).
+    existing_share_arn: RamShareArn | None = None
     #: default: none. The trail (e.g. the organisation trail) that records S3 data events for the domain's artifact and
     #: Tooling buckets. Set: access to them is audited by CloudTrail data events, and the ops stack checks that a trail
     #: records them (CLOUDTRAIL_S3_DATAEVENTS_ENABLED). Left out: they need S3 server access logs into
@@ -252,6 +260,17 @@ class AssociationSettings(Strict):
     permissions_boundary_arn: PolicyArn | None = None
     #: As [domain] no_permissions_boundary_reason (refused in protected accounts).
     no_permissions_boundary_reason: Reason | None = None
+    #: default: none (this account is not associated yet). The domain account's RAM share this account already
+    #: receives (its invitation accepted by hand, or shared inside one organization), to adopt: this account's
+    #: platform stack imports its acceptance (`aws_ram_resource_share_accepter`, unless same_organization) and the
+    #: domain account's imports this account's principal association. The domain account's `[domain]
+    #: existing_share_arn` must name the same share.
+    existing_share_arn: RamShareArn | None = None
+    #: default: none. The shared domain's ID, as a literal: what adopting this account's blueprint configurations
+    #: (`[blueprints.<Name>] existing_blueprint_id`, import ID `<domain id>/<blueprint id>`) needs, since the
+    #: domain account's state is read only at plan. Must be the domain the domain account's state publishes (its
+    #: `[domain] existing_id` when it adopts one; the plan fails on a precondition otherwise).
+    existing_domain_id: DomainId | None = None
 
 
 class RegionalParametersSettings(Strict):
@@ -283,7 +302,8 @@ class BlueprintSettings(Strict):
     #: Projects in these units (and their children) may create environments from this blueprint.
     #: default: the root unit, i.e. every project in the domain.
     authorized_units: list[UnitPath] = []
-    #: The blueprint ID of an existing configuration to adopt (needs domain.existing_id).
+    #: The blueprint ID of an existing configuration to adopt (needs domain.existing_id; in a member account,
+    #: association.existing_domain_id).
     existing_blueprint_id: DataZoneId | None = None
     #: This blueprint's own provisioning role. default: the account's ([blueprint_roles], given or created).
     provisioning_role_arn: RoleArn | None = None

@@ -23,6 +23,13 @@ DOMAIN_ID = re.compile(r"^dzd[-_][a-zA-Z0-9_-]{1,36}$", re.ASCII)
 DOMAIN_ARN = re.compile(
     r"^arn:aws[a-z-]*:datazone:([a-z0-9-]+):(\d{12}):domain/(dzd[-_][a-zA-Z0-9_-]{1,36})$", re.ASCII
 )
+# A RAM resource share: `arn:<partition>:ram:<region>:<owner account>:resource-share/<uuid>` (the form RAM's
+# CreateResourceShare returns and the aws provider imports a share, its associations and its accepter by).
+RAM_SHARE_ARN = re.compile(
+    r"^arn:aws[a-z-]*:ram:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):resource-share/"
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+    re.ASCII,
+)
 BLUEPRINT_ID = re.compile(r"^[a-zA-Z0-9_-]{1,36}$", re.ASCII)
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role(/[\w+=,.@-]+)*/[\w+=,.@-]{1,64}$", re.ASCII)
 POLICY_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}|aws):policy(/[\w+=,.@-]+)*/[\w+=,.@-]{1,128}$", re.ASCII)
@@ -57,6 +64,10 @@ ACCEPTED = {
     RESOURCE_NAME: "1-64 characters of letters, digits, '_', '-' or space (^[\\w -]{1,64}$)",
     DOMAIN_ID: "a DataZone domain ID, e.g. 'dzd_abc123' (^dzd[-_][a-zA-Z0-9_-]{1,36}$)",
     DOMAIN_ARN: "a DataZone domain ARN, e.g. 'arn:aws:datazone:eu-west-1:123456789012:domain/dzd_abc123'",
+    RAM_SHARE_ARN: (
+        "a RAM resource share ARN, e.g. "
+        "'arn:aws:ram:eu-west-1:123456789012:resource-share/0b1c2d3e-4f50-4a61-8b72-9c8d7e6f5a4b'"
+    ),
     BLUEPRINT_ID: "a blueprint ID of 1-36 letters, digits, '_' or '-'",
     ROLE_ARN: "an IAM role ARN, e.g. 'arn:aws:iam::123456789012:role/service-role/MyRole'",
     POLICY_ARN: "an IAM policy ARN, e.g. 'arn:aws:iam::aws:policy/ReadOnlyAccess'",
