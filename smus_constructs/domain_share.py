@@ -15,6 +15,12 @@ cross-account module do:
 A member outside the organization accepts the share (:class:`DomainShareAccepter`); its blueprint calls only work
 once the association is ASSOCIATED. The member's stacks see the domain as :class:`SharedDomain`: its ID, ARN and root
 unit read from the domain account's state, its account and region the domain account's.
+
+A share made by hand is adopted with import blocks, in the aws provider's import ID formats
+(website/docs/r/ram_*.html.markdown): the share by its ARN, its domain association as `<share arn>,<domain arn>`, a
+member's principal association as `<share arn>,<account id>`, and a member's acceptance by the share's ARN. An import
+ID must be known at plan, so each is a literal; where the same value is also read from the other account's state, a
+precondition fails the plan, naming both, when the two disagree.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from cdktn import Op, TerraformResource
 from cdktn_provider_aws.ram_principal_association import RamPrincipalAssociation
 from cdktn_provider_aws.ram_resource_association import RamResourceAssociation
 from cdktn_provider_aws.ram_resource_share import RamResourceShare
@@ -59,14 +66,27 @@ class ShareMember:
     account_id: str
     #: In the domain account's AWS Organization, with RAM sharing enabled: no external principal, no invitation.
     same_organization: bool = False
+    #: Already a principal of the adopted share (:class:`DomainShare` ``existing_share_arn``): its principal
+    #: association is imported. default: false (created).
+    associated: bool = False
 
 
 class DomainShare(Construct):
     """The domain account's side: one RAM share of the domain, associated with the domain and with every member."""
 
     def __init__(
-        self, scope: Construct, id: str, *, domain: IDomain, domain_name: str, members: Sequence[ShareMember]
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        domain: IDomain,
+        domain_name: str,
+        members: Sequence[ShareMember],
+        existing_share_arn: str | None = None,
     ) -> None:
+        """``existing_share_arn``: default none (the share is created). A share of this domain made by hand, to
+        adopt with its domain association and the principal association of each member marked ``associated``;
+        needs a domain whose ID is known (adopted or imported)."""
         super().__init__(scope, id)
         path = self.node.path
         if not members:
@@ -97,18 +117,84 @@ class DomainShare(Construct):
             )
             for member in members
         }
+        if existing_share_arn is not None:
+            self._adopt(domain, existing_share_arn)
+        elif any(member.associated for member in members):
+            names = [member.name for member in members if member.associated]
+            raise PropValidationError(path, "members[].associated", names, "false unless existing_share_arn is given")
+
+    def _adopt(self, domain: IDomain, share_arn: str) -> None:
+        """Import blocks for the share, its domain association and the members already associated."""
+        path = self.node.path
+        check_share_arn(share_arn, owner=domain.account_id, region=domain.region, path=path)
+        if domain.known_domain_id is None:
+            raise PropValidationError(
+                path, "existing_share_arn", share_arn, "to be left out unless the domain is adopted or imported too"
+            )
+        domain_arn = (
+            f"arn:{domain.partition}:datazone:{domain.region}:{domain.account_id}:domain/{domain.known_domain_id}"
+        )
+        self.resource.import_from(share_arn)
+        self.domain_association.import_from(f"{share_arn},{domain_arn}")
+        for member in self.members:
+            if member.associated:
+                self.principal_associations[member.name].import_from(f"{share_arn},{member.account_id}")
 
     @property
     def share_arn(self) -> str:
         return self.resource.arn
 
 
-class DomainShareAccepter(Construct):
-    """The member's side, outside the domain account's organization: accept the share's invitation."""
+def check_share_arn(share_arn: str, *, owner: str, region: str, path: str, prop: str = "existing_share_arn") -> str:
+    """A literal RAM share ARN of ``owner`` in ``region`` (the domain account shares its domain in its region)."""
+    patterns.check(patterns.RAM_SHARE_ARN, share_arn, path=path, prop=prop)
+    match = patterns.RAM_SHARE_ARN.fullmatch(share_arn)
+    if match is None or match["account"] != owner or match["region"] != region:
+        raise PropValidationError(path, prop, share_arn, f"a share of the domain's account {owner} in {region}")
+    return share_arn
 
-    def __init__(self, scope: Construct, id: str, *, share_arn: str) -> None:
+
+def require_equal(resource: TerraformResource, *, read: str, literal_value: str, what: str) -> None:
+    """Fail the plan of ``resource`` when a value read from state (``read``, a token) is not the literal its import
+    block uses: an import of the wrong thing would otherwise plan its replacement."""
+    resource.add_override(
+        "lifecycle.precondition",
+        [
+            {
+                "condition": Op.eq(read, literal_value),
+                "error_message": (
+                    f"{what}: this file adopts {literal_value}, but the domain account's platform state publishes "
+                    f"{read}; correct the file (smus inventory reads the right one) before applying"
+                ),
+            }
+        ],
+    )
+
+
+class DomainShareAccepter(Construct):
+    """The member's side, outside the domain account's organization: accept the share's invitation.
+
+    ``existing_share_arn``: default none (the pending invitation is accepted). The share this account accepted by
+    hand, to adopt: its acceptance is imported (the provider accepts only a PENDING invitation), and the plan fails
+    if ``share_arn`` (read from the domain account's state) is another share.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        share_arn: str,
+        owner: str,
+        region: str,
+        existing_share_arn: str | None = None,
+    ) -> None:
         super().__init__(scope, id)
         self.resource = RamResourceShareAccepter(self, "Resource", share_arn=share_arn)
+        if existing_share_arn is not None:
+            check_share_arn(existing_share_arn, owner=owner, region=region, path=self.node.path)
+            self.resource.import_from(existing_share_arn)
+            require_equal(self.resource, read=share_arn, literal_value=existing_share_arn, what="existing_share_arn")
 
 
 class SharedDomain(Construct):
@@ -128,9 +214,17 @@ class SharedDomain(Construct):
         root_domain_unit_id: str,
         account_id: str,
         region: str,
+        known_domain_id: str | None = None,
     ) -> None:
+        """``known_domain_id``: default none. The shared domain's ID as a literal, for import IDs of what this
+        account adopts in it (:meth:`require_known_id` fails their plan if the state says another)."""
         super().__init__(scope, id)
         path = self.node.path
+        self._known_domain_id = (
+            patterns.check(patterns.DOMAIN_ID, known_domain_id, path=path, prop="known_domain_id")
+            if known_domain_id is not None
+            else None
+        )
         self._account_id = patterns.check(patterns.ACCOUNT_ID, account_id, path=path, prop="account_id")
         self._region = patterns.check(patterns.REGION, region, path=path, prop="region")
         self._partition = patterns.partition_of(region)
@@ -144,7 +238,14 @@ class SharedDomain(Construct):
 
     @property
     def known_domain_id(self) -> str | None:
-        return None
+        return self._known_domain_id
+
+    def require_known_id(self, resource: TerraformResource) -> None:
+        """Fail ``resource``'s plan unless the domain ID read from state is :attr:`known_domain_id` (its import ID
+        names that domain; a configuration imported from another would plan its replacement)."""
+        if self._known_domain_id is None:
+            raise PropValidationError(self.node.path, "known_domain_id", None, "the shared domain's literal ID")
+        require_equal(resource, read=self._domain_id, literal_value=self._known_domain_id, what="existing_domain_id")
 
     @property
     def domain_arn(self) -> str:

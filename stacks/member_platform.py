@@ -5,12 +5,14 @@ member's deploy role after the domain account's platform stack (domain, share) a
 projects stack (profiles and projects deploying environments here). In it, as AWS's multi-account example and
 aws-ia's cross-account module do it with the member's credentials:
 
-1. the share's acceptance, unless both accounts are in one AWS Organization (`[association] same_organization`);
+1. the share's acceptance, unless both accounts are in one AWS Organization (`[association] same_organization`),
+   imported when it was accepted by hand (`[association] existing_share_arn`);
 2. the member's provisioning and manage-access roles, trusted by DataZone on behalf of the *domain* account
    (`aws:SourceAccount` = the domain account; manage-access also `aws:SourceArn` = the shared domain's ARN);
 3. the member's Tooling bucket and query role, in the member's account;
 4. the member's blueprint configurations, in the shared domain (`domain_id` read from the domain account's state),
    each blueprint's ID looked up through the member's provider, with the member's network;
+   adopted ones (`existing_blueprint_id`) imported as `<[association] existing_domain_id>/<blueprint id>`;
 5. the CREATE_ENVIRONMENT_FROM_BLUEPRINT grant of each, entity `<member account>:<blueprint id>`, to the shared
    domain's root unit.
 
@@ -68,12 +70,20 @@ class MemberPlatformStack(BlueprintLayer):
             root_domain_unit_id=self.domain_state.root_domain_unit_id,
             account_id=link.account_id,
             region=link.region,
+            known_domain_id=association.existing_domain_id,
         )
         self.accepter: DomainShareAccepter | None = None
         waits: list[ITerraformDependable] = []
         if not association.same_organization:
             # The association must be ASSOCIATED before DataZone takes this account's blueprint calls.
-            self.accepter = DomainShareAccepter(self, "ShareAccepter", share_arn=self.domain_state.share_arn)
+            self.accepter = DomainShareAccepter(
+                self,
+                "ShareAccepter",
+                share_arn=self.domain_state.share_arn,
+                owner=link.account_id,
+                region=link.region,
+                existing_share_arn=association.existing_share_arn,
+            )
             waits.append(self.accepter.resource)
         self.blueprint_roles = BlueprintRoles(
             self,
@@ -87,3 +97,7 @@ class MemberPlatformStack(BlueprintLayer):
         )
         self.tooling_storage = self._tooling_storage(loaded, self.domain, account_id=account.account_id)
         self.blueprints = self._enable_blueprints(loaded, self.domain, account_id=account.account_id, depends_on=waits)
+        for name, blueprint in self.blueprints.items():
+            if config.blueprints[name].existing_blueprint_id is not None:
+                # Imported as "<existing_domain_id>/<blueprint id>": the plan fails if the state names another domain.
+                self.domain.require_known_id(blueprint.resource)

@@ -201,9 +201,15 @@ class PlatformStack(BlueprintLayer):
             domain=self.domain,
             domain_name=loaded.config.the_domain().name,
             members=[
-                ShareMember(name=member.name, account_id=member.account_id, same_organization=member.same_organization)
+                ShareMember(
+                    name=member.name,
+                    account_id=member.account_id,
+                    same_organization=member.same_organization,
+                    associated=member.existing_share_arn is not None,
+                )
                 for member in members
             ],
+            existing_share_arn=loaded.config.the_domain().existing_share_arn,
         )
         publish_shared_domain(
             self,
