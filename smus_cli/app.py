@@ -275,7 +275,14 @@ def identities(
 @app.command("ci-matrix")
 def ci_matrix(
     config_dir: ConfigDir = DEFAULT_CONFIG_DIR,
-    by: Annotated[str, typer.Option("--by", help="One matrix entry per 'account' or per CI 'stack'.")] = "account",
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            help="One matrix entry per 'account', per CI 'stack', or per 'batch' (the apply order cut into runs of "
+            "one account's stacks: the deploy jobs).",
+        ),
+    ] = "account",
     stack: Annotated[
         list[str] | None, typer.Option("--stack", help="With --by stack: only these stacks (repeatable).")
     ] = None,
@@ -286,20 +293,29 @@ def ci_matrix(
     pull_request: Annotated[
         bool, typer.Option("--pull-request", help="Only accounts a pull-request job can get credentials for.")
     ] = False,
+    manifest: Annotated[
+        Path | None,
+        typer.Option(
+            "--manifest",
+            help="cdktn's manifest.json: refuse (exit 2) an order that runs a stack before one it depends on.",
+        ),
+    ] = None,
 ) -> None:
     """Print the GitHub Actions matrix (role ARN, region, environments, stacks) for every account, from config."""
-    from smus_cli.ci_matrix import run_ci_matrix
+    from smus_cli.ci_matrix import MatrixShape, run_ci_matrix
 
-    if by not in ("account", "stack"):
-        fail_input(ValueError(f"--by = {by!r}: expected 'account' or 'stack'"))
+    shapes: dict[str, MatrixShape] = {"account": "account", "stack": "stack", "batch": "batch"}
+    if by not in shapes:
+        fail_input(ValueError(f"--by = {by!r}: expected 'account', 'stack' or 'batch'"))
     raise typer.Exit(
         run_ci_matrix(
             config_dir,
-            by="stack" if by == "stack" else "account",
+            by=shapes[by],
             stacks=stack or (),
             stacks_file=stacks_file,
             branch=branch,
             pull_request=pull_request,
+            manifest=manifest,
             err=err,
         )
     )

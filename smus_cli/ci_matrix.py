@@ -16,7 +16,11 @@ deploy role never trusts and the read-only plan role trusts by default. So:
   whose required reviewers approve each run (`plan_environment`). An account with neither is not planned from pull
   requests.
 
-Reads config only (no synth, no providers): it runs in a second.
+Three shapes: `--by account` (drift: one job per account), `--by stack` (pull-request plans) and `--by batch`
+(deploy: the apply order cut into runs of one account's stacks, smus_cli.apply_order).
+
+Reads config only (no synth, no providers): it runs in a second. With `--manifest`, the order it prints is also
+checked against the synthesised stacks' dependencies.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from config.pipeline_trust import (
     trusted_environments,
     trusts_branch,
 )
+from smus_cli.apply_order import apply_batches, manifest_dependencies, order_issues
 from smus_cli.input_files import InputFileError, read_text
 from smus_cli.terminal import escape
 from smus_constructs.ops_metrics import drift_log_group_name
@@ -172,7 +177,10 @@ def ordered_targets(accounts: Sequence[LoadedAccount], branch: str = DEFAULT_BRA
     return sorted(targets, key=order)
 
 
-def _entry(target: AccountTarget, **extra: str) -> dict[str, Any]:
+MatrixShape = Literal["account", "stack", "batch"]
+
+
+def _entry(target: AccountTarget, **extra: object) -> dict[str, Any]:
     entry: dict[str, Any] = asdict(target)
     entry.update(extra)
     return entry
@@ -180,19 +188,29 @@ def _entry(target: AccountTarget, **extra: str) -> dict[str, Any]:
 
 def build_matrix(
     targets: Sequence[AccountTarget],
-    by: Literal["account", "stack"] = "account",
+    by: MatrixShape = "account",
     only_stacks: Sequence[str] = (),
     *,
     pull_request: bool = False,
 ) -> dict[str, list[dict[str, Any]]]:
-    """A GitHub Actions matrix (`{"include": [...]}`): one entry per account, or per CI stack (optionally only some).
+    """A GitHub Actions matrix (`{"include": [...]}`): one entry per account, per CI stack (optionally only some),
+    or per apply batch.
 
-    ``pull_request`` keeps only the accounts a pull-request job can obtain credentials for.
+    A batch entry is its account's entry with ``stacks`` narrowed to the batch's, plus ``batch`` (1-based) and
+    ``batch_count``. ``pull_request`` keeps only the accounts a pull-request job can obtain credentials for.
     """
     if pull_request:
         targets = [target for target in targets if target.pull_request_plans]
     if by == "account":
         return {"include": [_entry(target) for target in targets]}
+    if by == "batch":
+        batches = apply_batches(stack_apply_order(targets))
+        return {
+            "include": [
+                _entry(batch.target, stacks=" ".join(batch.stacks), batch=batch.index, batch_count=len(batches))
+                for batch in batches
+            ]
+        }
     wanted = set(only_stacks)
     include = [
         _entry(target, stack=stack) for target, stack in stack_apply_order(targets) if not wanted or stack in wanted
@@ -204,8 +222,9 @@ def stack_apply_order(targets: Sequence[AccountTarget]) -> list[tuple[AccountTar
     """Every CI stack in the order an estate with associated accounts must be applied in.
 
     A domain account's platform (domain, RAM share), then each member's platform (accept, roles, blueprints,
-    grants), then the domain account's projects (profiles naming the members, projects whose environments are
-    created there) and ops, then the members' ops. Accounts without members keep their own order.
+    grants) and ops, then the domain account's projects (profiles naming the members, projects whose environments
+    are created there) and ops. Accounts without members keep their own order. A member's ops stack reads nothing of
+    the domain account's projects, so it goes with the member's platform: one deploy batch, one approval, for both.
     """
     members: dict[str, list[AccountTarget]] = {}
     for target in targets:
@@ -223,13 +242,8 @@ def stack_apply_order(targets: Sequence[AccountTarget]) -> list[tuple[AccountTar
             continue
         platform = [stack for stack in stacks if stack.endswith("-platform")]
         ordered += [(target, stack) for stack in platform]
-        ordered += [
-            (member, stack) for member in joined for stack in member.stacks.split() if stack.endswith("-platform")
-        ]
+        ordered += [(member, stack) for member in joined for stack in member.stacks.split()]
         ordered += [(target, stack) for stack in stacks if stack not in platform]
-        ordered += [
-            (member, stack) for member in joined for stack in member.stacks.split() if not stack.endswith("-platform")
-        ]
     return ordered
 
 
@@ -249,14 +263,16 @@ def split_requested_stacks(
 def run_ci_matrix(
     config_dir: Path,
     *,
-    by: Literal["account", "stack"],
+    by: MatrixShape,
     stacks: Sequence[str],
     stacks_file: Path | None,
     branch: str,
     pull_request: bool = False,
+    manifest: Path | None = None,
     err: Console,
 ) -> int:
-    """Print the matrix as one line of JSON (for `$GITHUB_OUTPUT`); 2 on bad config or an unknown stack name."""
+    """Print the matrix as one line of JSON (for `$GITHUB_OUTPUT`); 2 on bad config, an unknown stack name, or (with
+    ``manifest``) an order that applies a stack before one it depends on."""
     try:
         targets = ordered_targets(load_estate(config_dir), branch)
     except ConfigError as error:
@@ -292,6 +308,29 @@ def run_ci_matrix(
         print(json.dumps({"include": []}))
         return 0
     matrix = build_matrix(targets, by, ci if filtered else (), pull_request=pull_request)
+    if manifest is not None and not _order_follows_manifest(matrix, by, manifest, err):
+        return 2
     # print, not rich: the JSON must reach $GITHUB_OUTPUT byte for byte (no markup, emoji or wrapping).
     print(json.dumps(matrix, sort_keys=True))
     return 0
+
+
+def matrix_jobs(matrix: dict[str, list[dict[str, Any]]], by: MatrixShape) -> list[list[str]]:
+    """The stacks each job of ``matrix`` applies or plans, in order (a job per entry; entries one after another)."""
+    if by == "stack":
+        return [[entry["stack"]] for entry in matrix["include"]]
+    return [str(entry["stacks"]).split() for entry in matrix["include"]]
+
+
+def _order_follows_manifest(
+    matrix: dict[str, list[dict[str, Any]]], by: MatrixShape, manifest: Path, err: Console
+) -> bool:
+    try:
+        dependencies = manifest_dependencies(manifest)
+    except InputFileError as error:
+        err.print(f"[bold red]error:[/] {escape(str(error))}")
+        return False
+    issues = order_issues(matrix_jobs(matrix, by), dependencies)
+    for issue in issues:
+        err.print(f"[bold red]error:[/] --by {by}: {escape(printable(issue))}")
+    return not issues

@@ -4,7 +4,8 @@ and, when config/organization.toml exists, the organization's guardrails stack (
 A member (associated) account gets bootstrap, its member platform stack and ops: no projects stack, since its
 environments are the domain account's projects'. Across accounts the apply order is: the domain account's platform
 (domain, RAM share), each member's platform (accept, roles, blueprints, grants), the domain account's projects
-(profiles naming the members, projects), then ops; the stacks record it as dependencies (cdktn's manifest).
+(profiles naming the members, projects), then ops; the stacks record it as dependencies (cdktn's manifest), and
+`smus ci-matrix --manifest` refuses a deploy order that breaks one (smus_cli.apply_order).
 """
 
 from __future__ import annotations
@@ -73,6 +74,10 @@ def build_estate(
             platform = PlatformStack(app, loaded)
             projects = ProjectsStack(app, loaded, platform)
         ops = OpsStack(app, loaded)
+        if ops.key_usage is not None and ops.key_usage.lookup is not None:
+            # The key-usage rule finds the domain key the platform creates by its alias, at plan time
+            # (smus_constructs.key_usage): the ops stack plans only once the platform is applied.
+            ops.add_dependency(platform)
         # Last, once the account's stacks are complete: a later stack may add to an earlier one's tree.
         for stack in (platform, projects, ops):
             if stack is not None:

@@ -276,12 +276,12 @@ def test_ci_matrix_puts_a_member_right_after_its_domain_with_its_own_stacks(tmp_
     assert member.stacks == "prod-ml-platform prod-ml-ops"
     assert (member.domain_name, member.domain_id) == ("acme-prod", "")
     assert targets[names.index("prod")].stacks == "prod-platform prod-projects prod-ops"
-    # By stack: domain platform (domain, share), member platform (accept, blueprints), domain projects, then ops.
+    # By stack: domain platform (domain, share), member platform (accept, blueprints) and ops, domain projects, ops.
     stacks = [entry["stack"] for entry in build_matrix(targets, by="stack")["include"]]
     assert stacks[stacks.index("prod-platform") :] == [
         "prod-platform",
         "prod-ml-platform",
+        "prod-ml-ops",
         "prod-projects",
         "prod-ops",
-        "prod-ml-ops",
     ]

@@ -20,7 +20,7 @@ import yaml
 from typer.main import get_command
 
 from smus_cli.app import app
-from smus_cli.ci_matrix import CI_LAYERS
+from smus_cli.ci_matrix import CI_LAYERS, MatrixShape
 from smus_constructs.ops_metrics import (
     ACCOUNT_DIMENSION,
     DRIFT_JOB_METRICS,
@@ -356,6 +356,24 @@ def test_every_metric_is_a_drift_job_metric_or_a_stack_metric_with_a_unit() -> N
     assert (ACCOUNT_DIMENSION, STACK_DIMENSION) == ("Account", "Stack")
 
 
+#: The `smus ci-matrix --by` shape each workflow's matrix jobs read.
+MATRIX_SHAPES: dict[str, MatrixShape] = {"deploy.yml": "batch", "drift.yml": "account", "pull-request.yml": "stack"}
+
+
+def test_every_matrix_field_a_workflow_reads_is_in_its_ci_matrix_shape() -> None:
+    from config.loader import load_estate
+    from smus_cli.ci_matrix import build_matrix, ordered_targets
+    from tests.estate import FIXTURE_ACCOUNTS
+
+    targets = ordered_targets(load_estate(FIXTURE_ACCOUNTS))
+    for name, shape in MATRIX_SHAPES.items():
+        text = (WORKFLOWS / name).read_text(encoding="utf-8")
+        assert f"smus ci-matrix --by {shape}" in text, name
+        read = set(re.findall(r"(?<![\w.])matrix\.(\w+)", text))  # not `steps.matrix.outputs`
+        fields = set(build_matrix(targets, shape)["include"][0])
+        assert read and read <= fields, f"{name} reads {sorted(read - fields)}, not in `--by {shape}` entries"
+
+
 def test_ci_layers_are_the_account_stack_layers_except_bootstrap() -> None:
     from stacks.account_stack import Layer
 
@@ -550,6 +568,35 @@ def test_project_count_fails_without_publishing_when_the_domain_is_missing(tmp_p
     )
     assert run.code == 1, run.output
     assert run.metrics == {} and not (tmp_path / "drift" / "projects.env").exists()
+
+
+def test_a_member_account_leaves_the_count_to_its_domain_account_and_still_reaches_the_heartbeat(
+    tmp_path: Path,
+) -> None:
+    """prod-ml has no domain of its own (ci-matrix: domain_id '', domain_account 'prod'). The step looked `acme-prod`
+    up and listed its projects with the member's plan role, which is no user of that domain: when that fails, the job
+    fails and skips its heartbeat (whose alarm treats missing data as breaching); had it worked, it would only have
+    repeated the domain account's count."""
+    run = run_step(
+        tmp_path,
+        "Count projects",
+        ACCOUNT="prod-ml",
+        DOMAIN_NAME="acme-prod",
+        DOMAIN_ID="",
+        DOMAIN_ACCOUNT="prod",
+        DOMAINS_JSON='{"items": []}',
+        PROJECTS_JSON="{}",
+    )
+    assert run.code == 0, run.output
+    assert run.aws_calls == [], "no DataZone call with the member's plan role"
+    assert "its projects are counted by the prod job" in run.output
+    assert not (tmp_path / "drift" / "projects.env").exists()
+    (tmp_path / "drift" / "result.env").write_text("drift=0\nerrors=0\n")
+    published = run_step(tmp_path, PUBLISH_STEP, ACCOUNT="prod-ml", STACKS="prod-ml-platform prod-ml-ops")
+    assert published.code == 0, published.output
+    assert published.metrics == {"DriftDetected": 0, "DriftCheckErrors": 0}, "no ProjectCount for a member"
+    count = step_named("drift.yml", "drift", "Count projects")
+    assert count["env"]["DOMAIN_ACCOUNT"] == "${{ matrix.domain_account }}" and "if" not in count
 
 
 def test_heartbeat_publishes_one_completed_run(tmp_path: Path) -> None:
