@@ -113,10 +113,34 @@ def _lifecycle_newer_noncurrent_versions(stack: Mapping[str, Any], out: dict[str
             )
 
 
+def _prefixed_service_linked_roles(stack: Mapping[str, Any], out: dict[str, Any], gaps: list[MotoGap]) -> None:
+    """moto names the role of a prefixed service principal with a suffix of its own.
+
+    For `ops.emr-serverless.amazonaws.com` AWS creates `AWSServiceRoleForAmazonEMRServerless`; moto creates
+    `AWSServiceRoleForemr-serverless_Ops`. The provider reads `custom_suffix` back from the name (`Ops`), and since
+    `custom_suffix` forces a new resource, every plan after the apply would replace the role.
+    """
+    for name, body in _resources(stack, "aws_iam_service_linked_role"):
+        service = str(body.get("aws_service_name", ""))
+        if service.removesuffix(".amazonaws.com").count(".") == 0 or "custom_suffix" in body:
+            continue
+        if "lifecycle" in body:
+            continue  # an ignore_changes of the stack's own would be replaced whole: leave it to fail and say so
+        out.setdefault("aws_iam_service_linked_role", {})[name] = {"lifecycle": {"ignore_changes": ["custom_suffix"]}}
+        gaps.append(
+            MotoGap(
+                f"aws_iam_service_linked_role.{name}",
+                f"CreateServiceLinkedRole for {service} names the role with a suffix AWS does not add",
+                "ignores changes to custom_suffix",
+            )
+        )
+
+
 GAPS: tuple[Callable[[Mapping[str, Any], dict[str, Any], list[MotoGap]], None], ...] = (
     _custom_policy_config_rules,
     _tag_scoped_config_rules,
     _lifecycle_newer_noncurrent_versions,
+    _prefixed_service_linked_roles,
 )
 
 

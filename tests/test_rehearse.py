@@ -106,6 +106,22 @@ def test_moto_gaps_are_named_and_worked_around_only_where_they_apply() -> None:
     assert "moto gap at aws_config_config_rule.Guard: PutConfigRule fails on CUSTOM_POLICY" in gaps[0].line()
 
 
+def test_a_prefixed_service_principal_ignores_the_suffix_moto_reads_back() -> None:
+    document = stack(
+        aws_iam_service_linked_role={
+            "EmrServerless": {"aws_service_name": "ops.emr-serverless.amazonaws.com"},
+            "Redshift": {"aws_service_name": "redshift.amazonaws.com"},
+            "Suffixed": {"aws_service_name": "observability.aoss.amazonaws.com", "custom_suffix": "x"},
+        }
+    )
+    override, gaps = rehearsal_override(document, endpoint=ENDPOINT, state_path="s", provider_version=None)
+    assert override["resource"]["aws_iam_service_linked_role"] == {
+        "EmrServerless": {"lifecycle": {"ignore_changes": ["custom_suffix"]}}
+    }
+    assert [gap.address for gap in gaps] == ["aws_iam_service_linked_role.EmrServerless"]
+    assert "ops.emr-serverless.amazonaws.com names the role with a suffix" in gaps[0].line()
+
+
 def test_a_gap_resource_that_others_reference_is_not_left_out() -> None:
     document = stack(
         aws_config_config_rule={"Guard": {"name": "g", "source": {"owner": "CUSTOM_POLICY"}}},
