@@ -120,6 +120,19 @@ class LoadedOrganization:
         return list(chosen) if chosen else sorted(p.loaded.config.account.account_id for p in self.protected)
 
     @property
+    def unreached(self) -> list[str]:
+        """Protected accounts no target attaches the policy to, as `name (id)`; empty while an OU is a target, whose
+        accounts this file cannot know. A member account outside the organization is one: no SCP can reach it."""
+        targets = self.targets
+        if any(not target.isdigit() for target in targets):
+            return []
+        return [
+            f"{p.loaded.name} ({p.loaded.config.account.account_id})"
+            for p in self.protected
+            if p.loaded.config.account.account_id not in targets
+        ]
+
+    @property
     def pipeline_role_arns(self) -> list[str]:
         """The roles the SCP must never deny: each protected account's deploy role and its break-glass role."""
         return sorted(

@@ -85,7 +85,10 @@ def validate(config_dir: ConfigDir = DEFAULT_CONFIG_DIR, account: Accounts = Non
             targets = ", ".join(organization.targets)
             count = len(organization.protected)
             accounts_word = "account" if count == 1 else "accounts"
-            out.print(f"ok  {safe(organization.path)}  (guardrails for {count} {accounts_word}: {targets})")
+            unreached = ""
+            if organization.unreached:
+                unreached = f"; no target reaches {', '.join(organization.unreached)}"
+            out.print(f"ok  {safe(organization.path)}  (guardrails for {count} {accounts_word}: {targets}{unreached})")
 
 
 @app.command()

@@ -15,7 +15,7 @@ import pytest
 
 from config.errors import ConfigError
 from config.loader import load_estate
-from config.organization_models import load_organization, load_organization_for
+from config.organization_models import LoadedOrganization, load_organization, load_organization_for
 from smus_cli.runtime import PROJECT_ROOT
 from smus_constructs.guardrail_policy import (
     DATAZONE_GOVERNANCE_ACTIONS,
@@ -34,6 +34,7 @@ from smus_rules.model import RuleContext, Status
 from smus_rules.registry import RULES_BY_ID
 from tests.conftest import StackDoc as Doc
 from tests.estate import FIXTURE_ACCOUNTS, FIXTURE_ESTATE
+from tests.test_associations_config import associated_estate
 
 STACK = "organization-guardrails"
 MANAGEMENT = "999999999999"
@@ -366,3 +367,41 @@ def test_validate_counts_the_guarded_accounts_in_words(tmp_path: Path) -> None:
     assert one.returncode == 0, one.stderr
     assert "(guardrails for 1 account: " in one.stdout, one.stdout
     assert "1 accounts" not in one.stdout
+
+
+# --- protected accounts no target reaches (a member outside the organization) --------------------------------------
+
+
+def _organization_with_member(tmp_path: Path, targets: str) -> LoadedOrganization:
+    accounts = load_estate(associated_estate(tmp_path))
+    return load_organization(_replace(tmp_path, 'targets = ["333333333333"]', f"targets = {targets}"), accounts)
+
+
+def test_a_protected_member_no_target_reaches_is_named(tmp_path: Path) -> None:
+    organization = _organization_with_member(tmp_path, '["333333333333"]')
+    assert [p.loaded.name for p in organization.protected] == ["prod", "prod-ml"]
+    assert organization.unreached == ["prod-ml (444444444444)"]
+
+
+def test_a_member_that_is_a_target_is_reached(tmp_path: Path) -> None:
+    organization = _organization_with_member(tmp_path, '["333333333333", "444444444444"]')
+    assert organization.unreached == []
+
+
+def test_an_ou_target_claims_nothing_about_its_accounts(tmp_path: Path) -> None:
+    organization = _organization_with_member(tmp_path, '["333333333333", "ou-ab12-cd34ef56"]')
+    assert organization.unreached == []
+
+
+def test_validate_names_the_protected_account_no_target_reaches(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    config = tmp_path / "config"
+    shutil.copytree(FIXTURE_ESTATE, config)
+    shutil.rmtree(config / "accounts")
+    shutil.copytree(associated_estate(tmp_path / "member"), config / "accounts")
+    command = [sys.executable, str(PROJECT_ROOT / "main.py"), "validate", "--config-dir", str(config / "accounts")]
+    run = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    assert "(guardrails for 2 accounts: 333333333333; no target reaches prod-ml (444444444444))" in run.stdout
