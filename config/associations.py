@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from config.errors import MISSING, ConfigIssue
 from config.models import AccountConfig
@@ -59,6 +60,10 @@ class DomainLink:
     state_key: str
     state_kms_key_arn: str
     partition: str
+    #: How the shared domain's metadata is encrypted: "handed_in" (``domain_kms_key_arn``, a key another team owns),
+    #: "created" (by the domain account's platform stack, its ARN known only after apply) or "aws_owned".
+    domain_key: Literal["handed_in", "created", "aws_owned"] = "created"
+    domain_kms_key_arn: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,6 +74,17 @@ class AssociationLinks:
     domain: DomainLink | None = None
     #: Set in a domain account: its members, in the order its file lists them.
     members: tuple[MemberLink, ...] = ()
+
+
+def shared_domain_key_resource(link: DomainLink) -> str | None:
+    """What a member's roles name for the shared domain's key: the handed-in key's ARN; the domain account's keys in
+    the domain's region when its platform stack creates the key (the ID is known only after apply, and the created
+    key's policy is the only one of that account naming the member); nothing for an AWS-owned key."""
+    if link.domain_key == "aws_owned":
+        return None
+    if link.domain_kms_key_arn is not None:
+        return link.domain_kms_key_arn
+    return f"arn:{link.partition}:kms:{link.region}:{link.account_id}:key/*"
 
 
 def platform_state_key(config: AccountConfig) -> str:
@@ -387,14 +403,17 @@ def _member_link(config: AccountConfig) -> MemberLink:
 def _domain_link(config: AccountConfig) -> DomainLink:
     from smus_constructs.regions import partition_of
 
+    domain = config.the_domain()
     return DomainLink(
         name=config.account.name,
         account_id=config.account.account_id,
         region=config.account.region,
-        domain_name=config.the_domain().name,
+        domain_name=domain.name,
         state_bucket=config.state.bucket,
         state_region=config.state.region,
         state_key=platform_state_key(config),
         state_kms_key_arn=config.state.kms_key_arn,
         partition=partition_of(config.account.region),
+        domain_key="handed_in" if domain.kms_key_arn else "aws_owned" if domain.aws_owned_key else "created",
+        domain_kms_key_arn=domain.kms_key_arn,
     )

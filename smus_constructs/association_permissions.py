@@ -14,6 +14,10 @@ ships AWS's IAM definitions, checks every statement in `smus check`):
   and leaves only that share, only for itself.
 - A member reads exactly one object of the domain account's state bucket, the platform state, and decrypts it only
   through S3; the domain account's bucket and key policies name the member's roles for that object alone.
+- A member uses the shared domain's customer-managed key only through DataZone (`kms:ViaService`): its DataZone calls
+  run with its own credentials, and DataZone needs Decrypt and GenerateDataKey on the domain key for them (DataZone
+  User Guide, AmazonDataZoneFullAccess: policy considerations). The key's policy is the gate: it names the member
+  accounts (smus_constructs.kms.member_key_statement), nothing else of the domain account.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from dataclasses import dataclass
 
 from smus_constructs.domain_share import DOMAIN_RESOURCE_TYPE, DOMAIN_SHARE_NAME_PREFIX
 from smus_constructs.iam import Statement
+from smus_constructs.kms import MEMBER_KEY_USE_ACTIONS
 
 #: What a member's stacks call in the shared domain (blueprint configurations, their lookup, their grants): the only
 #: DataZone actions a member's deploy role gets (its plan role: their reads).
@@ -69,6 +74,10 @@ class SharedDomainScope:
     state_key_arn: str
     #: Same organization: RAM accepts on its own, so no invitation is accepted or left.
     same_organization: bool
+    #: default: the domain uses an AWS-owned key (nothing to grant). The shared domain's customer-managed key: its
+    #: ARN when handed in, or `arn:...:kms:<region>:<domain account>:key/*` when the domain account's platform
+    #: stack creates it (its ID is known only after apply; that key's policy is the only one naming this member).
+    domain_key_resource: str | None = None
 
 
 def share_name_pattern(domain_name: str) -> str:
@@ -192,6 +201,16 @@ def shared_domain_statements(
             "Condition": in_region,
         },
     ]
+    if scope.domain_key_resource is not None:
+        statements.append(
+            {
+                "Sid": "UseTheSharedDomainKeyThroughDataZone",
+                "Effect": "Allow",
+                "Action": list(MEMBER_KEY_USE_ACTIONS) if write else ["kms:Decrypt", "kms:DescribeKey"],
+                "Resource": scope.domain_key_resource,
+                "Condition": {"StringEquals": {"kms:ViaService": f"datazone.{region}.amazonaws.com"}},
+            }
+        )
     if write and not scope.same_organization:
         owner = scope.domain_account_id
         named = {"ram:ResourceShareName": share_name_pattern(scope.domain_name)}

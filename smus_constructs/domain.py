@@ -101,6 +101,10 @@ class DomainProps:
     ignore_changes: Sequence[IgnoreChange] = ()
     #: default: none (the domain is created). An existing domain's ID: synth emits an `import` block to adopt it.
     existing_domain_id: str | None = None
+    #: default: no other account may use the domain's key. The member (associated) accounts the domain is shared
+    #: with: a created key lets them use it through DataZone (kms.member_key_statement). A handed-in key's owner adds
+    #: that statement; an AWS-owned key needs nothing.
+    member_account_ids: Sequence[str] = ()
 
 
 class UnifiedStudioDomain(Construct):
@@ -131,6 +135,12 @@ class UnifiedStudioDomain(Construct):
             )
         if props.existing_domain_id is not None:
             patterns.check(patterns.DOMAIN_ID, props.existing_domain_id, path=path, prop="existing_domain_id")
+        for member in props.member_account_ids:
+            patterns.check(patterns.ACCOUNT_ID, member, path=path, prop="member_account_ids[]")
+            if member == props.account_id:
+                raise PropValidationError(
+                    path, "member_account_ids[]", member, "another account than the domain's own (a member)"
+                )
         if props.aws_owned_key and props.existing_domain_id is None:
             raise PropValidationError(
                 path, "aws_owned_key", True, "False, or True only with existing_domain_id (a new domain gets a CMK)"
@@ -197,6 +207,7 @@ class UnifiedStudioDomain(Construct):
                 account_id=props.account_id,
                 region=props.region,
                 execution_role_arn=self.execution_role_arn,
+                member_account_ids=props.member_account_ids,
                 tags=tags,
             )
             if props.prevent_destroy:

@@ -8,13 +8,13 @@ policy names exactly who may use it. The tag `EnableKeyForAmazonDataZone=true` i
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from cdktn_provider_aws.kms_alias import KmsAlias
 from cdktn_provider_aws.kms_key import KmsKey
 from constructs import Construct
 
-from smus_constructs.iam import DATAZONE_PRINCIPAL, PolicyDocument, policy_document
+from smus_constructs.iam import DATAZONE_PRINCIPAL, PolicyDocument, Statement, policy_document
 from smus_constructs.literals import literal, literal_map
 
 KEY_USE_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*"]
@@ -45,6 +45,13 @@ KEY_ADMIN_ACTIONS = [
     "kms:UpdateKeyDescription",
 ]
 DATAZONE_KEY_TAG = {"EnableKeyForAmazonDataZone": "true"}
+#: What a caller of DataZone needs on a domain's customer-managed key, and only through DataZone: "to call other
+#: Amazon DataZone APIs ... kms:GenerateDataKey and kms:Decrypt" (DataZone User Guide, AmazonDataZoneFullAccess,
+#: policy considerations), plus DescribeKey. A member account's principals call the shared domain's APIs
+#: (PutEnvironmentBlueprintConfiguration, AddPolicyGrant) with their own credentials, so the domain's key must let
+#: them; MDAA does the same for its associated accounts (`kms:CallerAccount` + `kms:ViaService` datazone).
+MEMBER_KEY_USE_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"]
+MEMBER_KEY_STATEMENT_SID = "MemberAccountsUseViaDataZone"
 
 
 def domain_key_alias_name(domain_name: str) -> str:
@@ -64,15 +71,46 @@ def domain_key_alias_name(domain_name: str) -> str:
 BYPASS_LOCKOUT_CHECK = True
 
 
+def member_key_statement(*, partition: str, region: str, member_account_ids: Sequence[str]) -> Statement:
+    """The statement a domain key needs for the member (associated) accounts its domain is shared with.
+
+    Each member's account root, so the member's own IAM policies decide which of its roles use the key (its deploy
+    role's policy names this key), and only for calls made in that member account (`kms:CallerAccount`) through
+    DataZone in the domain's region (`kms:ViaService`): never directly, never for another service, never
+    administration. The same statement is what the owner of a handed-in key adds (docs/associated-accounts-runbook.md).
+    """
+    members = sorted(set(member_account_ids))
+    return {
+        "Sid": MEMBER_KEY_STATEMENT_SID,
+        "Effect": "Allow",
+        "Principal": {"AWS": [f"arn:{partition}:iam::{member}:root" for member in members]},
+        "Action": MEMBER_KEY_USE_ACTIONS,
+        "Resource": "*",
+        "Condition": {
+            "StringEquals": {
+                "kms:CallerAccount": members,
+                "kms:ViaService": f"datazone.{region}.amazonaws.com",
+            }
+        },
+    }
+
+
 def domain_key_policy(
     *,
     partition: str,
     account_id: str,
     region: str,
     execution_role_arn: str,
+    member_account_ids: Sequence[str] = (),
 ) -> PolicyDocument:
-    """Key policy: account administration, and use by DataZone and the domain execution role only via DataZone."""
+    """Key policy: account administration, and use by DataZone and the domain execution role only via DataZone;
+    with member accounts, their use through DataZone too (:func:`member_key_statement`)."""
     via_datazone = {"StringEquals": {"kms:ViaService": f"datazone.{region}.amazonaws.com"}}
+    members: list[Statement] = (
+        [member_key_statement(partition=partition, region=region, member_account_ids=member_account_ids)]
+        if member_account_ids
+        else []
+    )
     return policy_document(
         {
             "Sid": "AccountAdministration",
@@ -105,6 +143,7 @@ def domain_key_policy(
             "Resource": "*",
             "Condition": {**via_datazone, "Bool": {"kms:GrantIsForAWSResource": "true"}},
         },
+        *members,
     )
 
 
@@ -121,6 +160,7 @@ class DomainKey(Construct):
         account_id: str,
         region: str,
         execution_role_arn: str,
+        member_account_ids: Sequence[str] = (),
         tags: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(scope, id)
@@ -139,6 +179,7 @@ class DomainKey(Construct):
                     account_id=account_id,
                     region=region,
                     execution_role_arn=execution_role_arn,
+                    member_account_ids=member_account_ids,
                 ),
                 sort_keys=True,
             ),

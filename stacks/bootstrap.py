@@ -30,7 +30,7 @@ from constructs import Construct
 from pydantic import BaseModel
 
 from config.artifact_buckets import artifact_buckets
-from config.associations import platform_state_key
+from config.associations import platform_state_key, shared_domain_key_resource
 from config.created_roles import created_roles, role_boundaries, unbounded_role_names
 from config.loader import LoadedAccount
 from config.pipeline_trust import drift_role_arn, drift_role_subjects, plan_role_arn, plan_role_subjects
@@ -281,6 +281,7 @@ class BootstrapStack(TerraformStack):
             state_object_key=link.state_key,
             state_key_arn=link.state_kms_key_arn,
             same_organization=loaded.config.association.same_organization,
+            domain_key_resource=shared_domain_key_resource(link),
         )
 
     def _drift_role(self, loaded: LoadedAccount, oidc_provider_arn: str) -> GithubDriftRole:

@@ -155,6 +155,7 @@ class PlatformStack(BlueprintLayer):
                 prevent_destroy=account.protected,
                 ignore_changes=ignore_changes_for(config, "domain"),
                 existing_domain_id=domain.existing_id,
+                member_account_ids=[member.account_id for member in loaded.links.members],
             ),
         )
         self.principals = DomainPrincipals(

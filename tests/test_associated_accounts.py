@@ -282,6 +282,51 @@ def test_the_members_deploy_role_gets_only_the_members_actions(stacks: dict[str,
     )
 
 
+PROD_DOMAIN_KEY = "arn:aws:kms:eu-west-1:333333333333:key/3c3c3c3c-3333-4333-8333-3c3c3c3c3c3c"
+
+
+def test_the_members_roles_use_the_handed_in_domain_key_only_through_datazone(stacks: dict[str, Doc]) -> None:
+    via_datazone = {"StringEquals": {"kms:ViaService": "datazone.eu-west-1.amazonaws.com"}}
+    deploy = role_policy(stacks["prod-ml-bootstrap"], "DeployEstate")["UseTheSharedDomainKeyThroughDataZone"]
+    assert deploy == {
+        "Sid": "UseTheSharedDomainKeyThroughDataZone",
+        "Effect": "Allow",
+        "Action": ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"],
+        "Resource": PROD_DOMAIN_KEY,
+        "Condition": via_datazone,
+    }
+    plan = role_policy(stacks["prod-ml-bootstrap"], "PlanEstate")["UseTheSharedDomainKeyThroughDataZone"]
+    assert (plan["Action"], plan["Resource"], plan["Condition"]) == (
+        ["kms:Decrypt", "kms:DescribeKey"],
+        PROD_DOMAIN_KEY,
+        via_datazone,
+    )
+    # A domain account's roles use their own domain's key; the shared-domain statement is a member's only.
+    assert "UseTheSharedDomainKeyThroughDataZone" not in role_policy(stacks["prod-bootstrap"], "DeployEstate")
+    # A handed-in key's policy is its owner's (the runbook gives the statement): the platform stack creates no key.
+    assert "aws_kms_key" not in stacks["prod-platform"].get("resource", {})
+
+
+def test_a_created_domain_key_names_the_member_for_use_through_datazone(tmp_path: Path) -> None:
+    from tests.test_associations_config import edit
+
+    config_dir = edit(associated_estate(tmp_path), "prod", f'kms_key_arn = "{PROD_DOMAIN_KEY}"\n', "")
+    outdir = tmp_path / "cdktf.out"
+    synthesise(config_dir, outdir)
+    platform = json.loads((outdir / "stacks" / "prod-platform" / "cdk.tf.json").read_text())
+    key_policy = policy(one(platform, "aws_kms_key")["policy"])
+    assert key_policy["MemberAccountsUseViaDataZone"]["Principal"] == {"AWS": [f"arn:aws:iam::{MEMBER_ACCOUNT}:root"]}
+    assert key_policy["MemberAccountsUseViaDataZone"]["Condition"]["StringEquals"] == {
+        "kms:CallerAccount": [MEMBER_ACCOUNT],
+        "kms:ViaService": "datazone.eu-west-1.amazonaws.com",
+    }
+    bootstrap = json.loads((outdir / "stacks" / "prod-ml-bootstrap" / "cdk.tf.json").read_text())
+    deploy = role_policy(bootstrap, "DeployEstate")["UseTheSharedDomainKeyThroughDataZone"]
+    # The created key's ID is known only after apply: the domain account's keys, of which only this one names the
+    # member in its policy (so the key policy, not this resource, decides).
+    assert deploy["Resource"] == f"arn:aws:kms:eu-west-1:{DOMAIN_ACCOUNT}:key/*"
+
+
 def test_plan_override_points_the_members_remote_state_at_its_plan_role(stacks: dict[str, Doc]) -> None:
     from smus_cli.plan_override import plan_override
 

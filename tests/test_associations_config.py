@@ -285,3 +285,36 @@ def test_ci_matrix_puts_a_member_right_after_its_domain_with_its_own_stacks(tmp_
         "prod-projects",
         "prod-ops",
     ]
+
+
+def test_the_member_names_the_shared_domains_key_as_the_domain_account_holds_it(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from config.associations import shared_domain_key_resource
+    from smus_constructs.association_permissions import SharedDomainScope, shared_domain_statements
+
+    link = {a.name: a for a in load_estate(associated_estate(tmp_path))}["prod-ml"].links.domain
+    assert link is not None
+    handed_in = "arn:aws:kms:eu-west-1:333333333333:key/3c3c3c3c-3333-4333-8333-3c3c3c3c3c3c"
+    assert (link.domain_key, link.domain_kms_key_arn) == ("handed_in", handed_in)
+    assert shared_domain_key_resource(link) == handed_in
+    created = replace(link, domain_key="created", domain_kms_key_arn=None)
+    assert shared_domain_key_resource(created) == "arn:aws:kms:eu-west-1:333333333333:key/*"
+    # An AWS-owned key is no one's to grant: the member's roles name no key of the domain account.
+    aws_owned = replace(link, domain_key="aws_owned", domain_kms_key_arn=None)
+    assert shared_domain_key_resource(aws_owned) is None
+    scope = SharedDomainScope(
+        domain_account_id=link.account_id,
+        domain_name=link.domain_name,
+        state_bucket=link.state_bucket,
+        state_object_key=link.state_key,
+        state_key_arn=link.state_kms_key_arn,
+        same_organization=True,
+    )
+    sids = [
+        s["Sid"]
+        for s in shared_domain_statements(
+            scope, partition="aws", account_id="444444444444", region="eu-west-1", write=True
+        )
+    ]
+    assert "UseTheSharedDomainKeyThroughDataZone" not in sids

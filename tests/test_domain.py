@@ -179,3 +179,43 @@ def test_from_domain_arn_refuses_malformed_arns(arn: str) -> None:
 def test_from_domain_id_refuses_malformed_ids() -> None:
     with pytest.raises(PropValidationError, match=r"domain_id = 'abc'.*\^dzd"):
         UnifiedStudioDomain.from_domain_id(new_stack(), "Existing", domain_id="abc", account_id=ACCOUNT, region=REGION)
+
+
+MEMBER = "444444444444"
+
+
+def test_a_created_key_lets_member_accounts_use_it_only_through_datazone_from_their_own_account() -> None:
+    stack = new_stack()
+    make_domain(stack, member_account_ids=[MEMBER, "555555555555"])
+    statements = {s.get("Sid"): s for s in json.loads(only(synth(stack), "aws_kms_key")["policy"])["Statement"]}
+    members = statements["MemberAccountsUseViaDataZone"]
+    assert members["Effect"] == "Allow"
+    assert members["Principal"] == {"AWS": [f"arn:aws:iam::{MEMBER}:root", "arn:aws:iam::555555555555:root"]}
+    assert members["Action"] == ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"]
+    assert members["Condition"] == {
+        "StringEquals": {
+            "kms:CallerAccount": [MEMBER, "555555555555"],
+            "kms:ViaService": f"datazone.{REGION}.amazonaws.com",
+        }
+    }
+    # Use only: no administration, no grants, and nothing a member could take the key over with.
+    assert not any(a.startswith(("kms:Put", "kms:Disable", "kms:Schedule", "kms:Create")) for a in members["Action"])
+
+
+def test_a_created_key_without_members_names_no_other_account() -> None:
+    stack = new_stack()
+    make_domain(stack)
+    policy = json.loads(only(synth(stack), "aws_kms_key")["policy"])
+    assert "MemberAccountsUseViaDataZone" not in [s.get("Sid") for s in policy["Statement"]]
+    assert MEMBER not in json.dumps(policy)
+
+
+@pytest.mark.parametrize(
+    ("members", "accepted"),
+    [(["4444"], "12 digits"), ([ACCOUNT], "another account than the domain's own")],
+)
+def test_member_accounts_of_the_key_are_refused_unless_other_12_digit_accounts(
+    members: list[str], accepted: str
+) -> None:
+    with pytest.raises(PropValidationError, match=rf"test/Domain: member_account_ids\[\] = .* expected .*{accepted}"):
+        make_domain(new_stack(), member_account_ids=members)
