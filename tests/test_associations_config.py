@@ -318,3 +318,19 @@ def test_the_member_names_the_shared_domains_key_as_the_domain_account_holds_it(
         )
     ]
     assert "UseTheSharedDomainKeyThroughDataZone" not in sids
+
+
+def test_the_runbook_gives_a_handed_in_keys_owner_the_statement_the_estate_writes_on_created_keys() -> None:
+    import json
+    import re
+
+    from smus_constructs.kms import member_key_statement
+
+    runbook = (Path(__file__).parent.parent / "docs" / "associated-accounts-runbook.md").read_text()
+    section = runbook.split("### The domain key", 1)[1]
+    block = re.search(r"```json\n(.*?)\n```", section, re.S)
+    assert block is not None, "the runbook's domain-key section has no JSON statement"
+    expected = member_key_statement(partition="aws", region="eu-west-1", member_account_ids=["444444444444"])
+    assert json.loads(block.group(1)) == expected
+    # And it is prod's and prod-ml's: the accounts and region the runbook's examples use.
+    assert "333333333333" not in block.group(1)
