@@ -103,8 +103,9 @@ def domain_key_policy(
     execution_role_arn: str,
     member_account_ids: Sequence[str] = (),
 ) -> PolicyDocument:
-    """Key policy: account administration, and use by DataZone and the domain execution role only via DataZone;
-    with member accounts, their use through DataZone too (:func:`member_key_statement`)."""
+    """Key policy: account administration, and use by DataZone, the domain execution role and the account's callers
+    of DataZone (:func:`account_use_statements`) only via DataZone; with member accounts, their use through DataZone
+    too (:func:`member_key_statement`)."""
     via_datazone = {"StringEquals": {"kms:ViaService": f"datazone.{region}.amazonaws.com"}}
     members: list[Statement] = (
         [member_key_statement(partition=partition, region=region, member_account_ids=member_account_ids)]
@@ -143,8 +144,49 @@ def domain_key_policy(
             "Resource": "*",
             "Condition": {**via_datazone, "Bool": {"kms:GrantIsForAWSResource": "true"}},
         },
+        *account_use_statements(partition=partition, account_id=account_id, region=region),
         *members,
     )
+
+
+ACCOUNT_USE_STATEMENT_SID = "AccountPrincipalsUseViaDataZone"
+ACCOUNT_GRANT_STATEMENT_SID = "AccountPrincipalsGrantsViaDataZone"
+
+
+def account_use_statements(*, partition: str, account_id: str, region: str) -> list[Statement]:
+    """Use of the key by the domain account's own callers of DataZone, as their IAM policies allow, through DataZone.
+
+    DataZone uses a domain's customer-managed key with the *caller's* credentials: CreateDomain has it create grants
+    (the deploy role's `DomainKeysThroughDataZone`), and "to call other Amazon DataZone APIs" a caller needs
+    `kms:GenerateDataKey` and `kms:Decrypt` (DataZone User Guide, AmazonDataZoneFullAccess, policy considerations).
+    A key policy whose root statement holds administration only enables no IAM policy for use, so without this the
+    deploy role's statement would be dead and the first CreateDomain refused. The root principal delegates to IAM
+    (where SCPs and boundaries apply) rather than naming the deploy role, which a key-policy grant would make
+    independent of IAM; `kms:CallerAccount` and `kms:ViaService` keep it to this account's calls through DataZone,
+    and grants to those DataZone makes for AWS resources (`kms:GrantIsForAWSResource`).
+    """
+    via_datazone = {
+        "StringEquals": {"kms:CallerAccount": account_id, "kms:ViaService": f"datazone.{region}.amazonaws.com"}
+    }
+    root = {"AWS": f"arn:{partition}:iam::{account_id}:root"}
+    return [
+        {
+            "Sid": ACCOUNT_USE_STATEMENT_SID,
+            "Effect": "Allow",
+            "Principal": root,
+            "Action": MEMBER_KEY_USE_ACTIONS,
+            "Resource": "*",
+            "Condition": via_datazone,
+        },
+        {
+            "Sid": ACCOUNT_GRANT_STATEMENT_SID,
+            "Effect": "Allow",
+            "Principal": root,
+            "Action": "kms:CreateGrant",
+            "Resource": "*",
+            "Condition": {**via_datazone, "Bool": {"kms:GrantIsForAWSResource": "true"}},
+        },
+    ]
 
 
 class DomainKey(Construct):

@@ -81,7 +81,10 @@ def key_policy_problems(document: Doc, account_id: str) -> list[str]:
             elif kind == "Service" and account_id not in condition:
                 problems.append(f"{where}: a service without aws:SourceAccount / kms:CallerAccount")
             elif kind == "AWS" and value.endswith(":root"):
-                if actions & KEY_USE:
+                # The account's IAM policies may decide who uses the key only for its calls through one service
+                # (DataZone uses the key with the caller's credentials): kms:CallerAccount and kms:ViaService.
+                through_a_service = "kms:ViaService" in condition and "kms:CallerAccount" in condition
+                if actions & (KEY_USE | {"kms:GenerateDataKey"}) and not through_a_service:
                     problems.append(f"{where}: the whole account may use the key, not only administer it")
             elif kind == "AWS" and actions & (KEY_USE | {"kms:CreateGrant"}) and "kms:ViaService" not in condition:
                 problems.append(f"{where}: a role may use the key outside the service it is for")
@@ -150,6 +153,15 @@ def test_trust_rule_catches_an_open_trust(statement: Doc, problem: str) -> None:
     [
         ({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt"}, "anyone may use"),
         ({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"}, "Action": "kms:*"}, "whole account"),
+        (
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::1:root"},
+                "Action": "kms:GenerateDataKey",
+                "Condition": {"StringEquals": {"kms:ViaService": "datazone.eu-west-1.amazonaws.com"}},
+            },
+            "whole account",
+        ),
         ({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:role/r"}, "Action": "kms:Decrypt"}, "outside"),
         ({"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "kms:Decrypt"}, "a service"),
     ],
