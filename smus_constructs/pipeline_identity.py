@@ -781,6 +781,15 @@ def plan_permissions(scope: DeployScope) -> PolicyDocument:
                 "Resource": "*",
                 "Condition": in_region,
             },
+            {
+                # DataZone reads a domain's customer-managed key with the caller's credentials: a plan's reads of
+                # a CMK domain need Decrypt on it (DataZone User Guide, AmazonDataZoneFullAccess, considerations).
+                "Sid": "ReadDomainKeysThroughDataZone",
+                "Effect": "Allow",
+                "Action": ["kms:Decrypt", "kms:DescribeKey"],
+                "Resource": f"arn:{p}:kms:{region}:{account}:key/*",
+                "Condition": {"StringEquals": {"kms:ViaService": f"datazone.{region}.amazonaws.com"}},
+            },
         ]
     else:
         statements += shared_domain_statements(

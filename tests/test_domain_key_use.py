@@ -70,6 +70,17 @@ def test_every_key_action_the_deploy_role_is_given_is_enabled_by_the_created_key
     assert not_enabled_for_root(_document(key["policy"]), _as_list(deploy["Action"]), account=ACCOUNT, via=via) == []
 
 
+def test_the_plan_role_may_decrypt_a_created_domain_key_through_datazone_and_the_key_lets_it(
+    example_stacks: dict[str, StackDoc],
+) -> None:
+    (key,) = example_stacks["dev-platform"]["resource"]["aws_kms_key"].values()
+    plan = _statement(example_stacks["dev-bootstrap"], "ReadDomainKeysThroughDataZone")
+    assert plan["Action"] == ["kms:Decrypt", "kms:DescribeKey"]
+    assert plan["Resource"] == f"arn:aws:kms:{REGION}:{ACCOUNT}:key/*"
+    assert plan["Condition"] == {"StringEquals": {"kms:ViaService": VIA_DATAZONE}}
+    assert not_enabled_for_root(_document(key["policy"]), plan["Action"], account=ACCOUNT, via=VIA_DATAZONE) == []
+
+
 def test_the_check_finds_the_actions_a_policy_without_the_account_statements_leaves_dead() -> None:
     policy = domain_key_policy(
         partition="aws", account_id=ACCOUNT, region=REGION, execution_role_arn=f"arn:aws:iam::{ACCOUNT}:role/x"
