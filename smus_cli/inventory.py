@@ -388,8 +388,8 @@ def write_blueprints(
     *,
     member_of: str | None = None,
 ) -> None:
-    """`[blueprints.<name>]` of every managed blueprint configured; ``member_of`` (the domain account of a member
-    file) writes each configuration's ID as a blocker instead: a member file cannot adopt one yet."""
+    """`[blueprints.<name>]` of every managed blueprint configured, each adopted (`existing_blueprint_id`);
+    ``member_of`` names the domain account of a member file, whose configurations sit in that account's domain."""
     known = {name.value for name in BlueprintName}
     for configuration in configurations:
         blueprint_id = configuration.text("environmentBlueprintId")
@@ -411,25 +411,18 @@ def write_blueprints(
             "(not returned)",
             "GetEnvironmentBlueprintConfiguration does not return global parameters: compare with the console",
         )
-        if member_of is None:
-            out.flag(
-                Severity.KEEP,
-                f"blueprints.{name}.existing_blueprint_id",
-                blueprint_id,
-                "the blueprint identifier is immutable on its configuration",
-            )
-            doc.set("existing_blueprint_id", blueprint_id)
-        else:
-            out.flag(
-                Severity.BLOCKER,
-                f"blueprints.{name}.existing_blueprint_id",
-                blueprint_id,
-                f"this account's configuration exists in {member_of}'s domain, and a member file cannot adopt it yet "
-                "(existing_blueprint_id is refused there; the member platform stack has no import for it): the first "
-                "apply would overwrite it (PutEnvironmentBlueprintConfiguration) instead of importing it, dropping "
-                "the global parameters the API does not return",
-            )
-            doc.comment(f'existing_blueprint_id = "{blueprint_id}"  (to adopt, once member files take it)')
+        out.flag(
+            Severity.KEEP,
+            f"blueprints.{name}.existing_blueprint_id",
+            blueprint_id,
+            "the blueprint identifier is immutable on its configuration"
+            + (
+                ""
+                if member_of is None
+                else f" (imported as <association.existing_domain_id>/{blueprint_id} in {member_of}'s domain)"
+            ),
+        )
+        doc.set("existing_blueprint_id", blueprint_id)
         regions = configuration.body.get("enabledRegions") or [region]
         doc.set("regions", [str(r) for r in regions])
         _own_roles(out, configuration, str(name), shared_roles)

@@ -6,6 +6,10 @@ resourceOwner OTHER-ACCOUNTS, GetResourceShareInvitations), the shared domain (G
 association is active), and M's own blueprint configurations in that domain (enabled regions, roles, regional
 parameters). It writes `config/accounts/<M>.toml` with `[association] domain_account = A`, M's roles, network and
 blueprints, and TODO placeholders for what the API cannot tell, as the domain inventory does (smus_cli.inventory).
+What exists is adopted: the share M already receives (`existing_share_arn`: accepted, or shared inside one
+organization), the shared domain's ID as a literal (`existing_domain_id`) and each blueprint configuration
+(`existing_blueprint_id`). The share is adopted on both sides, so A's file must adopt it too (`[domain]
+existing_share_arn`, with its `existing_id`); until it does, that is the file's one BLOCKER.
 
 Everything read is checked against A's file before anything is generated: the share must come from A's account and
 carry a DataZone domain, the domain must be A's (account, region, name, and ID when A's file adopts one), and every
@@ -62,16 +66,15 @@ from smus_cli.inventory_sources import (
     ResponseSource,
 )
 from smus_cli.terminal import escape
-from smus_constructs.patterns import ACCOUNT_ID, DOMAIN_ID, ROLE_ARN
+from smus_constructs.patterns import ACCOUNT_ID, DOMAIN_ID, RAM_SHARE_ARN, ROLE_ARN
 from smus_constructs.regions import partition_of
 
 #: RAM's resource type of a DataZone domain (what ListResources says, and `ram:RequestedResourceType`).
 DOMAIN_RESOURCE_TYPE = "datazone:Domain"
 #: What the console names a domain's share, and what AWS's DataZone policies let RAM manage.
 SHARE_NAME_PREFIX = "DataZone-"
-SHARE_ARN = re.compile(
-    r"^arn:aws[a-z-]*:ram:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):resource-share/[0-9a-fA-F-]{36}$", re.ASCII
-)
+#: What `[association] existing_share_arn` takes: the same pattern, so a share read here is one the config accepts.
+SHARE_ARN = RAM_SHARE_ARN
 DOMAIN_RESOURCE_ARN = re.compile(
     r"^arn:aws[a-z-]*:datazone:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):domain/(?P<id>dzd[-_][a-zA-Z0-9_-]{1,36})$",
     re.ASCII,
@@ -91,6 +94,8 @@ class DomainAccount:
     #: The domain's ID when the domain account's file adopts it; else only the share can tell it.
     existing_id: str | None
     associated_accounts: tuple[str, ...]
+    #: The share the domain account's file adopts ([domain] existing_share_arn), if any.
+    existing_share_arn: str | None = None
 
 
 def domain_account(config_dir: Path, name: str) -> DomainAccount:
@@ -118,6 +123,7 @@ def domain_account(config_dir: Path, name: str) -> DomainAccount:
         domain_name=config.domain.name,
         existing_id=config.domain.existing_id,
         associated_accounts=tuple(config.domain.associated_accounts),
+        existing_share_arn=config.domain.existing_share_arn,
     )
 
 
@@ -239,7 +245,7 @@ def find_association(
 
 def _matching(response: Response, key: str, pattern: re.Pattern[str], expected: str) -> str:
     value = response.text(key)
-    if not pattern.match(value):
+    if not pattern.fullmatch(value):  # whole: `$` alone also matches before a trailing newline
         raise InventoryError(response.origin, key, value, expected)
     return value
 
@@ -262,7 +268,7 @@ def _shares(shares: Response) -> Iterable[_Share]:
     for item in shares.items("resourceShares"):
         arn = _matching(item, "resourceShareArn", SHARE_ARN, "a RAM resource share ARN")
         owner = _matching(item, "owningAccountId", ACCOUNT_ID, "a 12-digit account ID")
-        match = SHARE_ARN.match(arn)
+        match = SHARE_ARN.fullmatch(arn)
         if match is not None and match["account"] != owner:
             raise InventoryError(
                 item.origin, "owningAccountId", owner, f"{match['account']}, the account in the share's ARN"
@@ -317,7 +323,7 @@ def _shared_domains(resources: Response, by_arn: dict[str, _Share], domain: Doma
             arn = _matching(
                 item, "arn", DOMAIN_RESOURCE_ARN, "a DataZone domain ARN (arn:aws:datazone:...:domain/dzd_...)"
             )
-            match = DOMAIN_RESOURCE_ARN.match(arn)
+            match = DOMAIN_RESOURCE_ARN.fullmatch(arn)
             assert match is not None
             if match["account"] != share.owner:
                 raise InventoryError(
@@ -419,7 +425,7 @@ def build_member(
         "(docs/associated-accounts-runbook.md)."
     )
     write_account(out, account_name, member_id, region)
-    _association(out, association, domain, member_id, region)
+    _association(out, association, domain, member_id, region, adopts_blueprints=bool(responses.configurations))
     _tags(out)
     shared_roles = write_blueprint_roles(out, responses.configurations)
     write_networks(out, responses.configurations, names, region)
@@ -508,7 +514,15 @@ def _check_configuration(configuration: Response, association: Association, memb
             )
 
 
-def _association(out: Writer, association: Association, domain: DomainAccount, member_id: str, region: str) -> None:
+def _association(
+    out: Writer,
+    association: Association,
+    domain: DomainAccount,
+    member_id: str,
+    region: str,
+    *,
+    adopts_blueprints: bool,
+) -> None:
     doc = out.doc
     doc.table("association")
     doc.set("domain_account", domain.name)
@@ -531,33 +545,83 @@ def _association(out: Writer, association: Association, domain: DomainAccount, m
         "the boundary every role this account's stacks create carries; a created role without one is refused",
     )
     doc.set("permissions_boundary_arn", boundary)
-    if association.invitation == "ACCEPTED":
+    _share(out, association, domain)
+    if adopts_blueprints:
         out.flag(
-            Severity.BLOCKER,
-            "association.existing_share_arn",
-            association.share_arn,
-            "the share was accepted by hand; this account's platform stack accepts it with "
-            "aws_ram_resource_share_accepter, which only accepts a PENDING invitation (the provider fails with 'No "
-            "pending RAM Resource Share invitation found') and cannot import this acceptance yet (no field for it)",
+            Severity.KEEP,
+            "association.existing_domain_id",
+            association.domain_id,
+            "the shared domain's ID as a literal: the blueprint configurations below are imported as "
+            f"{association.domain_id}/<blueprint id>, and the plan fails if {domain.name}'s state names another",
         )
-    elif association.invitation == "PENDING":
-        out.flag(
-            Severity.CHECK,
-            "association",
-            association.share_arn,
-            "the invitation is still pending: this account's platform stack accepts it on its first apply; until "
-            "then the domain and blueprint calls below fail, so inventory again after accepting if they did",
-            comment=False,
-        )
+        doc.set("existing_domain_id", association.domain_id)
+
+
+def _share(out: Writer, association: Association, domain: DomainAccount) -> None:
+    """`existing_share_arn` for a share this account already receives; what the domain account's file must say."""
+    doc = out.doc
+    arn = association.share_arn
+    adopted = domain.existing_share_arn == arn
     expected = f"DataZone-{domain.domain_name}-{association.domain_id}"
+    if association.invitation == "PENDING":
+        if adopted:
+            out.flag(
+                Severity.BLOCKER,
+                "association",
+                arn,
+                f"{domain.name}.toml adopts this share, but this account's invitation is still pending: its platform "
+                "stack would create this account's principal association, which exists. Accept the invitation "
+                "(`aws ram get-resource-share-invitations`, then `aws ram accept-resource-share-invitation "
+                "--resource-share-invitation-arn <arn>`) and inventory again, so both sides import it",
+                comment=False,
+            )
+        else:
+            out.flag(
+                Severity.CHECK,
+                "association",
+                arn,
+                f"the invitation is still pending and {domain.name}.toml does not adopt this share: its platform "
+                f"stack shares the domain again ({expected!r}) and this account's accepts that share on its first "
+                "apply; decline this invitation, or accept it and adopt the share on both sides "
+                "(docs/associated-accounts-runbook.md)",
+                comment=False,
+            )
+        return
+    doc.set("existing_share_arn", arn)
+    if adopted:
+        out.flag(
+            Severity.KEEP,
+            "association.existing_share_arn",
+            arn,
+            f"the share this account receives, adopted on both sides ({domain.name}.toml [domain] existing_share_arn)"
+            + (
+                ": this account's acceptance is imported"
+                if association.invitation == "ACCEPTED"
+                else ": shared inside the organization, nothing to accept"
+            ),
+        )
+        if association.share_name != expected:
+            out.flag(
+                Severity.CHECK,
+                f"share (in {domain.name})",
+                association.share_name,
+                f"{domain.name}'s platform stack renames the adopted share {expected!r} in place (RAM "
+                "UpdateResourceShare): AWS's DataZone policies manage only shares named DataZone*",
+                comment=False,
+            )
+        return
+    fix = f'existing_share_arn = "{arn}"' + (
+        ""
+        if domain.existing_id
+        else f' (with existing_id = "{association.domain_id}": a share is adopted with its domain)'
+    )
     out.flag(
-        Severity.CHECK,
-        f"share (in {domain.name})",
-        association.share_name,
-        f"{domain.name}'s platform stack creates and manages its own share {expected!r} once it lists this account, "
-        "and cannot adopt an existing share yet: the share made by hand stays beside it, unmanaged; remove it by hand "
-        "once this account's environments reach the domain through the estate's share",
-        comment=False,
+        Severity.BLOCKER,
+        "association.existing_share_arn",
+        arn,
+        f"{domain.name}.toml does not adopt this share: add {fix} to its [domain] and inventory again. Left as it "
+        f"is, {domain.name}'s platform stack would share the domain a second time ({expected!r}) and this account's "
+        "would wait for an invitation to it",
     )
 
 

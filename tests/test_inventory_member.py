@@ -1,5 +1,6 @@
 """`smus inventory --member-of`: a member account associated by hand becomes a member file that validates with its
-domain's file, carries its roles, network and blueprints, and names what cannot be adopted yet (issue 14).
+domain's file, carries its roles, network and blueprints, and adopts the share, the domain ID and the blueprint
+configurations it found; once the domain's file adopts the share too it is written without blockers (issue 14).
 
 Offline from saved responses (tests/fixtures/inventory/member/: prod-ml's view of prod's domain acme-prod, shared
 by RAM and accepted, with Tooling and MLExperiments enabled), and live against stand-ins for boto3's clients (moto
@@ -68,6 +69,20 @@ def estate(tmp_path: Path) -> Path:
     return config_dir
 
 
+PROD_DOMAIN = 'name = "acme-prod"\n'
+PROD_ADOPTS = f'{PROD_DOMAIN}existing_id = "{DOMAIN_ID}"\nexisting_share_arn = "{SHARE}"\n'
+
+
+@pytest.fixture()
+def adopting(estate: Path) -> Path:
+    """The estate where prod's file adopts its domain and the share it made by hand for prod-ml (its side of
+    adopting the association)."""
+    prod = estate / "prod.toml"
+    assert PROD_DOMAIN in prod.read_text()
+    prod.write_text(prod.read_text().replace(PROD_DOMAIN, PROD_ADOPTS, 1))
+    return estate
+
+
 @pytest.fixture()
 def responses(tmp_path: Path) -> Path:
     """A copy of the member's saved responses that a test may edit."""
@@ -89,6 +104,11 @@ def inventory_of(estate: Path, directory: Path = MEMBER, domain_id: str | None =
 
 def flags(inventory: Inventory, severity: Severity) -> dict[str, str]:
     return {flag.field: flag.value for flag in inventory.flags if flag.severity is severity}
+
+
+def flags_reason(inventory: Inventory, field: str) -> str:
+    (reason,) = [flag.note for flag in inventory.flags if flag.field == field]
+    return reason
 
 
 def run(estate: Path, directory: Path, output: Path, *extra: str) -> tuple[int, str]:
@@ -140,6 +160,8 @@ def test_member_file_joins_the_domain_account_and_validates_with_the_estate(esta
         "domain_account": "prod",
         "same_organization": False,
         "permissions_boundary_arn": "arn:aws:iam::444444444444:policy/TODO-permissions-boundary",
+        "existing_share_arn": SHARE,
+        "existing_domain_id": DOMAIN_ID,
     }
 
 
@@ -154,6 +176,7 @@ def test_member_file_brings_the_roles_network_and_blueprints_it_found(estate: Pa
     }
     assert data["blueprints"] == {
         "Tooling": {
+            "existing_blueprint_id": TOOLING,
             "regions": ["eu-west-1"],
             "regional_parameters": {
                 "eu-west-1": {
@@ -163,47 +186,73 @@ def test_member_file_brings_the_roles_network_and_blueprints_it_found(estate: Pa
                 }
             },
         },
-        "MLExperiments": {"regions": ["eu-west-1"]},
+        "MLExperiments": {"existing_blueprint_id": ML, "regions": ["eu-west-1"]},
     }
 
 
-def test_the_estate_loads_the_written_member_with_its_domain(estate: Path, tmp_path: Path) -> None:
-    output = estate / "prod-ml.toml"
-    code, printed = run(estate, MEMBER, output)
-    assert code == 1, printed  # written, with blockers: see below
-    accounts = {account.name: account for account in load_estate(estate)}
+def test_a_hand_associated_account_is_written_without_blockers_once_its_domain_adopts_the_share(
+    adopting: Path,
+) -> None:
+    output = adopting / "prod-ml.toml"
+    code, printed = run(adopting, MEMBER, output)
+    assert code == 0, printed
+    assert "# BLOCKER" not in output.read_text()
+    accounts = {account.name: account for account in load_estate(adopting)}
     link = accounts["prod-ml"].links.domain
     assert link is not None and (link.name, link.account_id) == ("prod", "333333333333")
-    assert [member.account_id for member in accounts["prod"].links.members] == ["444444444444"]
+    (member,) = accounts["prod"].links.members
+    assert (member.account_id, member.existing_share_arn) == ("444444444444", SHARE)
     assert f"wrote {output} (domain {DOMAIN_ID})" in " ".join(printed.split())
 
 
-def test_what_cannot_be_adopted_yet_is_a_blocker_in_the_file_and_the_list(estate: Path) -> None:
+def test_what_is_adopted_is_kept_with_its_reason(adopting: Path) -> None:
+    inventory = inventory_of(adopting)
+    keep = flags(inventory, Severity.KEEP)
+    assert keep["association.existing_share_arn"] == SHARE
+    assert keep["association.existing_domain_id"] == DOMAIN_ID
+    assert keep["blueprints.Tooling.existing_blueprint_id"] == TOOLING
+    assert keep["blueprints.MLExperiments.existing_blueprint_id"] == ML
+    note = flags_reason(inventory, "blueprints.Tooling.existing_blueprint_id")
+    assert f"(imported as <association.existing_domain_id>/{TOOLING} in prod's domain)" in note
+    assert "acceptance is imported" in flags_reason(inventory, "association.existing_share_arn")
+
+
+def test_a_share_its_domain_account_does_not_adopt_is_the_one_blocker(estate: Path) -> None:
     inventory = inventory_of(estate)
-    assert flags(inventory, Severity.BLOCKER) == {
-        "association.existing_share_arn": SHARE,
-        "blueprints.Tooling.existing_blueprint_id": TOOLING,
-        "blueprints.MLExperiments.existing_blueprint_id": ML,
-    }
+    (blocker,) = inventory.blockers
+    assert (blocker.field, blocker.value) == ("association.existing_share_arn", SHARE)
+    assert (
+        f'prod.toml does not adopt this share: add existing_share_arn = "{SHARE}" (with existing_id = "{DOMAIN_ID}": '
+        "a share is adopted with its domain) to its [domain] and inventory again" in blocker.note
+    )
     assert inventory.text.startswith("# BLOCKERS: do not synth or apply this file")
-    # The IDs to adopt are in the file, commented out: a member file refuses existing_blueprint_id today.
-    assert f'# existing_blueprint_id = "{TOOLING}"  (to adopt, once member files take it)' in inventory.text
-    assert "existing_blueprint_id" not in json.dumps(tomllib.loads(inventory.text))
+    # Written, with the blocker: the estate with this file refuses the share until prod adopts it.
+    assert tomllib.loads(inventory.text)["association"]["existing_share_arn"] == SHARE
 
 
-def test_roles_trust_and_the_domain_side_share_are_named_for_checking(estate: Path) -> None:
-    check = flags(inventory_of(estate), Severity.CHECK)
+def test_roles_trust_and_grants_are_named_for_checking(adopting: Path) -> None:
+    check = flags(inventory_of(adopting), Severity.CHECK)
     assert check["blueprint_roles.provisioning_role_arn"] == PROVISIONING
-    assert check["share (in prod)"] == f"DataZone-acme-prod-{DOMAIN_ID}"
     assert check["grants"] == "(not read)"
+    assert "share (in prod)" not in check  # the share is named as the stack names it: nothing to rename
 
 
-def test_no_invitation_means_one_organization(estate: Path, responses: Path) -> None:
+def test_an_adopted_share_of_another_name_is_renamed_and_said_so(adopting: Path, responses: Path) -> None:
+    edit_json(responses / "get-resource-shares.json", lambda body: body["resourceShares"][0].update(name="ml-share"))
+    check = flags(inventory_of(adopting, responses), Severity.CHECK)
+    assert check["share (in prod)"] == "ml-share"
+
+
+def test_no_invitation_means_one_organization_and_nothing_to_accept(adopting: Path, responses: Path) -> None:
     edit_json(responses / "get-resource-share-invitations.json", lambda body: body.update(resourceShareInvitations=[]))
-    inventory = inventory_of(estate, responses)
-    assert tomllib.loads(inventory.text)["association"]["same_organization"] is True
+    inventory = inventory_of(adopting, responses)
+    association = tomllib.loads(inventory.text)["association"]
+    assert (association["same_organization"], association["existing_share_arn"]) == (True, SHARE)
     assert flags(inventory, Severity.CHECK)["association.same_organization"] == "true"
-    assert "association.existing_share_arn" not in flags(inventory, Severity.BLOCKER)
+    assert inventory.blockers == []
+    assert "shared inside the organization, nothing to accept" in flags_reason(
+        inventory, "association.existing_share_arn"
+    )
 
 
 def test_a_pending_invitation_is_left_for_the_stack_to_accept(estate: Path, responses: Path) -> None:
@@ -212,9 +261,22 @@ def test_a_pending_invitation_is_left_for_the_stack_to_accept(estate: Path, resp
         lambda body: body["resourceShareInvitations"][0].update(status="PENDING"),
     )
     inventory = inventory_of(estate, responses)
-    assert tomllib.loads(inventory.text)["association"]["same_organization"] is False
-    assert "association.existing_share_arn" not in flags(inventory, Severity.BLOCKER)
+    association = tomllib.loads(inventory.text)["association"]
+    assert association["same_organization"] is False
+    assert "existing_share_arn" not in association
+    assert inventory.blockers == []
     assert flags(inventory, Severity.CHECK)["association"] == SHARE
+
+
+def test_a_pending_invitation_to_an_adopted_share_must_be_accepted_first(adopting: Path, responses: Path) -> None:
+    edit_json(
+        responses / "get-resource-share-invitations.json",
+        lambda body: body["resourceShareInvitations"][0].update(status="PENDING"),
+    )
+    inventory = inventory_of(adopting, responses)
+    (blocker,) = inventory.blockers
+    assert (blocker.field, blocker.value) == ("association", SHARE)
+    assert "Accept the invitation" in blocker.note and "inventory again" in blocker.note
 
 
 def test_unrelated_shares_from_other_accounts_are_ignored(estate: Path) -> None:
@@ -235,6 +297,27 @@ def test_a_malformed_share_arn_is_refused(estate: Path, responses: Path, tmp_pat
         "get-resource-shares.json resourceShares[0]: resourceShareArn = 'arn:aws:ram:eu-west-1:3333:share/x': "
         "expected a RAM resource share ARN" in message
     )
+
+
+@pytest.mark.parametrize(
+    "arn",
+    [
+        f"{SHARE}\n",  # a trailing newline: `$` alone matches before it
+        "arn:aws:ram:eu-west-1:333333333333:resource-share/------------------------------------",
+    ],
+    ids=["trailing-newline", "not-a-uuid"],
+)
+def test_a_share_arn_the_config_would_not_take_is_refused(
+    estate: Path, responses: Path, tmp_path: Path, arn: str
+) -> None:
+    # existing_share_arn is written from this value: it must be a share ARN whole, as the config checks it.
+    edit_json(
+        responses / "get-resource-shares.json", lambda body: body["resourceShares"][0].update(resourceShareArn=arn)
+    )
+    edit_json(responses / "list-resources.json", lambda body: body["resources"][0].update(resourceShareArn=arn))
+    message = refused(estate, responses, tmp_path)
+    assert "get-resource-shares.json resourceShares[0]: resourceShareArn = " in message
+    assert "expected a RAM resource share ARN" in message
 
 
 def test_a_malformed_domain_arn_in_the_share_is_refused(estate: Path, responses: Path, tmp_path: Path) -> None:
@@ -490,19 +573,24 @@ def test_a_refused_live_call_is_one_line_naming_the_call(estate: Path) -> None:
 # --- the generated member file synthesises with the member stacks ---------------------------------------------------
 
 
-def test_generated_member_file_synthesises_bringing_its_roles_and_bucket(estate: Path, tmp_path: Path) -> None:
+def test_generated_member_file_synthesises_with_import_blocks(adopting: Path, tmp_path: Path) -> None:
     from smus_cli.synth import synthesise
 
-    output = estate / "prod-ml.toml"
-    code, printed = run(estate, MEMBER, output)
-    assert code == 1, printed
-    synthesise(estate, tmp_path / "out")
-    doc = json.loads((tmp_path / "out" / "stacks" / "prod-ml-platform" / "cdk.tf.json").read_text())
+    output = adopting / "prod-ml.toml"
+    code, printed = run(adopting, MEMBER, output)
+    assert code == 0, printed
+    synthesise(adopting, tmp_path / "out", accounts=["prod", "prod-ml"])
+    stacks = tmp_path / "out" / "stacks"
+    doc = json.loads((stacks / "prod-ml-platform" / "cdk.tf.json").read_text())
     resources = doc["resource"]
     configurations = resources["aws_datazone_environment_blueprint_configuration"].values()
     assert sorted(c["provisioning_role_arn"] for c in configurations) == [PROVISIONING, PROVISIONING]
     assert sorted(c["manage_access_role_arn"] for c in configurations) == [MANAGE_ACCESS, MANAGE_ACCESS]
     assert "aws_s3_bucket" not in resources, "the member's Tooling bucket is kept (its S3Location)"
-    assert list(resources["aws_ram_resource_share_accepter"]) != []
-    # What the BLOCKERs say: the member stacks have no import for the accepted share or the configurations yet.
-    assert "import" not in doc
+    assert sorted((block["to"].split(".")[0], block["id"]) for block in doc["import"]) == [
+        ("aws_datazone_environment_blueprint_configuration", f"{DOMAIN_ID}/{ML}"),
+        ("aws_datazone_environment_blueprint_configuration", f"{DOMAIN_ID}/{TOOLING}"),
+        ("aws_ram_resource_share_accepter", SHARE),
+    ]
+    domain_side = json.loads((stacks / "prod-platform" / "cdk.tf.json").read_text())
+    assert f"{SHARE},444444444444" in [block["id"] for block in domain_side["import"]]
