@@ -133,6 +133,10 @@ class LoadedGovernance:
                 for blueprint, params in self.config.locked_parameters.items()
             },
             minimum_timeout_minutes=MINIMUM_DOMAIN_TIMEOUT_MINUTES,
+            # From both account files (the loader's links), not from the stacks: SMUS-026 compares the RAM grants
+            # with what the config says the account is, a domain sharing with these members or a member of one.
+            member_account_ids=tuple(sorted(member.account_id for member in loaded.links.members)),
+            shared_domain_account_id=loaded.links.domain.account_id if loaded.links.domain is not None else None,
         )
 
 

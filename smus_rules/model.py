@@ -59,6 +59,12 @@ class RuleContext:
     #: The guardrails stack only: the roles its SCPs must never deny (each protected account's deploy and
     #: break-glass role). Empty elsewhere.
     pipeline_role_arns: tuple[str, ...] = ()
+    #: A domain account: the member accounts it shares its domain with through RAM (SMUS-026 holds the share's
+    #: principals to them). Empty: the account shares its domain with no one.
+    member_account_ids: tuple[str, ...] = ()
+    #: A member account: the account whose shared domain it joins (SMUS-026 lets it only accept that account's
+    #: share and leave it). None: not a member.
+    shared_domain_account_id: str | None = None
 
     def to_data(self) -> dict[str, Any]:
         """The same context as the Rego policies read it (`data.smus_governance.stacks[<stack>]`)."""
@@ -74,6 +80,8 @@ class RuleContext:
             },
             "minimum_timeout_minutes": self.minimum_timeout_minutes,
             "pipeline_role_arns": list(self.pipeline_role_arns),
+            "member_account_ids": list(self.member_account_ids),
+            "shared_domain_account_id": self.shared_domain_account_id,
         }
 
 

@@ -29,6 +29,7 @@ from smus_rules.rules import (
     smus_023_state_bucket_names_readers,
     smus_024_change_alerts_cover_iam_kms,
     smus_025_scp_spares_pipeline,
+    smus_026_ram_least_privilege,
 )
 
 RULES: tuple[Rule, ...] = (
@@ -57,6 +58,7 @@ RULES: tuple[Rule, ...] = (
     smus_023_state_bucket_names_readers.RULE,
     smus_024_change_alerts_cover_iam_kms.RULE,
     smus_025_scp_spares_pipeline.RULE,
+    smus_026_ram_least_privilege.RULE,
 )
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 RULE_IDS: tuple[str, ...] = tuple(RULES_BY_ID)

@@ -32,6 +32,8 @@ class Case:
     approved: frozenset[str] = frozenset({"Tooling", "DataLake"})
     locked: dict[str, tuple[LockedParameter, ...]] = field(default_factory=dict)
     pipeline_roles: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()
+    shared_domain: str | None = None
 
     def context(self, stack: str = STACK) -> RuleContext:
         return RuleContext(
@@ -42,6 +44,8 @@ class Case:
             approved_blueprints=self.approved,
             locked_parameters=self.locked,
             pipeline_role_arns=self.pipeline_roles,
+            member_account_ids=self.members,
+            shared_domain_account_id=self.shared_domain,
         )
 
     @property
@@ -1164,6 +1168,107 @@ def _cases() -> list[Case]:
             stack({"aws_organizations_policy": {"P": {**scp(deny(None)), "type": "TAG_POLICY"}}}),
             pipeline_roles=PIPELINE,
         ),
+        # SMUS-026 RAM grants: the domain share only, by name, with the members; members only accept and leave
+        Case("SMUS-026", "domain-share-held-to-its-side", ram_stack(*DOMAIN_SHARE), members=(MEMBER,)),
+        Case(
+            "SMUS-026",
+            "create-any-resource-type",
+            ram_stack(share_create({"ram:Principal": [MEMBER]}), *DOMAIN_SHARE[1:]),
+            frozenset({"aws_iam_policy.D"}),
+            "statement 0 allows ram:CreateResourceShare without ram:RequestedResourceType = datazone:Domain",
+            members=(MEMBER,),
+        ),
+        Case(
+            "SMUS-026",
+            "resource-type-pattern",
+            ram_stack(
+                allow(
+                    "ram:CreateResourceShare",
+                    "*",
+                    {"StringLike": {"ram:RequestedResourceType": "datazone:*", "ram:Principal": MEMBER}},
+                )
+            ),
+            frozenset({"aws_iam_policy.D"}),
+            "without ram:RequestedResourceType = datazone:Domain",
+            members=(MEMBER,),
+        ),
+        Case(
+            "SMUS-026",
+            "principal-not-a-member",
+            ram_stack(share_create({"ram:RequestedResourceType": "datazone:Domain", "ram:Principal": "999999999999"})),
+            frozenset({"aws_iam_policy.D"}),
+            "allows ram:CreateResourceShare without ram:Principal in the account's members",
+            members=(MEMBER,),
+        ),
+        Case(
+            "SMUS-026",
+            "shares-without-members",
+            ram_stack(*DOMAIN_SHARE),
+            frozenset({"aws_iam_policy.D"}),
+            "ram:AssociateResourceShare without ram:Principal in the account's members",
+        ),
+        Case(
+            "SMUS-026",
+            "any-datazone-share",
+            ram_stack(
+                allow(["ram:DeleteResourceShare"], SHARES, {"StringLike": {"ram:ResourceShareName": "DataZone-*"}})
+            ),
+            frozenset({"aws_iam_policy.D"}),
+            "statement 0 allows ram:DeleteResourceShare without ram:ResourceShareName DataZone-<domain name>...",
+            members=(MEMBER,),
+        ),
+        Case(
+            "SMUS-026",
+            "ram-wildcard",
+            ram_stack(allow("ram:*", "*", {"StringLike": {"ram:ResourceShareName": "DataZone-acme-*"}})),
+            frozenset({"aws_iam_policy.D"}),
+            "allows ram:EnableSharingWithAwsOrganization, which a domain share does not need",
+            members=(MEMBER,),
+        ),
+        Case(
+            "SMUS-026",
+            "member-accepts-and-leaves",
+            ram_stack(*MEMBER_SIDE),
+            shared_domain=DOMAIN_OWNER,
+        ),
+        Case(
+            "SMUS-026",
+            "member-creates-a-share",
+            ram_stack(*MEMBER_SIDE, share_create({"ram:RequestedResourceType": "datazone:Domain"})),
+            frozenset({"aws_iam_policy.D"}),
+            "statement 3 allows ram:CreateResourceShare, which a member account (it only accepts and leaves the "
+            "shared domain) does not need",
+            shared_domain=DOMAIN_OWNER,
+        ),
+        Case(
+            "SMUS-026",
+            "member-accepts-from-anyone",
+            ram_stack(
+                allow(
+                    "ram:AcceptResourceShareInvitation",
+                    "*",
+                    {"StringLike": {"ram:ResourceShareName": "DataZone-acme-prod-*"}},
+                )
+            ),
+            frozenset({"aws_iam_policy.D"}),
+            "ram:AcceptResourceShareInvitation without ram:ShareOwnerAccountId = the domain account",
+            shared_domain=DOMAIN_OWNER,
+        ),
+        Case(
+            "SMUS-026",
+            "member-removes-others",
+            ram_stack(
+                allow(
+                    "ram:DisassociateResourceShare",
+                    f"arn:aws:ram:eu-west-1:{DOMAIN_OWNER}:resource-share/*",
+                    {"StringLike": {"ram:ResourceShareName": "DataZone-acme-prod-*", "ram:Principal": "*"}},
+                )
+            ),
+            frozenset({"aws_iam_policy.D"}),
+            "ram:DisassociateResourceShare without ram:Principal = this account",
+            shared_domain=DOMAIN_OWNER,
+        ),
+        Case("SMUS-026", "reads-only", ram_stack(allow(["ram:GetResourceShares", "ram:List*"], "*"))),
     ]
 
 
@@ -1233,5 +1338,50 @@ def scp(*statements: Doc) -> Doc:
         content=json.dumps({"Version": "2012-10-17", "Statement": named}),
     )
 
+
+MEMBER = "444444444444"
+DOMAIN_OWNER = "333333333333"
+SHARES = f"arn:aws:ram:eu-west-1:{ACCOUNT}:resource-share/*"
+SHARE_NAMED = {"ram:ResourceShareName": "DataZone-acme-prod-*"}
+
+
+def share_create(equals: dict[str, Any]) -> Doc:
+    return allow("ram:CreateResourceShare", "*", {"StringEqualsIfExists": equals})
+
+
+def ram_stack(*statements: Doc) -> Doc:
+    """One identity policy (the deploy role's, as smus_constructs.association_permissions writes it)."""
+    return stack({"aws_iam_policy": {"D": res("DeployRole/Policy", policy=policy(*statements))}})
+
+
+#: The domain account's side, as association_permissions.domain_share_statements writes it.
+DOMAIN_SHARE = (
+    share_create({"ram:RequestedResourceType": "datazone:Domain", "ram:Principal": [MEMBER]}),
+    allow(
+        ["ram:AssociateResourceShare", "ram:DisassociateResourceShare"],
+        SHARES,
+        {
+            "StringLike": SHARE_NAMED,
+            "StringEqualsIfExists": {"ram:RequestedResourceType": "datazone:Domain", "ram:Principal": [MEMBER]},
+        },
+    ),
+    allow(["ram:DeleteResourceShare", "ram:UpdateResourceShare"], SHARES, {"StringLike": SHARE_NAMED}),
+    allow(["ram:TagResource", "ram:UntagResource"], SHARES, {"StringEquals": {"aws:ResourceTag/SmusStack": "p"}}),
+    allow(["ram:GetResourceShares", "ram:ListResourceSharePermissions"], "*"),
+)
+#: A member's side: accept the domain account's share, leave it for itself only, read.
+MEMBER_SIDE = (
+    allow(["ram:GetResourceShareInvitations", "ram:GetResourceShares"], "*"),
+    allow(
+        "ram:AcceptResourceShareInvitation",
+        f"arn:aws:ram:eu-west-1:{DOMAIN_OWNER}:resource-share-invitation/*",
+        {"StringEquals": {"ram:ShareOwnerAccountId": DOMAIN_OWNER}, "StringLike": SHARE_NAMED},
+    ),
+    allow(
+        "ram:DisassociateResourceShare",
+        f"arn:aws:ram:eu-west-1:{DOMAIN_OWNER}:resource-share/*",
+        {"StringLike": SHARE_NAMED, "StringEquals": {"ram:Principal": ACCOUNT}},
+    ),
+)
 
 CASES = _cases()

@@ -135,6 +135,7 @@ def test_plan_output_is_checked_by_the_rules_that_need_planned_values() -> None:
         ("SMUS-011", "aws_iam_role.R"),
         ("SMUS-014", "aws_iam_role_policy.P"),
         ("SMUS-018", "aws_iam_role_policy.P"),  # Action "*" includes iam:UpdateAssumeRolePolicy
+        ("SMUS-026", "aws_iam_role_policy.P"),  # and every RAM action, none held to a domain share
     ]
 
 

@@ -11,7 +11,18 @@ from smus_rules.model import Status
 from smus_rules.registry import RULES, RULES_BY_ID
 from tests.rule_cases import CASES, Case
 
-IAM_RULES = ("SMUS-008", "SMUS-009", "SMUS-010", "SMUS-011", "SMUS-014", "SMUS-017", "SMUS-018", "SMUS-019", "SMUS-020")
+IAM_RULES = (
+    "SMUS-008",
+    "SMUS-009",
+    "SMUS-010",
+    "SMUS-011",
+    "SMUS-014",
+    "SMUS-017",
+    "SMUS-018",
+    "SMUS-019",
+    "SMUS-020",
+    "SMUS-026",
+)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
