@@ -10,12 +10,17 @@ Two ways to log who read or wrote them, either accepted:
 * S3 server access logs into `[bootstrap] access_log_bucket` (the account's log bucket, which the state bucket logs to
   already). The platform stack turns them on for the Tooling bucket it creates; a bucket handed in is its owner's to
   configure, and the ops stack's S3_BUCKET_LOGGING_ENABLED rule reports one that does not log there.
-* CloudTrail data events, where `[domain] s3_data_events_trail` names the trail that records them (an organisation
-  trail usually does); the ops stack's CLOUDTRAIL_S3_DATAEVENTS_ENABLED rule checks a trail does.
+* CloudTrail data events, where `[domain] s3_data_events_trail` (a member's `[association] s3_data_events_trail`)
+  names the trail that records them (an organisation trail usually does); the ops stack's
+  CLOUDTRAIL_S3_DATAEVENTS_ENABLED rule checks a trail does.
 
 A protected account with artifact buckets and neither is refused: its artifact access would be unaudited. Other
-accounts may go without (a dev account's logs cost more than they tell); nothing is then checked. A member account
-(`[association]`, no `[domain]`) is not covered yet: its buckets follow the shared domain's naming, not this one's.
+accounts may go without (a dev account's logs cost more than they tell); nothing is then checked.
+
+A member account (`[association]`, no `[domain]`) holds artifact buckets of its own: the shared domain's project
+environments in this account write to its Tooling bucket (created in this account, named for this account and the
+domain's region, which is this account's: config.associations refuses a region mismatch) and its blueprints' S3
+locations. They are found, checked and logged the same way, with this account's log bucket or trail.
 """
 
 from __future__ import annotations
@@ -39,9 +44,8 @@ class ArtifactBucket:
 
 
 def artifact_buckets(config: AccountConfig) -> tuple[ArtifactBucket, ...]:
-    """The home region's artifact buckets, sorted by name, the created Tooling bucket marked."""
-    if config.domain is None:
-        return ()
+    """The home region's artifact buckets, sorted by name, the created Tooling bucket marked (a domain account's,
+    or a member's in the shared domain: stacks.member_platform creates its Tooling bucket in the member)."""
     home = config.account.region
     found: dict[str, bool] = {}
     if BlueprintName.TOOLING in config.blueprints:
@@ -56,17 +60,25 @@ def artifact_buckets(config: AccountConfig) -> tuple[ArtifactBucket, ...]:
     return tuple(ArtifactBucket(name, created) for name, created in sorted(found.items()))
 
 
+def data_events_trail(config: AccountConfig) -> str | None:
+    """The trail said to record the artifact buckets' S3 data events: [domain]'s, or a member's [association]'s."""
+    if config.domain is not None:
+        return config.domain.s3_data_events_trail
+    return config.association.s3_data_events_trail if config.association is not None else None
+
+
 def artifact_logging_issues(path: Path, config: AccountConfig) -> Iterable[ConfigIssue]:
     buckets = artifact_buckets(config)
     log_bucket = config.bootstrap.access_log_bucket
-    trail = config.domain.s3_data_events_trail if config.domain is not None else None
+    trail = data_events_trail(config)
     if buckets and config.account.protected and log_bucket is None and trail is None:
+        table = "association" if config.domain is None and config.association is not None else "domain"
         yield ConfigIssue(
             path,
             "bootstrap.access_log_bucket",
             None,
-            "the account's S3 access-log bucket, or [domain] s3_data_events_trail (the trail that records S3 data "
-            "events), because a protected account's artifact buckets must log access: "
+            f"the account's S3 access-log bucket, or [{table}] s3_data_events_trail (the trail that records S3 "
+            "data events), because a protected account's artifact buckets must log access: "
             + ", ".join(bucket.name for bucket in buckets),
         )
     if log_bucket is not None and log_bucket in {bucket.name for bucket in buckets}:

@@ -149,7 +149,8 @@ class BootstrapSettings(BaseModel):
     noncurrent_versions_to_keep: Annotated[int, Field(ge=1, le=100)] = 10
     #: default: no server access logs. Set: the organisation's log bucket receives them for the state bucket and the
     #: Tooling bucket the platform stack creates, and the ops stack checks that the domain's artifact buckets log
-    #: there (S3_BUCKET_LOGGING_ENABLED). A protected account needs it, or [domain] s3_data_events_trail.
+    #: there (S3_BUCKET_LOGGING_ENABLED). A protected account needs it, or [domain] s3_data_events_trail (a member
+    #: account: [association] s3_data_events_trail).
     access_log_bucket: Annotated[str, AfterValidator(_bucket)] | None = None
 
     @model_validator(mode="after")

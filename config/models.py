@@ -271,6 +271,10 @@ class AssociationSettings(Strict):
     #: domain account's state is read only at plan. Must be the domain the domain account's state publishes (its
     #: `[domain] existing_id` when it adopts one; the plan fails on a precondition otherwise).
     existing_domain_id: DomainId | None = None
+    #: default: none. As [domain] s3_data_events_trail, for this account's artifact buckets (its Tooling bucket and
+    #: its blueprints' S3 locations in its region): the trail that records their S3 data events. Left out: they need
+    #: S3 server access logs into [bootstrap] access_log_bucket; a protected member with neither is refused.
+    s3_data_events_trail: TrailName | None = None
 
 
 class RegionalParametersSettings(Strict):

@@ -97,6 +97,7 @@ FIELD_COVERAGE: dict[str, str] = {
     "association.no_permissions_boundary_reason": "ignored: free text",
     "association.existing_share_arn": "ignored: an ARN in the domain account",
     "association.existing_domain_id": "ignored: an ID in the domain account",
+    "association.s3_data_events_trail": "compared as set or not",
     "domain.s3_data_events_trail": "compared as set or not",
     "blueprint_roles.provisioning_role_arn": "compared as created or bring-your-own",
     "blueprint_roles.manage_access_role_arn": "compared as created or bring-your-own",
@@ -336,6 +337,7 @@ def structure(config: AccountConfig, members: Mapping[str, AccountConfig] | None
             ("association", "role"): member_role(account.name, association.domain_account),
             ("association", "same_organization"): str(association.same_organization).lower(),
             ("association", "permissions_boundary"): _set(association.permissions_boundary_arn),
+            ("association", "s3_data_events_trail"): _set(association.s3_data_events_trail),
         }
     if domain is not None:
         facts |= _member_facts(account.name, roles, members or {})

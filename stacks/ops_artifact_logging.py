@@ -1,4 +1,5 @@
-"""The ops stack's Config rules on the domain's artifact buckets, from config (config.artifact_buckets)."""
+"""The ops stack's Config rules on the account's artifact buckets (a domain account's or a member's), from config
+(config.artifact_buckets)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Sequence
 
 from cdktn import ITerraformDependable
 
-from config.artifact_buckets import artifact_buckets
+from config.artifact_buckets import artifact_buckets, data_events_trail
 from config.models import AccountConfig
 from smus_constructs.artifact_logging import ArtifactAccessRules, ArtifactAccessRulesProps
 from stacks.account_stack import AccountStack
@@ -19,7 +20,7 @@ def artifact_access_rules(
     way of logging them (the config loader refuses that in a protected one)."""
     buckets = artifact_buckets(config)
     log_bucket = config.bootstrap.access_log_bucket
-    trail = config.domain.s3_data_events_trail if config.domain is not None else None
+    trail = data_events_trail(config)
     if not buckets or (log_bucket is None and trail is None):
         return None
     return ArtifactAccessRules(

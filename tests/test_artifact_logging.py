@@ -1,6 +1,6 @@
 """Artifact access logs (issue 16 item 4): the created Tooling bucket's server access logging, the config rule that
 a protected account logs its artifact buckets one way or the other, the ops stack's Config rules, and the deploy
-role's permission on the bucket it creates."""
+role's permission on the bucket it creates; for a domain account and for a member of a shared domain (issue 14)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from cdktn import Testing as CdkTesting
 
 from config.artifact_buckets import ArtifactBucket, artifact_buckets
 from config.errors import ConfigError
-from config.loader import LoadedAccount, load_account
+from config.loader import LoadedAccount, load_account, load_estate
 from smus_cli.iam_analysers import analyse
 from smus_cli.synth import app_context
 from smus_constructs.artifact_logging import ArtifactAccessRules, ArtifactAccessRulesProps, logging_rule_name
@@ -21,9 +21,11 @@ from smus_constructs.errors import PropValidationError
 from smus_constructs.pipeline_identity import TOOLING_BUCKET_ACTIONS, DeployScope, deploy_permissions, plan_permissions
 from smus_constructs.tooling_storage import ToolingStorage
 from stacks.bootstrap import BootstrapStack
+from stacks.member_platform import MemberPlatformStack
 from stacks.ops import OpsStack
 from tests.estate import FIXTURE_ACCOUNTS
 from tests.helpers import ACCOUNT, REGION, all_of, make_domain, new_stack, only, synth
+from tests.test_associations_config import associated_estate, edit
 from tests.test_iam_analysers import stack_with_policy
 
 Doc = dict[str, Any]
@@ -237,3 +239,84 @@ def test_the_bootstrap_stack_names_the_tooling_bucket_only_where_the_platform_cr
     assert stack.deploy_scope.tooling_bucket == "smus-tooling-111111111111-eu-west-1"
     handed_in = BootstrapStack(CdkTesting.app(context=app_context()), load_account(FIXTURE_ACCOUNTS / "dev.toml"))
     assert handed_in.deploy_scope.tooling_bucket is None
+
+
+# --- a member account's artifact buckets (issue 14) -----------------------------------------------------------------
+
+MEMBER_LOG_BUCKET = 'access_log_bucket = "acme-s3-access-logs-444444444444"\n'
+MEMBER_TOOLING_LOCATION = 's3_location = "s3://acme-smus-prod-ml-projects/tooling"\n'
+MEMBER_TRAIL = ("[association]\n", '[association]\ns3_data_events_trail = "acme-org-trail"\n')
+
+
+def member(tmp_path: Path, *edits: tuple[str, str]) -> LoadedAccount:
+    """prod-ml, loaded with prod (whose domain it joins) from the associated estate, after ``edits`` to its file."""
+    config_dir = associated_estate(tmp_path)
+    for old, new in edits:
+        edit(config_dir, "prod-ml", old, new)
+    return {loaded.name: loaded for loaded in load_estate(config_dir)}["prod-ml"]
+
+
+def test_a_members_artifact_buckets_are_its_own(tmp_path: Path) -> None:
+    assert artifact_buckets(member(tmp_path / "given").config) == (
+        ArtifactBucket("acme-smus-prod-ml-projects", created=False),
+    )
+    created = member(tmp_path / "created", (MEMBER_TOOLING_LOCATION, ""))
+    # Named for the member and the domain's region (the member's: a region mismatch is refused).
+    assert artifact_buckets(created.config) == (ArtifactBucket("smus-tooling-444444444444-eu-west-1", created=True),)
+
+
+def test_a_protected_member_without_access_logs_or_data_events_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as raised:
+        member(tmp_path, (MEMBER_LOG_BUCKET, ""))
+    message = str(raised.value)
+    assert "prod-ml.toml: bootstrap.access_log_bucket = None" in message, message
+    assert "or [association] s3_data_events_trail" in message and "acme-smus-prod-ml-projects" in message, message
+
+
+def test_a_member_may_rely_on_the_trail_and_its_ops_stack_checks_the_trail_records_them(tmp_path: Path) -> None:
+    loaded = member(tmp_path, (MEMBER_LOG_BUCKET, ""), MEMBER_TRAIL)
+    assert loaded.config.association is not None
+    assert loaded.config.association.s3_data_events_trail == "acme-org-trail"
+    rules = ops_rules(ops_doc(loaded))
+    rule = rules["smus-prod-ml-artifact-data-events"]
+    assert rule["source"]["source_identifier"] == "CLOUDTRAIL_S3_DATAEVENTS_ENABLED"
+    assert json.loads(rule["input_parameters"]) == {"S3BucketNames": "acme-smus-prod-ml-projects"}
+    assert not [name for name in rules if "artifact-logging" in name]
+
+
+def test_a_members_ops_stack_checks_each_artifact_bucket_logs_into_its_own_log_bucket(tmp_path: Path) -> None:
+    rules = ops_rules(ops_doc(member(tmp_path)))
+    rule = rules["smus-prod-ml-artifact-logging-acme-smus-prod-ml-projects"]
+    assert rule["source"] == {"owner": "AWS", "source_identifier": "S3_BUCKET_LOGGING_ENABLED"}
+    assert json.loads(rule["input_parameters"]) == {"targetBucket": "acme-s3-access-logs-444444444444"}
+    assert rule["scope"]["compliance_resource_id"] == "acme-smus-prod-ml-projects"
+    assert "smus-prod-ml-artifact-data-events" not in rules
+
+
+def test_a_members_log_bucket_cannot_be_one_of_its_artifact_buckets(tmp_path: Path) -> None:
+    with pytest.raises(
+        ConfigError, match=r"prod-ml\.toml: bootstrap\.access_log_bucket = 'acme-smus-prod-ml-projects'"
+    ):
+        member(tmp_path, ('"acme-s3-access-logs-444444444444"', '"acme-smus-prod-ml-projects"'))
+
+
+def test_a_member_that_creates_its_tooling_bucket_logs_it_and_its_deploy_role_may_only_that(tmp_path: Path) -> None:
+    loaded = member(tmp_path, (MEMBER_TOOLING_LOCATION, ""))
+    bucket = "smus-tooling-444444444444-eu-west-1"
+    bootstrap = BootstrapStack(CdkTesting.app(context=app_context()), loaded)
+    assert bootstrap.deploy_scope.tooling_bucket == bucket
+    deploy = {s["Sid"]: s for s in deploy_permissions(bootstrap.deploy_scope)["Statement"]}
+    assert deploy["LoggingOfTheToolingBucketItCreates"]["Resource"] == f"arn:aws:s3:::{bucket}"
+    assert [s for s in deploy.values() if "s3:PutBucketLogging" in s.get("Action", [])] == [
+        deploy["LoggingOfTheToolingBucketItCreates"]
+    ]
+    plan = {s["Sid"]: s for s in plan_permissions(bootstrap.plan_scope)["Statement"]}
+    assert plan["ReadLoggingOfTheToolingBucket"]["Resource"] == f"arn:aws:s3:::{bucket}"
+    platform = MemberPlatformStack(CdkTesting.app(context=app_context()), loaded)
+    platform.declare_used_providers()
+    logging = only(json.loads(CdkTesting.synth(platform)), "aws_s3_bucket_logging")
+    assert logging["target_bucket"] == "acme-s3-access-logs-444444444444"
+    assert logging["target_prefix"] == f"s3/{bucket}/"
+    # Handed in (the example member): the bucket is its owner's to configure, and the deploy role gets nothing on it.
+    given = BootstrapStack(CdkTesting.app(context=app_context()), member(tmp_path / "given"))
+    assert given.deploy_scope.tooling_bucket is None
