@@ -162,18 +162,22 @@ class OpsStack(AccountStack):
                 drift_log_link=self.drift_log.link,
             ),
         )
-        self.quota = ProjectQuotaAlarm(
-            self,
-            "ProjectQuota",
-            ProjectQuotaAlarmProps(
-                account_name=loaded.name,
-                topic=self.alerts,
-                name_prefix=prefix,
-                quota=ops.project_quota,
-                threshold_percent=ops.quota_threshold_percent,
-                namespace=ops.metric_namespace,
-            ),
-        )
+        # A member account has no domain, so no projects of its own: the shared domain's quota is alarmed on in the
+        # domain account, whose drift job alone counts its projects (drift.yml, "Count projects").
+        self.quota: ProjectQuotaAlarm | None = None
+        if config.domain is not None:
+            self.quota = ProjectQuotaAlarm(
+                self,
+                "ProjectQuota",
+                ProjectQuotaAlarmProps(
+                    account_name=loaded.name,
+                    topic=self.alerts,
+                    name_prefix=prefix,
+                    quota=ops.project_quota,
+                    threshold_percent=ops.quota_threshold_percent,
+                    namespace=ops.metric_namespace,
+                ),
+            )
         self.changes = OutOfPipelineChangeAlerts(
             self,
             "OutOfPipelineChanges",
@@ -279,8 +283,8 @@ class OpsStack(AccountStack):
                         account_name=self.loaded.name,
                         namespace=ops.metric_namespace,
                         heartbeat_hours=ops.heartbeat_hours,
-                        project_quota=ops.project_quota,
-                        quota_threshold=self.quota.threshold,
+                        project_quota=ops.project_quota if self.quota is not None else None,
+                        quota_threshold=self.quota.threshold if self.quota is not None else None,
                         quota_threshold_percent=ops.quota_threshold_percent,
                         change_rule_names=[self.changes.rule_name, *self.estate_changes.rule_names.values()],
                         alarm_arns=sorted(alarm_arns),

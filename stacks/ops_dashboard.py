@@ -43,9 +43,10 @@ class OpsDashboardInputs:
     namespace: str
     #: The heartbeat alarm's window (`[operations] heartbeat_hours`).
     heartbeat_hours: int
-    #: The project quota and the count at which its alarm fires (ProjectQuotaAlarm.threshold).
-    project_quota: int
-    quota_threshold: int
+    #: The project quota and the count at which its alarm fires (ProjectQuotaAlarm.threshold); both None in a member
+    #: account, which has no projects of its own (no project widget).
+    project_quota: int | None
+    quota_threshold: int | None
     quota_threshold_percent: int
     #: The change-alert rules of the home region, by name (the out-of-pipeline rule and the estate-change rules).
     change_rule_names: Sequence[str]
@@ -76,12 +77,16 @@ def ops_dashboard_widgets(inputs: OpsDashboardInputs) -> list[Widget]:
         )
 
     heartbeat_seconds = inputs.heartbeat_hours * 3600
+    projects = _project_widgets(inputs, drift_metric(OpsMetric.PROJECT_COUNT, "projects in the domain"))
+    # One row of the 24-column grid: drift, heartbeat and (in a domain account) projects.
+    drift_width = 24 // (2 + len(projects))
     return [
         TextWidget(
             markdown=(
                 f"## Estate {inputs.account_name}: drift, pipeline and change alerts\n"
-                "The scheduled drift job (`.github/workflows/drift.yml`, every 6 hours) publishes the drift, heartbeat "
-                "and project metrics and plan failures, the deploy job (`deploy.yml`) apply durations and plan "
+                "The scheduled drift job (`.github/workflows/drift.yml`, every 6 hours) publishes the "
+                f"{'drift, heartbeat and project' if projects else 'drift and heartbeat'} metrics and plan failures, "
+                "the deploy job (`deploy.yml`) apply durations and plan "
                 "failures; EventBridge counts the key-usage and change-alert rules' matches. What each alarm means "
                 "and what to do: `docs/operations.md` in the estate repository."
             ),
@@ -100,7 +105,7 @@ def ops_dashboard_widgets(inputs: OpsDashboardInputs) -> list[Widget]:
                 drift_metric(OpsMetric.DRIFT_CHECK_ERRORS, "stacks the drift job could not plan"),
             ],
             lines=[HorizontalLine(value=1, label="alarm: drift-detected / drift-check-failed", color=ALARM_COLOR)],
-            width=8,
+            width=drift_width,
         ),
         GraphWidget(
             title=f"Drift heartbeat (runs per {inputs.heartbeat_hours} h)",
@@ -111,22 +116,9 @@ def ops_dashboard_widgets(inputs: OpsDashboardInputs) -> list[Widget]:
             lines=[
                 HorizontalLine(value=1, label="alarm below: drift-heartbeat", fill="below", color=ALARM_COLOR),
             ],
-            width=8,
+            width=drift_width,
         ),
-        GraphWidget(
-            title="Projects against the quota",
-            metrics=[drift_metric(OpsMetric.PROJECT_COUNT, "projects in the domain")],
-            lines=[
-                HorizontalLine(value=inputs.project_quota, label=f"quota {inputs.project_quota}", color=LIMIT_COLOR),
-                HorizontalLine(
-                    value=inputs.quota_threshold,
-                    label=f"alarm: project-quota at {inputs.quota_threshold_percent}% ({inputs.quota_threshold})",
-                    fill="above",
-                    color=ALARM_COLOR,
-                ),
-            ],
-            width=8,
-        ),
+        *projects,
         *_signal_widgets(inputs),
         GraphWidget(
             title="Change alerts: events each rule matched",
@@ -154,6 +146,28 @@ def ops_dashboard_widgets(inputs: OpsDashboardInputs) -> list[Widget]:
             if inputs.drift_log_group is not None
             else []
         ),
+    ]
+
+
+def _project_widgets(inputs: OpsDashboardInputs, count: MetricSpec) -> list[Widget]:
+    """The project count against its quota and alarm, or nothing in a member account (no projects of its own)."""
+    if inputs.project_quota is None or inputs.quota_threshold is None:
+        return []
+    return [
+        GraphWidget(
+            title="Projects against the quota",
+            metrics=[count],
+            lines=[
+                HorizontalLine(value=inputs.project_quota, label=f"quota {inputs.project_quota}", color=LIMIT_COLOR),
+                HorizontalLine(
+                    value=inputs.quota_threshold,
+                    label=f"alarm: project-quota at {inputs.quota_threshold_percent}% ({inputs.quota_threshold})",
+                    fill="above",
+                    color=ALARM_COLOR,
+                ),
+            ],
+            width=8,
+        )
     ]
 
 

@@ -214,6 +214,31 @@ def test_apply_order_domain_platform_then_member_platform_then_domain_projects(s
     assert "prod-ml-platform" in manifest["prod-projects"]["dependencies"]
 
 
+def test_only_the_domain_account_alarms_on_and_graphs_its_project_count(stacks: dict[str, Doc]) -> None:
+    """The shared domain's projects are counted by the domain account's drift job only (drift.yml skips a member's),
+    so a member's quota alarm would wait for data forever and its graph stay empty."""
+
+    def project_count(doc: Doc) -> tuple[list[str], list[str]]:
+        alarms = [
+            a["alarm_name"]
+            for a in resources(doc, "aws_cloudwatch_metric_alarm")
+            if a.get("metric_name") == "ProjectCount"
+        ]
+        body = json.loads(one(doc, "aws_cloudwatch_dashboard")["dashboard_body"])
+        widgets = [
+            w["properties"]["title"]
+            for w in body["widgets"]
+            if "ProjectCount" in json.dumps(w["properties"].get("metrics", []))
+        ]
+        return alarms, widgets
+
+    assert project_count(stacks["prod-ops"]) == (["smus-prod-project-quota"], ["Projects against the quota"])
+    assert project_count(stacks["prod-ml-ops"]) == ([], [])
+    body = json.loads(one(stacks["prod-ml-ops"], "aws_cloudwatch_dashboard")["dashboard_body"])
+    row = [w["width"] for w in body["widgets"] if w["properties"].get("title", "").startswith("Drift")][:2]
+    assert row == [12, 12], "drift and heartbeat share the row the project graph leaves"
+
+
 def test_the_domain_accounts_state_lets_member_roles_read_only_the_platform_object(stacks: dict[str, Doc]) -> None:
     bootstrap = stacks["prod-bootstrap"]
     statements = policy(one(bootstrap, "aws_s3_bucket_policy")["policy"])
