@@ -3,7 +3,10 @@
 What went in (the synth manifest and a digest of every stack), what was checked (the `smus check` report), what was
 going to change (the plan summaries), what the replacement guard said, and who and what made it happen (commit,
 run, trigger, approval). `index.md` links every file and summarises each account in words: the domain, whether its key
-is created or brought, how each role is provided, the blueprints, profiles and projects.
+is created or brought, how each role is provided, the blueprints, profiles and projects, its deploy and plan roles,
+and each of its CI stacks with the plan summary and guard result this run was given for it (a run may cover only
+some of an account's stacks). A member account's domain and share, its roles' trust, its blueprints and grants, and
+a domain account's share and its members are read from the synthesised stacks (smus_cli.evidence_members).
 
 An input that was not given, or named a file that does not exist, is listed as "not provided" with the reason, never
 dropped: an auditor must be able to tell "no findings" from "not checked". `SHA256SUMS` lets anyone verify that a copy
@@ -27,7 +30,9 @@ from urllib.parse import quote
 from rich.console import Console
 
 from config.loader import LoadedAccount
+from config.pipeline_trust import plan_role_arn
 from smus_cli.ci_matrix import ci_stack_names
+from smus_cli.evidence_members import association_evidence, render_association
 from smus_cli.input_files import InputFileError, creatable, read_json, read_text
 from smus_cli.terminal import escape
 
@@ -175,37 +180,43 @@ def _stack_digests(synth_dir: Path | None) -> list[tuple[str, str]]:
     return [(path.parent.name, _sha256(path)) for path in sorted((synth_dir / "stacks").glob("*/cdk.tf.json"))]
 
 
-def account_summary(loaded: LoadedAccount) -> dict[str, Any]:
-    """What an auditor asks about an account, in words: where each important thing comes from."""
+def account_summary(loaded: LoadedAccount, synth_dir: Path | None = None) -> dict[str, Any]:
+    """What an auditor asks about an account, in words: where each important thing comes from.
+
+    With ``synth_dir``, a member's association and a domain account's share are read from its synthesised platform
+    stack (InputFileError naming the path when the folder has stacks but not that one).
+    """
     config = loaded.config
     domain = config.domain
 
     def mode(arn: str | None) -> str:
         return f"given: {arn}" if arn else "created by the platform stack"
 
-    stacks = ci_stack_names(loaded.name, member=domain is None)
-    if domain is None:
-        assert config.association is not None
-        return {
-            "account": loaded.name,
-            "account_id": config.account.account_id,
-            "region": config.account.region,
-            "protected": config.account.protected,
-            "config_file": loaded.path.name,
-            "domain": f"member of {config.association.domain_account}'s domain (shared by RAM)",
-            "role_modes": {
-                "blueprint provisioning": mode(config.blueprint_roles.provisioning_role_arn),
-                "blueprint manage-access": mode(config.blueprint_roles.manage_access_role_arn),
-            },
-            "blueprints": sorted(name.value for name in config.blueprints),
-            "stacks": stacks,
-        }
-    return {
+    summary: dict[str, Any] = {
         "account": loaded.name,
         "account_id": config.account.account_id,
         "region": config.account.region,
         "protected": config.account.protected,
         "config_file": loaded.path.name,
+        "deploy_role": config.account.deploy_role_arn,
+        "plan_role": plan_role_arn(config),
+        "stacks": ci_stack_names(loaded.name, member=domain is None),
+        "association": association_evidence(loaded, synth_dir),
+    }
+    blueprint_roles = {
+        "blueprint provisioning": mode(config.blueprint_roles.provisioning_role_arn),
+        "blueprint manage-access": mode(config.blueprint_roles.manage_access_role_arn),
+    }
+    if domain is None:
+        assert config.association is not None
+        return summary | {
+            "kind": "member",
+            "domain": f"member of {config.association.domain_account}'s domain (shared by RAM)",
+            "role_modes": blueprint_roles,
+            "blueprints": sorted(name.value for name in config.blueprints),
+        }
+    return summary | {
+        "kind": "domain",
         "domain": domain.name,
         "domain_origin": f"adopted: {domain.existing_id}" if domain.existing_id else "created by the platform stack",
         "single_sign_on": domain.single_sign_on.value,
@@ -213,17 +224,67 @@ def account_summary(loaded: LoadedAccount) -> dict[str, Any]:
         "role_modes": {
             "domain execution": mode(domain.execution_role_arn),
             "domain service": mode(domain.service_role_arn),
-            "blueprint provisioning": mode(config.blueprint_roles.provisioning_role_arn),
-            "blueprint manage-access": mode(config.blueprint_roles.manage_access_role_arn),
+            **blueprint_roles,
         },
         "blueprints": sorted(name.value for name in config.blueprints),
         "profiles": [
-            {"name": profile.name, "environments": [env.blueprint.value for env in profile.environments]}
+            {
+                "name": profile.name,
+                "environments": [
+                    env.blueprint.value + (f" in {env.account}" if env.account else "") for env in profile.environments
+                ],
+            }
             for profile in config.profiles
         ],
         "projects": [{"name": project.name, "profile": project.profile} for project in config.projects],
-        "stacks": stacks,
     }
+
+
+NOT_IN_RUN = "not in this run's inputs"
+
+
+def stack_of(path: Path, stacks: Sequence[str]) -> str | None:
+    """The stack a plan summary or guard result belongs to: its folder (`run/<stack>/plan.txt`, what deploy.yml
+    writes) or its name (`<stack>-plan.txt`); the longest stack name wins (`prod-ml-platform` over `prod-...`)."""
+    if path.parent.name in stacks:
+        return path.parent.name
+    named = [stack for stack in stacks if path.name.startswith((f"{stack}-", f"{stack}.")) or path.stem == stack]
+    return max(named, key=len) if named else None
+
+
+def _guard_verdict(folder: Path, item: EvidenceItem) -> str:
+    if item.relative_path is None:
+        return f"{NOT_PROVIDED} ({item.missing_reason})"
+    try:
+        document = json.loads((folder / item.relative_path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return "unreadable"
+    if document.get("passed") is True:
+        return "passed"
+    if document.get("passed") is False:
+        return f"BLOCKED: {len(document.get('blocked', []))} change(s)"
+    return "no verdict in the file"
+
+
+def stack_inputs(
+    stacks: Sequence[str],
+    folder: Path,
+    plans: Sequence[tuple[Path, EvidenceItem]],
+    guards: Sequence[tuple[Path, EvidenceItem]],
+) -> list[dict[str, Any]]:
+    """Each of the account's CI stacks with the plan summaries and guard results given for it in this run."""
+    return [
+        {
+            "stack": stack,
+            "plan_summaries": [_link(item) for path, item in plans if stack_of(path, stacks) == stack],
+            "guard_results": [
+                f"{_link(item)}: {_guard_verdict(folder, item)}"
+                for path, item in guards
+                if stack_of(path, stacks) == stack
+            ],
+        }
+        for stack in stacks
+    ]
 
 
 def _link(item: EvidenceItem) -> str:
@@ -273,26 +334,50 @@ def render_index(
         lines.append(f"Synthesised stacks: {NOT_PROVIDED} (no synth folder with a stacks/ directory was given).")
     lines += ["", "## Accounts", ""]
     for account in accounts:
+        lines += _account_lines(account)
+    return "\n".join(lines)
+
+
+def _account_lines(account: dict[str, Any]) -> list[str]:
+    roles = "; ".join(f"{role}: {how}" for role, how in account["role_modes"].items())
+    lines = [
+        f"### {account['account']} ({account['account_id']}, {account['region']})",
+        "",
+        f"- Config file: `config/accounts/{account['config_file']}`"
+        f"{' - protected (production)' if account['protected'] else ''}",
+    ]
+    if account["kind"] == "member":
+        lines.append(f"- Domain: {account['domain']}")
+    else:
+        lines += [
+            f"- Domain: {account['domain']} ({account['domain_origin']}; sign-on {account['single_sign_on']})",
+            f"- Key mode: {account['key_mode']}",
+        ]
+    lines += [
+        f"- Role modes: {roles}",
+        f"- Deploy role: `{account['deploy_role']}`; plan role: `{account['plan_role']}`",
+        f"- Blueprints enabled: {', '.join(account['blueprints']) or 'none'}",
+    ]
+    if account["kind"] == "domain":
         profiles = ", ".join(
             f"{profile['name']} ({', '.join(profile['environments'])})" for profile in account["profiles"]
         )
         projects = ", ".join(f"{project['name']} (profile {project['profile']})" for project in account["projects"])
-        roles = "; ".join(f"{role}: {how}" for role, how in account["role_modes"].items())
-        lines += [
-            f"### {account['account']} ({account['account_id']}, {account['region']})",
-            "",
-            f"- Config file: `config/accounts/{account['config_file']}`"
-            f"{' - protected (production)' if account['protected'] else ''}",
-            f"- Domain: {account['domain']} ({account['domain_origin']}; sign-on {account['single_sign_on']})",
-            f"- Key mode: {account['key_mode']}",
-            f"- Role modes: {roles}",
-            f"- Blueprints enabled: {', '.join(account['blueprints']) or 'none'}",
-            f"- Profiles: {profiles or 'none'}",
-            f"- Projects: {projects or 'none'}",
-            f"- Stacks deployed by CI: {', '.join(account['stacks'])}",
-            "",
-        ]
-    return "\n".join(lines)
+        lines += [f"- Profiles: {profiles or 'none'}", f"- Projects: {projects or 'none'}"]
+    lines += [f"- Stacks deployed by CI: {', '.join(account['stacks'])}", ""]
+    if account["association"] is not None:
+        lines += render_association(account["account"], account["association"])
+    lines += [
+        f"#### {account['account']}: stacks in this run",
+        "",
+        "| Stack | Plan summary | Guard result |",
+        "| --- | --- | --- |",
+    ]
+    for entry in account.get("stack_inputs", []):
+        plans = ", ".join(entry["plan_summaries"]) or NOT_IN_RUN
+        guards = ", ".join(entry["guard_results"]) or NOT_IN_RUN
+        lines.append(f"| {entry['stack']} | {plans} | {guards} |")
+    return [*lines, ""]
 
 
 def assemble_evidence(
@@ -308,10 +393,12 @@ def assemble_evidence(
     """Write ``output``/ and ``output``.tar.gz. ``output`` must not exist yet: evidence of two runs never mixes."""
     if output.exists():
         raise FileExistsError(f"{output} exists already: evidence of one run goes in a folder of its own")
+    summaries = [account_summary(loaded, synth_dir) for loaded in accounts]  # reads stacks: may refuse, before mkdir
     output.mkdir(parents=True)
     folder = _Folder(output)
     manifest = synth_dir / "manifest.json" if synth_dir is not None else None
     folder.add("Synth manifest", "synth", manifest)
+    given: dict[str, list[tuple[Path, EvidenceItem]]] = {}
     for kinds, subfolder, paths in (
         ("Check report", "check", check_reports),
         ("Plan summary", "plans", plan_summaries),
@@ -319,11 +406,11 @@ def assemble_evidence(
     ):
         if not paths:
             folder.add(kinds, subfolder, None)
-        for path in paths:
-            folder.add(kinds, subfolder, path)
+        given[kinds] = [(path, folder.add(kinds, subfolder, path)) for path in paths]
+    for summary in summaries:
+        summary["stack_inputs"] = stack_inputs(summary["stacks"], output, given["Plan summary"], given["Guard result"])
 
     stacks = _stack_digests(synth_dir)
-    summaries = [account_summary(loaded) for loaded in accounts]
     (output / INDEX).write_text(render_index(run, folder.items, stacks, summaries) + "\n", encoding="utf-8")
     document = {
         "run": asdict(run),
@@ -407,7 +494,7 @@ def run_evidence(
             plan_summaries=plan_summaries,
             guard_results=guard_results,
         )
-    except FileExistsError as error:
+    except (FileExistsError, InputFileError) as error:
         err.print(f"[bold red]error:[/] {escape(str(error))}")
         return 2
     out.print(f"evidence: {result.folder}/{INDEX}")
