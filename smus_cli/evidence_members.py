@@ -60,6 +60,16 @@ def _data(doc: Doc, kind: str) -> dict[str, Doc]:
     return {name: body for name, body in found.items() if isinstance(body, dict)} if isinstance(found, dict) else {}
 
 
+def _imports(doc: Doc) -> dict[str, str]:
+    """`<type>.<logical id>` -> the import ID a stack adopts it by (`import` blocks: made by hand, now adopted)."""
+    blocks = doc.get("import", [])
+    return {
+        str(block["to"]): str(block.get("id", ""))
+        for block in (blocks if isinstance(blocks, list) else [])
+        if isinstance(block, dict) and "to" in block
+    }
+
+
 class _Words:
     """Writes a stack's Terraform references as words: what each one is, as an auditor would name it."""
 
@@ -168,7 +178,8 @@ def _blueprints(doc: Doc, words: _Words) -> list[Doc]:
     grants = list(_resources(doc, "awscc_datazone_policy_grant").values())
     lookups = _data(doc, "aws_datazone_environment_blueprint")
     found = []
-    for body in _resources(doc, "aws_datazone_environment_blueprint_configuration").values():
+    imported = _imports(doc)
+    for logical, body in _resources(doc, "aws_datazone_environment_blueprint_configuration").items():
         blueprint_ref = str(body.get("environment_blueprint_id", ""))
         match = _LOOKUP.match(blueprint_ref)
         name = str(lookups.get(match.group(2), {}).get("name", match.group(2))) if match else words(blueprint_ref)
@@ -180,6 +191,7 @@ def _blueprints(doc: Doc, words: _Words) -> list[Doc]:
         found.append(
             {
                 "blueprint": name,
+                "imported": imported.get(f"aws_datazone_environment_blueprint_configuration.{logical}"),
                 "domain": words(body.get("domain_id", "")),
                 "enabled_regions": list(body.get("enabled_regions", [])),
                 "provisioning_role": words(body.get("provisioning_role_arn", "(none)")),
@@ -200,6 +212,10 @@ def _blueprints(doc: Doc, words: _Words) -> list[Doc]:
             }
         )
     return sorted(found, key=lambda blueprint: str(blueprint["blueprint"]))
+
+
+def _origin(existing: str | None, made: str) -> str:
+    return f"made by hand, adopted: {existing}" if existing else f"{made} by the platform stack"
 
 
 def _remote_state(body: Doc, domain: DomainLink | None) -> Doc:
@@ -233,6 +249,7 @@ def member_evidence(loaded: LoadedAccount, synth_dir: Path | None) -> Doc:
             else {"account": association.domain_account, "account_id": "not resolved (the estate was not loaded)"}
         ),
         "same_organization": association.same_organization,
+        "share_origin": _origin(association.existing_share_arn, "accepted"),
         "expected_accepter": (
             "none: both accounts are in one organization, and RAM accepts the share on its own"
             if association.same_organization
@@ -244,15 +261,20 @@ def member_evidence(loaded: LoadedAccount, synth_dir: Path | None) -> Doc:
         return evidence
     doc = read_platform_stack(synth_dir, loaded.name)
     words = _Words(doc, domain.name if domain is not None else association.domain_account)
+    imported = _imports(doc)
     accepters = [
-        words(body.get("share_arn", "")) for body in _resources(doc, "aws_ram_resource_share_accepter").values()
+        {
+            "share_arn": words(body.get("share_arn", "")),
+            "imported": imported.get(f"aws_ram_resource_share_accepter.{name}"),
+        }
+        for name, body in sorted(_resources(doc, "aws_ram_resource_share_accepter").items())
     ]
     evidence |= {
         "synthesised": platform_stack_path(synth_dir, loaded.name).relative_to(synth_dir).as_posix(),
         "domain_state": [
             _remote_state(body, domain) for _, body in sorted(_data(doc, "terraform_remote_state").items())
         ],
-        "accepters": [{"share_arn": share} for share in accepters],
+        "accepters": accepters,
         "accepter_as_expected": bool(accepters) != association.same_organization,
         "roles": _roles(doc, words, domain.account_id if domain is not None else None),
         "blueprints": _blueprints(doc, words),
@@ -268,6 +290,7 @@ def domain_evidence(loaded: LoadedAccount, synth_dir: Path | None, member_ids: M
     config = loaded.config
     evidence: Doc = {
         "kind": "domain",
+        "share_origin": _origin(config.the_domain().existing_share_arn, "created"),
         "members": [
             {
                 "account": link.name,
@@ -291,12 +314,15 @@ def domain_evidence(loaded: LoadedAccount, synth_dir: Path | None, member_ids: M
     words = _Words(doc, loaded.name)
     associations = _resources(doc, "aws_ram_resource_association").values()
     principals = _resources(doc, "aws_ram_principal_association").values()
+    imported = _imports(doc)
+    principal_names = {id(body): name for name, body in _resources(doc, "aws_ram_principal_association").items()}
     shares: list[Doc] = []
     for logical, body in sorted(_resources(doc, "aws_ram_resource_share").items()):
         arn = f"${{aws_ram_resource_share.{logical}.arn}}"
         shares.append(
             {
                 "name": words(body.get("name", "")),
+                "imported": imported.get(f"aws_ram_resource_share.{logical}"),
                 "permission_arns": list(body.get("permission_arns", [])),
                 "allow_external_principals": bool(body.get("allow_external_principals", False)),
                 "resources": [
@@ -306,6 +332,7 @@ def domain_evidence(loaded: LoadedAccount, synth_dir: Path | None, member_ids: M
                     {
                         "principal": str(p.get("principal", "")),
                         "member": member_ids.get(str(p.get("principal", "")), "NOT A MEMBER of this domain"),
+                        "imported": imported.get(f"aws_ram_principal_association.{principal_names[id(p)]}"),
                     }
                     for p in principals
                     if p.get("resource_share_arn") == arn
@@ -350,8 +377,9 @@ def render_association(account: str, evidence: Doc) -> list[str]:
                 f"- Reads the shared domain from `s3://{state['bucket']}/{state['key']}` ({state['region']}) with "
                 f"`{state['read_with']}`; the domain account's platform state object: {verdict}"
             )
+        lines.append(f"- Share acceptance: {evidence['share_origin']}")
         if "accepters" in evidence:
-            accepted = ", ".join(f"`{a['share_arn']}`" for a in evidence["accepters"]) or "no accepter"
+            accepted = ", ".join(f"`{a['share_arn']}`{_adopted(a)}" for a in evidence["accepters"]) or "no accepter"
             verdict = "as expected" if evidence["accepter_as_expected"] else "NOT AS EXPECTED"
             lines.append(f"- Share accepted: {accepted} ({verdict})")
         for role in evidence.get("roles", []):
@@ -372,7 +400,7 @@ def render_association(account: str, evidence: Doc) -> list[str]:
                 or "no grant"
             )
             lines.append(
-                f"- Blueprint {blueprint['blueprint']} in `{blueprint['domain']}`, regions "
+                f"- Blueprint {blueprint['blueprint']}{_adopted(blueprint)} in `{blueprint['domain']}`, regions "
                 f"{', '.join(blueprint['enabled_regions'])}, provisioning `{blueprint['provisioning_role']}`, "
                 f"manage-access `{blueprint['manage_access_role']}`; grants: {grants}"
             )
@@ -387,13 +415,15 @@ def render_association(account: str, evidence: Doc) -> list[str]:
             f"{e['profile']}: {e['blueprint']} in {e['account']}" for e in evidence["environments_in_members"]
         )
         lines.append(f"- Profile environments in members: {environments or 'none'}")
+        lines.append(f"- Share: {evidence['share_origin']}")
         for share in evidence.get("shares", []):
-            principals = ", ".join(f"{p['principal']} ({p['member']})" for p in share["principals"]) or "none"
+            principals = ", ".join(f"{p['principal']} ({p['member']}){_adopted(p)}" for p in share["principals"])
+            permissions = ", ".join(f"`{arn}`" for arn in share["permission_arns"])
             lines += [
-                f"- RAM share `{share['name']}`: permission {', '.join(f'`{p}`' for p in share['permission_arns'])}; "
+                f"- RAM share `{share['name']}`{_adopted(share)}: permission {permissions}; "
                 f"allow_external_principals {str(share['allow_external_principals']).lower()}",
                 f"  - resources: {', '.join(f'`{r}`' for r in share['resources']) or 'none'}",
-                f"  - principals: {principals}",
+                f"  - principals: {principals or 'none'}",
             ]
         if "every_member_associated" in evidence:
             lines.append(
@@ -401,3 +431,7 @@ def render_association(account: str, evidence: Doc) -> list[str]:
                 f"{'yes' if evidence['every_member_associated'] else 'NO'}"
             )
     return [*lines, ""]
+
+
+def _adopted(entry: Doc) -> str:
+    return f" (adopted: import `{entry['imported']}`)" if entry.get("imported") else ""

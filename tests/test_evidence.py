@@ -22,6 +22,7 @@ from smus_cli.evidence import NOT_PROVIDED, account_summary, assemble_evidence, 
 from smus_cli.synth import synthesise
 from tests.estate import FIXTURE_ACCOUNTS
 from tests.test_associations_config import associated_estate
+from tests.test_member_adoption_config import DOMAIN_ID, SHARE, TOOLING_ID, adopting_estate
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "audit-inputs"
 CHECK = FIXTURES / "check-report.json"
@@ -316,12 +317,14 @@ def test_the_domain_accounts_evidence_lists_its_share_and_members(
     (share,) = association["shares"]
     assert share == {
         "name": "DataZone-acme-prod-{this account's domain id}",
+        "imported": None,
         "permission_arns": ["arn:aws:ram::aws:permission/AWSRAMPermissionsAmazonDatazoneDomainExtendedServiceAccess"],
         "allow_external_principals": True,
         "resources": ["{this account's domain arn}"],
-        "principals": [{"principal": MEMBER_ACCOUNT, "member": "prod-ml"}],
+        "principals": [{"principal": MEMBER_ACCOUNT, "member": "prod-ml", "imported": None}],
     }
     assert association["every_member_associated"] is True
+    assert association["share_origin"] == "created by the platform stack"
     assert association["environments_in_members"] == [
         {"profile": "ML and GenAI", "blueprint": "MLExperiments", "account": "prod-ml"}
     ]
@@ -378,7 +381,9 @@ def test_a_share_missing_a_member_is_called_out(associated: tuple[Path, Path], t
     code, text, accounts = evidence_of(config_dir, synth, tmp_path / "run", "--account", "prod")
     assert code == 0, text
     (share,) = accounts["prod"]["association"]["shares"]
-    assert share["principals"] == [{"principal": "999999999999", "member": "NOT A MEMBER of this domain"}]
+    assert share["principals"] == [
+        {"principal": "999999999999", "member": "NOT A MEMBER of this domain", "imported": None}
+    ]
     assert "Every member associated with the share, and no one else: NO" in text
 
 
@@ -445,3 +450,26 @@ def test_a_file_belongs_to_the_stack_of_its_folder_or_the_longest_stack_its_name
     assert stack_of(Path("prod-ml-platform-plan.txt"), stacks) == "prod-ml-platform"
     assert stack_of(Path("prod-platform.guard.json"), stacks) == "prod-platform"
     assert stack_of(Path("elsewhere/plan.txt"), stacks) is None
+
+
+def test_a_share_and_association_made_by_hand_are_evidenced_as_adopted_with_their_import_ids(
+    tmp_path: Path,
+) -> None:
+    config_dir = adopting_estate(tmp_path / "estate")
+    synthesise(config_dir, tmp_path / "cdktf.out", accounts=["prod", "prod-ml"])
+    code, text, accounts = evidence_of(
+        config_dir, tmp_path / "cdktf.out", tmp_path / "run", "--account", "prod", "--account", "prod-ml"
+    )
+    assert code == 0, text
+    domain, member = accounts["prod"]["association"], accounts["prod-ml"]["association"]
+    assert domain["share_origin"] == f"made by hand, adopted: {SHARE}"
+    (share,) = domain["shares"]
+    assert share["imported"] == SHARE
+    assert share["principals"] == [
+        {"principal": MEMBER_ACCOUNT, "member": "prod-ml", "imported": f"{SHARE},{MEMBER_ACCOUNT}"}
+    ]
+    assert member["share_origin"] == f"made by hand, adopted: {SHARE}"
+    assert [accepter["imported"] for accepter in member["accepters"]] == [SHARE]
+    tooling = next(b for b in member["blueprints"] if b["blueprint"] == "Tooling")
+    assert tooling["imported"] == f"{DOMAIN_ID}/{TOOLING_ID}"
+    assert f"- Blueprint Tooling (adopted: import `{DOMAIN_ID}/{TOOLING_ID}`) in" in text
