@@ -249,7 +249,11 @@ def member_evidence(loaded: LoadedAccount, synth_dir: Path | None) -> Doc:
             else {"account": association.domain_account, "account_id": "not resolved (the estate was not loaded)"}
         ),
         "same_organization": association.same_organization,
-        "share_origin": _origin(association.existing_share_arn, "accepted"),
+        "share_origin": (
+            "accepted by RAM within the organization"
+            if association.same_organization and association.existing_share_arn is None
+            else _origin(association.existing_share_arn, "accepted")
+        ),
         "expected_accepter": (
             "none: both accounts are in one organization, and RAM accepts the share on its own"
             if association.same_organization

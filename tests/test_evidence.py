@@ -473,3 +473,15 @@ def test_a_share_and_association_made_by_hand_are_evidenced_as_adopted_with_thei
     tooling = next(b for b in member["blueprints"] if b["blueprint"] == "Tooling")
     assert tooling["imported"] == f"{DOMAIN_ID}/{TOOLING_ID}"
     assert f"- Blueprint Tooling (adopted: import `{DOMAIN_ID}/{TOOLING_ID}`) in" in text
+
+
+def test_a_member_in_the_domain_accounts_organization_expects_no_accepter(tmp_path: Path) -> None:
+    config_dir = associated_estate(tmp_path / "estate")
+    member = config_dir / "prod-ml.toml"
+    member.write_text(member.read_text().replace("same_organization = false", "same_organization = true", 1))
+    code, text, accounts = evidence_of(config_dir, tmp_path / "no-synth", tmp_path / "run", "--account", "prod-ml")
+    assert code == 0, text
+    association = accounts["prod-ml"]["association"]
+    assert association["share_origin"] == "accepted by RAM within the organization"
+    assert association["expected_accepter"].startswith("none: both accounts are in one organization")
+    assert "Same organization: yes" in text
