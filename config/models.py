@@ -403,7 +403,7 @@ class PrincipalSettings(Strict):
     """
 
     kind: Literal["user", "group", "all_users", "unit_projects", "unit_owners", "project"]
-    #: An Identity Center user or group ID, or an IAM user or role ARN.
+    #: An Identity Center user or group ID, or an IAM user or role ARN in the aws partition (DataZone takes no other).
     id: str | None = None
     #: A group's display name or a user's user name; the account's identity lock gives its ID.
     name: str | None = None

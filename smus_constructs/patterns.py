@@ -42,10 +42,15 @@ IDENTITY_CENTER_ID = re.compile(
 )
 # An IAM user or role, the principals an IAM-based domain has.
 IAM_PRINCIPAL_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(user|role)(/[\w+=,.@-]+)*/[\w+=,.@-]{1,64}$", re.ASCII)
+# An IAM user or role as DataZone takes it for a user: the UserProfile and Owner schemas' IAM alternative is
+# `^arn:aws:iam::\d{12}:.+$`, the `aws` partition only (hashicorp/terraform-provider-awscc,
+# internal/service/cloudformation/schemas/AWS_DataZone_UserProfile.json), so an `arn:aws-cn:` or `arn:aws-us-gov:`
+# principal would pass IAM_PRINCIPAL_ARN here and be refused by CloudFormation at apply.
+DATAZONE_IAM_PRINCIPAL_ARN = re.compile(r"^arn:aws:iam::\d{12}:(user|role)(/[\w+=,.@-]+)*/[\w+=,.@-]{1,64}$", re.ASCII)
 # What DataZone must be sent for a user (AWS::DataZone::UserProfile, PolicyGrant, Owner, ProjectMembership): the
 # Identity Center user ID or an IAM ARN. The schemas' pattern also accepts any user *name*, and DataZone then fails
 # at apply or registers the wrong principal, so names are resolved to IDs before they reach a construct.
-USER_IDENTIFIER = re.compile(f"({IDENTITY_CENTER_ID.pattern}|{IAM_PRINCIPAL_ARN.pattern})", re.ASCII)
+USER_IDENTIFIER = re.compile(f"({IDENTITY_CENTER_ID.pattern}|{DATAZONE_IAM_PRINCIPAL_ARN.pattern})", re.ASCII)
 # A group: the Identity Center group ID. The schemas' second alternative accepts any text (a display name) and cannot
 # catch one; aws-ia's project-membership module refuses SSO groups that are not identity-store UUIDs.
 GROUP_IDENTIFIER = IDENTITY_CENTER_ID
@@ -75,8 +80,13 @@ ACCEPTED = {
     DURATION: "a duration such as '90m', '2h' or '1h30m'",
     IDENTITY_CENTER_ID: "an Identity Center ID: a UUID, optionally after 10 hex digits and '-'",
     IAM_PRINCIPAL_ARN: "an IAM user or role ARN, e.g. 'arn:aws:iam::123456789012:role/Admin'",
+    DATAZONE_IAM_PRINCIPAL_ARN: (
+        "an IAM user or role ARN in the aws partition, e.g. 'arn:aws:iam::123456789012:role/Admin' (DataZone's "
+        "UserIdentifier takes no other partition)"
+    ),
     USER_IDENTIFIER: (
-        "an Identity Center user ID (a UUID, optionally after 10 hex digits and '-') or an IAM user/role ARN"
+        "an Identity Center user ID (a UUID, optionally after 10 hex digits and '-') or an IAM user/role ARN in the "
+        "aws partition (DataZone's UserIdentifier pattern: ^arn:aws:iam::\\d{12}:.+$)"
     ),
     IDENTITY_STORE_ID: "an identity store ID such as 'd-1234567890'",
     UNIT_PATH: "a domain unit path such as '/root' or '/root/risk/fraud'",

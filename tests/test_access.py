@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from smus_constructs.grants import (
     ProjectPrincipal,
     UserPrincipal,
 )
+from smus_constructs.patterns import USER_IDENTIFIER
 from smus_constructs.policy_types import GrantPolicy
 from smus_constructs.project import MemberDesignation, ProjectMember
 from tests.conftest import StackDoc
@@ -459,3 +461,33 @@ def test_members_a_template_adds_get_a_profile_and_their_memberships_wait_for_it
     assert reviewers and all(m["depends_on"] == [f"awscc_datazone_group_profile.{profile_name}"] for m in reviewers)
     others = [m for m in projects["awscc_datazone_project_membership"].values() if m not in reviewers]
     assert others and all("depends_on" not in m for m in others)
+
+
+@pytest.mark.parametrize("partition", ["aws-cn", "aws-us-gov"])
+def test_an_iam_user_outside_the_aws_partition_is_refused_as_datazone_refuses_it(partition: str) -> None:
+    """AWS::DataZone::UserProfile's UserIdentifier takes `^arn:aws:iam::\\d{12}:.+$` only: refused before apply."""
+    stack = new_stack()
+    arn = f"arn:{partition}:iam::{ACCOUNT}:role/DataAdmin"
+    with pytest.raises(PropValidationError, match=r"user = 'arn:aws-[a-z-]+:iam::.*in the aws partition"):
+        DomainPrincipals(stack, "P", domain=make_domain(stack), principals=[UserPrincipal(user_identifier=arn)])
+
+
+def test_user_identifier_pattern_is_no_wider_than_the_cloudformation_schema() -> None:
+    """Every identifier we accept also matches the schema's own pattern (copied here as the oracle's text)."""
+    schema = re.compile(
+        r"(^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$"
+        r"|^[a-zA-Z_0-9+=,.@-]+$|^arn:aws:iam::\d{12}:.+$)"
+    )
+    accepted = [
+        f"arn:aws:iam::{ACCOUNT}:role/DataAdmin",
+        f"arn:aws:iam::{ACCOUNT}:role/team/x/DataAdmin",
+        f"arn:aws:iam::{ACCOUNT}:user/bob",
+        "a1b2c3d4e5-0f0f0f0f-1111-2222-3333-444455556666",
+        "b0c1d2e3-f405-7162-8374-95a6b7c8d9e0",
+    ]
+    refused = [f"arn:aws-us-gov:iam::{ACCOUNT}:role/DataAdmin", f"arn:aws-cn:iam::{ACCOUNT}:user/bob", "alice"]
+    for value in accepted:
+        assert USER_IDENTIFIER.fullmatch(value) and schema.search(value), value
+    for value in refused:
+        assert not USER_IDENTIFIER.fullmatch(value), value
+    assert not schema.search(refused[0]) and not schema.search(refused[1])
