@@ -757,3 +757,44 @@ def test_a_failed_apply_publishes_no_duration(tmp_path: Path) -> None:
     apply, run = deploy_then_publish(tmp_path, APPLY_dev_platform="1")
     assert apply.code == 1
     assert run.stack_metrics == {("PlanFailed", "dev-platform"): 0}
+
+
+#: STS AssumeRoleWithWebIdentity's RoleSessionName: 2-64 characters of `[\w+=,.@-]` (STS API reference).
+SESSION_NAME = re.compile(r"^[\w+=,.@-]{2,64}$", re.ASCII)
+#: The widest value each expression in a session name can take: the longest account name config allows
+#: (`^[a-z][a-z0-9-]{1,30}$`), a two-digit batch, and a 12-digit run ID (GitHub's are 11 digits in 2026).
+WIDEST = {"matrix.account": "a" * 31, "matrix.batch": "99", "github.run_id": "9" * 12}
+
+
+def session_names() -> list[tuple[str, str]]:
+    return [
+        (step.where, str(step.body["with"]["role-session-name"]))
+        for step in steps(all_workflows())
+        if "role-session-name" in step.body.get("with", {})
+    ]
+
+
+def widest(template: str) -> str:
+    def value(match: re.Match[str]) -> str:
+        return WIDEST[match.group(1)]
+
+    return re.sub(r"\$\{\{\s*([\w.]+)\s*\}\}", value, template)
+
+
+def test_every_role_session_name_fits_sts_at_its_widest() -> None:
+    """A session name over 64 characters fails configure-aws-credentials before anything is planned or applied."""
+    names = session_names()
+    assert len(names) >= 5, names
+    for where, template in names:
+        assert SESSION_NAME.fullmatch(widest(template)), f"{where}: {template!r} can be {widest(template)!r}"
+
+
+def test_widest_is_able_to_fail_on_a_long_session_name() -> None:
+    long_template = "smus-deploy-metrics-${{ matrix.account }}-b${{ matrix.batch }}-${{ github.run_id }}"
+    assert not SESSION_NAME.fullmatch(widest(long_template))
+
+
+def test_deploy_sessions_name_their_batch() -> None:
+    """prod deploys in two batches of one run: CloudTrail tells them apart only by the session name."""
+    deploy = [template for where, template in session_names() if where.startswith("deploy.yml")]
+    assert deploy and all("matrix.batch" in template and "matrix.account" in template for template in deploy), deploy
