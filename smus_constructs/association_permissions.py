@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from smus_constructs import patterns
 from smus_constructs.domain_share import DOMAIN_RESOURCE_TYPE, DOMAIN_SHARE_NAME_PREFIX
 from smus_constructs.iam import Statement
 from smus_constructs.kms import MEMBER_KEY_USE_ACTIONS
@@ -60,6 +61,14 @@ class DomainShareScope:
     allow_external_principals: bool
     #: The platform stack's `SmusStack` tag, which the share is created with.
     stack_tag: str
+    #: default: the platform stack creates the domain, whose ID exists only after apply, so associations are held
+    #: to the account's domains in the region. An adopted domain's ID (`[domain] existing_id`): held to that domain
+    #: alone, so the deploy role cannot put another domain of the account into the share (threat model item 18).
+    domain_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.domain_id is not None:
+            patterns.check(patterns.DOMAIN_ID, self.domain_id, path="DomainShareScope", prop="domain_id")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -91,7 +100,7 @@ def domain_share_statements(
     shares = f"arn:{partition}:ram:{region}:{account_id}:resource-share/*"
     named = {"StringLike": {"ram:ResourceShareName": share_name_pattern(scope.domain_name)}}
     members = sorted(scope.member_account_ids)
-    domains = f"arn:{partition}:datazone:{region}:{account_id}:domain/*"
+    domains = f"arn:{partition}:datazone:{region}:{account_id}:domain/{scope.domain_id or '*'}"
     return [
         {
             "Sid": "CreateTheDomainShare",

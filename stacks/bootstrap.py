@@ -266,6 +266,7 @@ class BootstrapStack(TerraformStack):
             member_account_ids=[member.account_id for member in members],
             allow_external_principals=not all(member.same_organization for member in members),
             stack_tag=stack_name(loaded.name, Layer.PLATFORM),
+            domain_id=loaded.config.domain.existing_id,
         )
 
     @staticmethod

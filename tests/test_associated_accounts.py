@@ -276,6 +276,10 @@ def test_the_domain_accounts_deploy_role_manages_only_datazone_shares_of_its_dom
     assert associate["Resource"] == f"arn:aws:ram:eu-west-1:{DOMAIN_ACCOUNT}:resource-share/*"
     assert associate["Condition"]["StringLike"] == {"ram:ResourceShareName": "DataZone-acme-prod-*"}
     assert deploy["UpdateAndDeleteTheDomainShare"]["Condition"] == {"StringLike": associate["Condition"]["StringLike"]}
+    # prod's domain is created: its ID exists only after apply, so any domain of the account in the region.
+    assert associate["Condition"]["ArnLikeIfExists"] == {
+        "ram:ResourceArn": f"arn:aws:datazone:eu-west-1:{DOMAIN_ACCOUNT}:domain/*"
+    }
     assert "CreateTheDomainShare" not in role_policy(stacks["staging-bootstrap"], "DeployEstate")
 
 

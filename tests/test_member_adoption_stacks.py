@@ -17,9 +17,11 @@ from typing import Any
 import pytest
 
 from smus_cli.synth import synthesise
+from smus_constructs.association_permissions import DomainShareScope
 from smus_constructs.domain_share import DomainShare, DomainShareAccepter, SharedDomain, ShareMember
 from smus_constructs.errors import PropValidationError
 from tests.helpers import full_synth, make_domain, new_stack
+from tests.test_associated_accounts import role_policy
 from tests.test_guard_real_plans import AWS_VERSION, MIRROR, RealPlans, configuration, mirrored_provider
 from tests.test_member_adoption_config import DOMAIN_ID, ML_ID, SHARE, TOOLING_ID, adopting_estate
 
@@ -53,6 +55,21 @@ def test_the_domain_account_imports_its_share_and_the_associations_that_exist(st
         "aws_ram_resource_association": [f"{SHARE},{DOMAIN_ARN}"],
         "aws_ram_principal_association": [f"{SHARE},444444444444"],
     }
+
+
+def test_an_adopted_domain_is_the_only_domain_the_deploy_role_may_put_in_its_share(stacks: dict[str, Doc]) -> None:
+    """Threat model 18: with the domain's ID known (existing_id), RAM associations are held to that domain."""
+    deploy = role_policy(stacks["prod-bootstrap"], "DeployEstate")
+    associate = deploy["AssociateTheDomainAndItsMembersOnly"]
+    assert associate["Condition"]["ArnLikeIfExists"] == {"ram:ResourceArn": DOMAIN_ARN}
+
+
+def test_a_share_scope_refuses_a_malformed_domain_id() -> None:
+    with pytest.raises(PropValidationError, match=r"domain_id = 'dzd_x\*'.*DataZone domain ID"):
+        DomainShareScope(
+            domain_name="acme-prod", member_account_ids=["444444444444"], allow_external_principals=True,
+            stack_tag="prod-platform", domain_id="dzd_x*",
+        )  # fmt: skip
 
 
 def test_the_member_imports_its_acceptance_and_its_blueprint_configurations(stacks: dict[str, Doc]) -> None:
