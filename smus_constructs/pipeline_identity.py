@@ -66,6 +66,7 @@ from smus_constructs.pipeline_rules import (
     role_arn,
 )
 from smus_constructs.role_names import SERVICE_ROLE_PATH
+from smus_constructs.tooling_bucket_actions import tooling_bucket_actions
 
 #: Four hours: longer than the slowest apply (two awscc waits of up to 120 minutes would not fit in less).
 MAX_SESSION_SECONDS = 4 * 3600
@@ -254,12 +255,9 @@ KEY_MANAGEMENT_ACTIONS = [
     "kms:UpdateKeyDescription",
 ]
 STATE_KEY_USE_ACTIONS = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
-# aws_s3_bucket_logging on the Tooling bucket the platform stack creates when the account hands none in
-# (smus_constructs.tooling_storage; issue 16 item 4), by exact name: turn server access logging on, read it back, and
-# off again on destroy (PutBucketLogging with no target). Only logging: the rest of the bucket (create, encryption,
-# public access block, ownership, policy) is not granted here, and s3:PutBucketPolicy never should be to this role
-# without a reason (parliament: a bucket policy it writes could give it the projects' files).
-TOOLING_BUCKET_ACTIONS = ["s3:GetBucketLogging", "s3:PutBucketLogging"]
+# The Tooling bucket the platform stack creates when the account hands none in (smus_constructs.tooling_storage):
+# its create, refresh, update and (unprotected accounts only) destroy, by exact name. Which actions, and why
+# s3:PutBucketPolicy is safe to hold here, is in smus_constructs.tooling_bucket_actions.
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -450,9 +448,9 @@ def deploy_permissions(scope: DeployScope) -> PolicyDocument:
     if scope.tooling_bucket is not None:
         statements.append(
             {
-                "Sid": "LoggingOfTheToolingBucketItCreates",
+                "Sid": "TheToolingBucketItCreates",
                 "Effect": "Allow",
-                "Action": TOOLING_BUCKET_ACTIONS,
+                "Action": tooling_bucket_actions(protected=scope.protected),
                 "Resource": f"arn:{p}:s3:::{scope.tooling_bucket}",
             }
         )
@@ -835,9 +833,9 @@ def plan_permissions(scope: DeployScope) -> PolicyDocument:
     if scope.tooling_bucket is not None:
         statements.append(
             {
-                "Sid": "ReadLoggingOfTheToolingBucket",
+                "Sid": "ReadTheToolingBucket",
                 "Effect": "Allow",
-                "Action": _reads(TOOLING_BUCKET_ACTIONS),
+                "Action": _reads(tooling_bucket_actions(protected=True)),
                 "Resource": f"arn:{p}:s3:::{scope.tooling_bucket}",
             }
         )

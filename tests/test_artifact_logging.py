@@ -18,7 +18,8 @@ from smus_cli.iam_analysers import analyse
 from smus_cli.synth import app_context
 from smus_constructs.artifact_logging import ArtifactAccessRules, ArtifactAccessRulesProps, logging_rule_name
 from smus_constructs.errors import PropValidationError
-from smus_constructs.pipeline_identity import TOOLING_BUCKET_ACTIONS, DeployScope, deploy_permissions, plan_permissions
+from smus_constructs.pipeline_identity import DeployScope, deploy_permissions, plan_permissions
+from smus_constructs.tooling_bucket_actions import BUCKET_READ_ACTIONS, tooling_bucket_actions
 from smus_constructs.tooling_storage import ToolingStorage
 from stacks.bootstrap import BootstrapStack
 from stacks.member_platform import MemberPlatformStack
@@ -214,23 +215,48 @@ def scope(**overrides: Any) -> DeployScope:
 def test_the_deploy_role_manages_the_tooling_bucket_it_creates_by_name_and_the_plan_role_reads_it() -> None:
     bucket = f"smus-tooling-{ACCOUNT}-{REGION}"
     deploy = {s["Sid"]: s for s in deploy_permissions(scope(tooling_bucket=bucket))["Statement"]}
-    statement = deploy["LoggingOfTheToolingBucketItCreates"]
+    statement = deploy["TheToolingBucketItCreates"]
     assert statement["Resource"] == f"arn:aws:s3:::{bucket}"
-    assert statement["Action"] == TOOLING_BUCKET_ACTIONS == ["s3:GetBucketLogging", "s3:PutBucketLogging"]
+    assert statement["Action"] == tooling_bucket_actions(protected=False)
+    assert {"s3:CreateBucket", "s3:PutBucketPolicy", "s3:PutBucketLogging", "s3:DeleteBucket"} <= set(
+        statement["Action"]
+    )
     plan = {s["Sid"]: s for s in plan_permissions(scope(tooling_bucket=bucket))["Statement"]}
-    assert plan["ReadLoggingOfTheToolingBucket"]["Action"] == ["s3:GetBucketLogging"]
-    assert plan["ReadLoggingOfTheToolingBucket"]["Resource"] == statement["Resource"]
+    reads = plan["ReadTheToolingBucket"]["Action"]
+    assert set(BUCKET_READ_ACTIONS) <= set(reads) and all(a.split(":")[1].startswith(("Get", "List")) for a in reads)
+    assert plan["ReadTheToolingBucket"]["Resource"] == statement["Resource"]
+    # A protected account's bucket holds the projects' files: the pipeline never deletes it.
+    protected = {s["Sid"]: s for s in deploy_permissions(scope(tooling_bucket=bucket, protected=True))["Statement"]}
+    assert "s3:DeleteBucket" not in protected["TheToolingBucketItCreates"]["Action"]
     # An account that hands its bucket in grants nothing on S3 beyond its state bucket.
-    assert "LoggingOfTheToolingBucketItCreates" not in {s["Sid"] for s in deploy_permissions(scope())["Statement"]}
+    assert "TheToolingBucketItCreates" not in {s["Sid"] for s in deploy_permissions(scope())["Statement"]}
 
 
-def test_the_tooling_bucket_actions_are_real_take_a_bucket_and_escalate_nothing() -> None:
+def test_the_tooling_bucket_actions_are_real_take_a_bucket_and_only_the_bucket_policy_is_flagged() -> None:
+    """No unknown action and no resource mismatch: every action exists and takes a bucket (parliament's IAM data).
+
+    What the analysers do flag is writing a policy on the bucket (parliament's resource-policy escalation,
+    cloudsplaining's resource exposure): that is what SMUS-027 answers, by holding the policy the code writes to Deny.
+    """
     findings, _, _, _ = analyse(
         stack_with_policy(
-            {"Effect": "Allow", "Action": TOOLING_BUCKET_ACTIONS, "Resource": "arn:aws:s3:::smus-tooling-1-eu-west-1"}
+            {
+                "Effect": "Allow",
+                "Action": tooling_bucket_actions(protected=False),
+                "Resource": "arn:aws:s3:::smus-tooling-1-eu-west-1",
+            }
         )
     )
-    assert [f for f in findings if f.analyser == "parliament"] == []
+    parliament = [f for f in findings if f.analyser == "parliament"]
+    assert parliament and {f.issue for f in parliament} == {"RESOURCE_POLICY_PRIVILEGE_ESCALATION"}
+    assert all("s3:PutBucketPolicy" in str(f) for f in parliament)
+    exposure = {action for f in findings if f.analyser == "cloudsplaining" for action in f.actions}
+    assert exposure <= {
+        "s3:DeleteBucketPolicy",
+        "s3:PutBucketOwnershipControls",
+        "s3:PutBucketPolicy",
+        "s3:PutBucketPublicAccessBlock",
+    }, exposure
 
 
 def test_the_bootstrap_stack_names_the_tooling_bucket_only_where_the_platform_creates_it(tmp_path: Path) -> None:
@@ -306,12 +332,12 @@ def test_a_member_that_creates_its_tooling_bucket_logs_it_and_its_deploy_role_ma
     bootstrap = BootstrapStack(CdkTesting.app(context=app_context()), loaded)
     assert bootstrap.deploy_scope.tooling_bucket == bucket
     deploy = {s["Sid"]: s for s in deploy_permissions(bootstrap.deploy_scope)["Statement"]}
-    assert deploy["LoggingOfTheToolingBucketItCreates"]["Resource"] == f"arn:aws:s3:::{bucket}"
+    assert deploy["TheToolingBucketItCreates"]["Resource"] == f"arn:aws:s3:::{bucket}"
     assert [s for s in deploy.values() if "s3:PutBucketLogging" in s.get("Action", [])] == [
-        deploy["LoggingOfTheToolingBucketItCreates"]
+        deploy["TheToolingBucketItCreates"]
     ]
     plan = {s["Sid"]: s for s in plan_permissions(bootstrap.plan_scope)["Statement"]}
-    assert plan["ReadLoggingOfTheToolingBucket"]["Resource"] == f"arn:aws:s3:::{bucket}"
+    assert plan["ReadTheToolingBucket"]["Resource"] == f"arn:aws:s3:::{bucket}"
     platform = MemberPlatformStack(CdkTesting.app(context=app_context()), loaded)
     platform.declare_used_providers()
     logging = only(json.loads(CdkTesting.synth(platform)), "aws_s3_bucket_logging")
