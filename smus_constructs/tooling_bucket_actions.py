@@ -11,7 +11,8 @@ provider's code (`internal/service/s3/bucket.go` and the `bucket_*.go` sub-resou
 the on-disk aws provider against moto. It then checks every S3 call in the provider's debug log against these
 lists. Each call is mapped to its IAM action, and the names are not always the same: HeadBucket is `s3:ListBucket`,
 and GetBucketEncryption is `s3:GetEncryptionConfiguration`. Each action is checked against the IAM definitions
-that parliament ships.
+that parliament ships. The plugin on disk is aws 5.100 while the stacks pin 6.x; a call that a newer provider
+makes and the test's table does not map fails that test by name.
 
 Destroying a bucket holds the projects' files. `s3:DeleteBucket` is therefore granted only in an account that is
 not protected, as :data:`DELETE_ACTIONS`. A protected account's bucket is removed by an administrator.
