@@ -13,6 +13,7 @@ new is therefore caught here, not at a bank's first apply.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -131,7 +132,7 @@ def s3_calls(log: str, bucket: str) -> set[str]:
     """The S3 operations in a provider debug log sent to ``bucket``: its path-style request URL names it."""
     found = set()
     starts = [match.start() for match in ENTRY.finditer(log)] + [len(log)]
-    for start, end in zip(starts, starts[1:], strict=False):
+    for start, end in itertools.pairwise(starts):
         entry = log[start:end]
         if "HTTP Request Sent" not in entry or "rpc.service=S3" not in entry:
             continue
