@@ -18,8 +18,10 @@ Destroying a bucket holds the projects' files. `s3:DeleteBucket` is therefore gr
 not protected, as :data:`DELETE_ACTIONS`. A protected account's bucket is removed by an administrator.
 
 `s3:PutBucketPolicy` lets the role write a policy on this one bucket, and a policy it writes could hand the
-projects' files to someone else. The identity may write it, but what the reviewed code writes is checked by rule
-SMUS-027: a created Tooling bucket's policy may only deny.
+projects' files to someone else. The identity cannot be narrower without losing the bucket's TLS-only policy, so
+parliament and cloudsplaining flag it; an estate that creates its Tooling bucket accepts those findings in
+`config/iam-analyser-suppressions.toml` with its reason. A rule holding that bucket's policy to Deny statements is
+not built yet.
 """
 
 from __future__ import annotations

@@ -236,7 +236,7 @@ def test_the_tooling_bucket_actions_are_real_take_a_bucket_and_only_the_bucket_p
     """No unknown action and no resource mismatch: every action exists and takes a bucket (parliament's IAM data).
 
     What the analysers do flag is writing a policy on the bucket (parliament's resource-policy escalation,
-    cloudsplaining's resource exposure): that is what SMUS-027 answers, by holding the policy the code writes to Deny.
+    cloudsplaining's resource exposure), which an estate creating its bucket accepts with a reason.
     """
     findings, _, _, _ = analyse(
         stack_with_policy(
