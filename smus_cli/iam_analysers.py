@@ -283,8 +283,16 @@ def authorization_details(raw: JSON, stack: str) -> tuple[JSON, dict[tuple[str, 
     return {"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": details, "Policies": []}, where
 
 
+#: parliament's RESOURCE_POLICY_PRIVILEGE_ESCALATION detail names the bucket privilege it found in prose only.
+_ESCALATING_PRIVILEGE = re.compile(r"but does allow (s3:[A-Za-z]+)")
+
+
 def _parliament_actions(detail: Any) -> list[tuple[str, ...]]:
-    """parliament's detail lists actions (RESOURCE_STAR) or {action, required_format} (RESOURCE_MISMATCH)."""
+    """parliament's detail lists actions (RESOURCE_STAR) or {action, required_format} (RESOURCE_MISMATCH), or says
+    in a sentence which bucket privilege could rewrite a resource policy (RESOURCE_POLICY_PRIVILEGE_ESCALATION): that
+    action is the finding's, so a suppression must name it and cannot accept a privilege granted later."""
+    if isinstance(detail, str):
+        return [tuple(_ESCALATING_PRIVILEGE.findall(detail))]
     if isinstance(detail, list) and detail:
         actions = [item.get("action") if isinstance(item, dict) else item for item in detail]
         if all(isinstance(action, str) for action in actions):

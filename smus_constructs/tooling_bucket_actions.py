@@ -19,9 +19,11 @@ not protected, as :data:`DELETE_ACTIONS`. A protected account's bucket is remove
 
 `s3:PutBucketPolicy` lets the role write a policy on this one bucket, and a policy it writes could hand the
 projects' files to someone else. The identity cannot be narrower without losing the bucket's TLS-only policy, so
-parliament and cloudsplaining flag it; an estate that creates its Tooling bucket accepts those findings in
-`config/iam-analyser-suppressions.toml` with its reason. A rule holding that bucket's policy to Deny statements is
-not built yet.
+parliament and cloudsplaining flag it. Rule SMUS-027 (`smus_rules`) holds what the role may write: every bucket
+policy in a stack the deploy role applies only denies. An estate that creates its Tooling bucket accepts the
+analysers' findings, on that rule's terms, in its own `iam-analyser-suppressions.toml` beside its accounts folder
+(the aws-ia translations under `tests/fixtures/aws_ia/` show the two entries); the project's file does not accept
+them, because the example estate hands its buckets in.
 """
 
 from __future__ import annotations

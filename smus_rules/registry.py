@@ -30,6 +30,7 @@ from smus_rules.rules import (
     smus_024_change_alerts_cover_iam_kms,
     smus_025_scp_spares_pipeline,
     smus_026_ram_least_privilege,
+    smus_027_pipeline_bucket_policies_deny_only,
 )
 
 RULES: tuple[Rule, ...] = (
@@ -59,6 +60,7 @@ RULES: tuple[Rule, ...] = (
     smus_024_change_alerts_cover_iam_kms.RULE,
     smus_025_scp_spares_pipeline.RULE,
     smus_026_ram_least_privilege.RULE,
+    smus_027_pipeline_bucket_policies_deny_only.RULE,
 )
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 RULE_IDS: tuple[str, ...] = tuple(RULES_BY_ID)

@@ -1269,6 +1269,42 @@ def _cases() -> list[Case]:
             shared_domain=DOMAIN_OWNER,
         ),
         Case("SMUS-026", "reads-only", ram_stack(allow(["ram:GetResourceShares", "ram:List*"], "*"))),
+        # SMUS-027 bucket policies the deploy role writes only deny
+        Case("SMUS-027", "tls-only", tooling_bucket(TLS_ONLY)),
+        Case(
+            "SMUS-027",
+            "grants-a-reader",
+            tooling_bucket(TLS_ONLY, allow("s3:GetObject", "arn:aws:s3:::b/*", Principal=ROOT, Sid="Reader")),
+            frozenset({"aws_s3_bucket_policy.B"}),
+            "statement 1 (Reader) is not a Deny",
+        ),
+        Case(
+            "SMUS-027",
+            "effect-left-out",
+            stack({"awscc_s3_bucket_policy": {"B": res("B", policy_document=policy({"Action": "s3:*"}))}}),
+            frozenset({"awscc_s3_bucket_policy.B"}),
+            "statement 0 is not a Deny",
+        ),
+        Case(
+            "SMUS-027",
+            "inline-on-the-bucket",
+            stack({"aws_s3_bucket": {"T": res("T", bucket="b", policy=policy(allow("s3:*", "*", Principal="*")))}}),
+            frozenset({"aws_s3_bucket.T"}),
+            "policy: statement 0 is not a Deny",
+        ),
+        Case(
+            "SMUS-027",
+            "unreadable",
+            stack({"aws_s3_bucket_policy": {"B": res("B", policy="${data.aws_iam_policy_document.x.json}")}}),
+            frozenset({"aws_s3_bucket_policy.B"}),
+            "not a JSON policy document",
+        ),
+        Case(
+            "SMUS-027",
+            "bootstrap-is-smus-023s",
+            tooling_bucket(allow("s3:GetObject", "arn:aws:s3:::b/*", Principal=ROOT)),
+            local_backend_allowed=True,
+        ),
     ]
 
 
@@ -1383,5 +1419,26 @@ MEMBER_SIDE = (
         {"StringLike": SHARE_NAMED, "StringEquals": {"ram:Principal": ACCOUNT}},
     ),
 )
+
+TLS_ONLY = {
+    "Effect": "Deny",
+    "Principal": "*",
+    "Action": "s3:*",
+    "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+}
+
+
+def tooling_bucket(*statements: Doc) -> Doc:
+    """A platform stack's Tooling bucket and its policy, as ToolingStorage writes them."""
+    return stack(
+        {
+            "aws_s3_bucket": {"T": res("Tooling/Bucket", bucket="b")},
+            "aws_s3_bucket_policy": {
+                "B": res("Tooling/Policy", bucket="${aws_s3_bucket.T.id}", policy=policy(*statements))
+            },
+        }
+    )
+
 
 CASES = _cases()

@@ -22,6 +22,7 @@ IAM_RULES = (
     "SMUS-019",
     "SMUS-020",
     "SMUS-026",
+    "SMUS-027",
 )
 
 
