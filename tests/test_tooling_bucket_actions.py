@@ -7,6 +7,9 @@ Each call on the Tooling bucket is mapped to its IAM action; the deploy role mus
 every one the refresh makes. moto does not enforce IAM, so a call missing from the roles' policies shows up here
 as a call the table does not cover.
 
+The first plan (before apply) and the refresh plan are also shown as JSON and given to the Rego policies, as
+`smus check --plan` does, so SMUS-027 is judged on terraform's own plan output.
+
 An S3 call that the table below does not map fails the test by name. A new provider version that calls something
 new is therefore caught here, not at a bank's first apply.
 """
@@ -36,6 +39,8 @@ from smus_constructs.domain import ImportedDomain
 from smus_constructs.pipeline_identity import DeployScope, deploy_permissions, plan_permissions
 from smus_constructs.tooling_bucket_actions import RESOURCE_ACTIONS, tooling_bucket_actions
 from smus_constructs.tooling_storage import ToolingStorage
+from smus_rules.model import RuleContext
+from smus_rules.rego import RegoPolicies, governance_data, resource_types
 from tests.helpers import full_synth
 from tests.test_guard_real_plans import AWS_VERSION, MIRROR, mirrored_provider
 
@@ -144,9 +149,11 @@ def s3_calls(log: str, bucket: str) -> set[str]:
 
 @dataclass(frozen=True)
 class Measured:
-    #: S3 operations on the Tooling bucket per step: apply, plan (refresh), destroy.
+    #: S3 operations on the Tooling bucket per step: plan-create (a first plan), apply, plan (refresh), destroy.
     calls: dict[str, set[str]]
     resource_types: set[str]
+    #: `terraform show -json` of the first plan (before apply) and of the refresh plan (after it).
+    plans: dict[str, dict[str, Any]]
 
 
 def run(terraform: str, cwd: Path, env: dict[str, str], step: str, *args: str) -> tuple[int, str, str]:
@@ -192,14 +199,35 @@ def measured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Measured]:
         calls: dict[str, set[str]] = {}
         for step, args in (
             ("init", ("init",)),
+            ("plan-create", ("plan", "-out=create.tfplan")),
             ("apply", ("apply", "-auto-approve")),
-            ("plan", ("plan", "-detailed-exitcode")),
+            ("plan", ("plan", "-detailed-exitcode", "-out=refresh.tfplan")),
             ("destroy", ("destroy", "-auto-approve")),
         ):
             code, output, log = run(terraform, work, env, step, *args)
             assert code == 0, f"terraform {step} exited {code}:\n{output[-6000:]}"
             calls[step] = s3_calls(log, BUCKET)
-    yield Measured(calls=calls, resource_types=resource_types)
+        plans = {step: show_json(terraform, work, env, f"{name}.tfplan") for step, name in PLAN_FILES.items()}
+    yield Measured(calls=calls, resource_types=resource_types, plans=plans)
+
+
+PLAN_FILES = {"plan-create": "create", "plan": "refresh"}
+
+
+def show_json(terraform: str, cwd: Path, env: dict[str, str], plan_file: str) -> dict[str, Any]:
+    """The plan as `smus check --plan` reads it."""
+    result = subprocess.run(
+        [terraform, "show", "-json", plan_file],
+        check=False,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, f"terraform show -json {plan_file} exited {result.returncode}:\n{result.stderr}"
+    shown: dict[str, Any] = json.loads(result.stdout)
+    return shown
 
 
 def scope(*, protected: bool = False) -> DeployScope:
@@ -243,8 +271,9 @@ def test_the_deploy_role_holds_every_call_of_apply_refresh_and_destroy(measured:
 
 def test_the_plan_role_holds_every_call_of_a_refresh_and_only_reads(measured: Measured) -> None:
     reads = granted(plan_permissions(scope()), "ReadTheToolingBucket")
-    missing = actions_of(measured.calls["plan"]) - reads
-    assert not missing, f"the plan role lacks {sorted(missing)} for the refresh calls {measured.calls['plan']}"
+    calls = measured.calls["plan"] | measured.calls["plan-create"]  # a pull request's first plan, and a refresh
+    missing = actions_of(calls) - reads
+    assert not missing, f"the plan role lacks {sorted(missing)} for the plan calls {calls}"
     assert all(action.split(":")[1].startswith(("Get", "List")) for action in reads), reads
 
 
@@ -280,3 +309,34 @@ def test_the_log_reader_keeps_only_the_named_buckets_s3_calls() -> None:
         ]
     )
     assert s3_calls(log, BUCKET) == {"GetBucketPolicy", "PutBucketLogging"}
+
+
+# --- SMUS-027 on the real plans ----------------------------------------------------------------------------------
+
+
+def planned(plan: dict[str, Any], address_prefix: str) -> dict[str, Any]:
+    """The planned values of the one resource whose address starts so (cdktn appends a hash to the name)."""
+    resources = plan["planned_values"]["root_module"]["resources"]
+    [found] = [r["values"] for r in resources if r["address"].startswith(address_prefix)]
+    values: dict[str, Any] = found
+    return values
+
+
+@pytest.mark.parametrize("step", sorted(PLAN_FILES))
+def test_smus_027_reads_the_bucket_policies_of_real_plans(measured: Measured, step: str) -> None:
+    """terraform's own plan JSON, as `smus check --plan` gives it to the Rego policies: the Tooling bucket's TLS-only
+    policy passes, and the test's log bucket policy (an Allow for the S3 logging service) is what SMUS-027 refuses
+    in a stack the deploy role applies. The policies are known in both plans, so neither verdict is vacuous."""
+    plan = measured.plans[step]
+    tooling = json.loads(planned(plan, "aws_s3_bucket_policy.Tooling_Policy_")["policy"])
+    assert {statement["Effect"] for statement in tooling["Statement"]} == {"Deny"}
+    contexts = [RuleContext(stack="tooling-platform", account_id=ACCOUNT)]
+    policies = RegoPolicies(governance_data(contexts, types=resource_types([plan]), plan_stack="tooling-platform"))
+    found = [v for v in policies.evaluate(plan, "tooling-platform").violations if v.rule_id == "SMUS-027"]
+    refused = ["aws_s3_bucket_policy.LogBucketPolicy"]
+    if step == "plan":
+        # After apply the provider refreshes each bucket's deprecated `policy` attribute from S3, so the refresh plan
+        # shows the log bucket's Allow twice, and a policy changed by hand outside the pipeline would show up here.
+        refused.insert(0, "aws_s3_bucket.LogBucket")
+        assert json.loads(planned(plan, "aws_s3_bucket.Tooling_Bucket_")["policy"]) == tooling
+    assert [v.address for v in found] == refused, found
